@@ -1,0 +1,452 @@
+/*
+ * Every validation rule, as tables. Each rule names the field and shows the bad value; all failures are
+ * collected and thrown together by `validateApplication`, before any backend writes anything.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Application } from './application';
+import { DependencyCondition, RestartPolicy, ServiceType } from './enums';
+import { EnvSource, EnvValue } from './env-value';
+import { Gateway } from './gateway';
+import { Image } from './image';
+import type { Microservice, MicroserviceProps, PortProps, SidecarProps } from './microservice';
+import { isDnsLabel, isDnsSubdomain, isPortName } from './names';
+import { Probe, ProbeKind } from './probe';
+import { ResourcesProps } from './resources';
+import { SecurityProps } from './security';
+
+/** Thrown when a definition is invalid; `errors` holds one message per broken rule. */
+export class ValidationError extends Error {
+  constructor(public readonly errors: string[]) {
+    super(errors.join('\n'));
+    this.name = 'ValidationError';
+  }
+}
+
+/** A service as seen by the rules. */
+export interface ServiceEntry {
+  readonly construct: Microservice;
+  readonly name: string;
+  readonly props: MicroserviceProps;
+}
+
+export interface ValidationContext {
+  readonly app: Application;
+  readonly services: ServiceEntry[];
+  readonly byConstruct: Map<Microservice, ServiceEntry>;
+}
+
+type ServiceRule = (s: ServiceEntry, ctx: ValidationContext) => Array<string | undefined> | string | undefined;
+type AppRule = (ctx: ValidationContext) => Array<string | undefined> | string | undefined;
+
+const show = (v: unknown) => JSON.stringify(v);
+const isInt = (n: unknown) => typeof n === 'number' && Number.isInteger(n);
+const inRange = (n: number, lo: number, hi: number) => isInt(n) && n >= lo && n <= hi;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const CAPABILITY = /^[A-Z][A-Z_]*$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+/** Names that hold credentials: such variables need a secret reference, not a plaintext value. */
+const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?!.*_(FILE|PATH|NAME|USER|HOST|URL)$)/i;
+
+/** Errors of an image reference; `where` is the field ('image', 'sidecars[envoy].image'). */
+export function imageErrors(image: Image | undefined, where: string): string[] {
+  if (!image) return [`'${where}' is required`];
+  const errors: string[] = [];
+  if (image.build) {
+    if (!image.build.context) errors.push(`'${where}' build context must not be empty`);
+    else {
+      const dockerfile = path.resolve(image.build.context, image.build.dockerfile);
+      if (!fs.existsSync(dockerfile)) errors.push(`'${where}' Dockerfile not found, got ${show(dockerfile)}`);
+    }
+    if (image.reference !== undefined) errors.push(...referenceErrors(image.reference, where, false));
+    return errors;
+  }
+  return referenceErrors(image.reference ?? '', where, image.allowUnpinned);
+}
+
+function referenceErrors(ref: string, where: string, allowUnpinned: boolean): string[] {
+  if (!ref.trim()) return [`'${where}' must not be empty`];
+  if (/\s/.test(ref) || !/^[a-z0-9][a-z0-9._\/:@-]*$/i.test(ref) || /[A-Z]/.test(ref.split(/[:@]/)[0].split('/').pop()!)) {
+    return [`'${where}' is not a valid image reference, got ${show(ref)}`];
+  }
+  if (ref.includes('@sha256:') || allowUnpinned) return [];
+  const lastSegment = ref.split('/').pop()!;
+  if (!lastSegment.includes(':')) return [`'${where}' must pin a tag (e.g. redis:7.2), got ${show(ref)}`];
+  if (lastSegment.endsWith(':latest')) return [`'${where}' must not use the ':latest' tag, got ${show(ref)}`];
+  return [];
+}
+
+function portErrors(ports: PortProps[], where: string): string[] {
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  const names = new Set<string>();
+  ports.forEach((p, i) => {
+    if (!inRange(p.port, 1, 65535)) errors.push(`'${where}[${i}].port' must be an integer in 1..65535, got ${show(p.port)}`);
+    const key = `${p.port}/${p.protocol ?? 'TCP'}`;
+    if (seen.has(key)) errors.push(`'${where}' declares port ${key} twice`);
+    seen.add(key);
+    const name = p.name ?? `port-${p.port}`;
+    if (p.name !== undefined && !isPortName(p.name)) {
+      errors.push(`'${where}[${i}].name' must be an IANA service name (lowercase, <= 15 characters, a letter), got ${show(p.name)}`);
+    }
+    if (names.has(name)) errors.push(`'${where}' declares port name ${show(name)} twice`);
+    names.add(name);
+    if (p.publish !== undefined && !inRange(p.publish, 1, 65535)) {
+      errors.push(`'${where}[${i}].publish' must be an integer in 1..65535, got ${show(p.publish)}`);
+    }
+    if (p.appProtocol !== undefined && !/^[a-z][a-z0-9+.-]*$/.test(p.appProtocol)) {
+      errors.push(`'${where}[${i}].appProtocol' must be a URL scheme, got ${show(p.appProtocol)}`);
+    }
+  });
+  return errors;
+}
+
+function envErrors(env: Record<string, EnvValue> | undefined, where: string, ctx: ValidationContext): string[] {
+  const errors: string[] = [];
+  const config = ctx.app.props.config ?? {};
+  for (const [name, value] of Object.entries(env ?? {})) {
+    if (!ENV_NAME.test(name)) errors.push(`'${where}' variable name must match [A-Za-z_][A-Za-z0-9_]*, got ${show(name)}`);
+    if (!(value instanceof EnvValue)) {
+      errors.push(`'${where}.${name}' must be an EnvValue (EnvValue.fromValue/fromSecret/fromConfig), got ${show(value)}`);
+      continue;
+    }
+    if (value.source === EnvSource.VALUE && value.value && SECRET_LIKE.test(name)) {
+      errors.push(`'${where}.${name}' looks like a secret but is a plaintext value; use EnvValue.fromSecret(name, key), got ${show(name)}`);
+    }
+    if (value.source === EnvSource.SECRET) errors.push(...secretRefErrors(value.secret!.name, value.secret!.key, `${where}.${name}`));
+    if (value.source === EnvSource.CONFIG && !(value.configKey! in config)) {
+      errors.push(`'${where}.${name}' refers to config key ${show(value.configKey)} that the application's 'config' does not define`);
+    }
+  }
+  return errors;
+}
+
+function secretRefErrors(name: string, key: string, where: string): string[] {
+  const errors: string[] = [];
+  if (!isDnsSubdomain(name)) errors.push(`'${where}' secret name must be a DNS-1123 subdomain, got ${show(name)}`);
+  if (!SECRET_KEY.test(key)) errors.push(`'${where}' secret key must match [-._a-zA-Z0-9]+, got ${show(key)}`);
+  return errors;
+}
+
+function resourcesErrors(r: ResourcesProps | undefined, where: string): string[] {
+  const errors: string[] = [];
+  const pairs: Array<[string, number | undefined, number | undefined]> = [
+    ['cpu', r?.cpu?.request?.millis, r?.cpu?.limit?.millis],
+    ['memory', r?.memory?.request?.mebibytes, r?.memory?.limit?.mebibytes],
+  ];
+  for (const [kind, request, limit] of pairs) {
+    for (const [field, v] of [['request', request], ['limit', limit]] as const) {
+      if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
+        errors.push(`'${where}.${kind}.${field}' must be > 0, got ${show(v)}`);
+      }
+    }
+    if (request !== undefined && limit !== undefined && request > limit) {
+      errors.push(`'${where}.${kind}' request must be <= limit, got request ${request} > limit ${limit}`);
+    }
+  }
+  return errors;
+}
+
+function securityErrors(s: SecurityProps | undefined, where: string): string[] {
+  if (!s) return [];
+  const errors: string[] = [];
+  for (const field of ['user', 'group'] as const) {
+    if (s[field] !== undefined && !inRange(s[field]!, 0, 2147483647)) errors.push(`'${where}.${field}' must be an integer >= 0, got ${show(s[field])}`);
+  }
+  if (s.user === 0 && s.runAsNonRoot !== false) errors.push(`'${where}.user' is 0 (root) while 'runAsNonRoot' is true; set runAsNonRoot: false to run as root`);
+  for (const cap of s.capabilitiesAdd ?? []) {
+    if (!CAPABILITY.test(cap) || cap.startsWith('CAP_')) errors.push(`'${where}.capabilitiesAdd' must hold names like NET_BIND_SERVICE, got ${show(cap)}`);
+  }
+  for (const p of s.writablePaths ?? []) {
+    if (!path.posix.isAbsolute(p)) errors.push(`'${where}.writablePaths' must be absolute paths, got ${show(p)}`);
+  }
+  return errors;
+}
+
+function labelErrors(labels: Record<string, string> | undefined, where: string): string[] {
+  const errors: string[] = [];
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    if (!LABEL_KEY.test(k)) errors.push(`'${where}' key must be a Kubernetes label key, got ${show(k)}`);
+    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) errors.push(`'${where}.${k}' must be a Kubernetes label value (<= 63 characters), got ${show(v)}`);
+  }
+  return errors;
+}
+
+function probeErrors(probe: Probe | undefined, field: string, s: ServiceEntry): string[] {
+  if (!probe) return [];
+  const errors: string[] = [];
+  const ports = s.props.ports ?? [];
+  if (probe.kind === ProbeKind.COMMAND) {
+    if (!probe.command || probe.command.length === 0 || probe.command.some((c) => typeof c !== 'string' || !c)) {
+      errors.push(`'${field}' command must be a non-empty list of non-empty strings, got ${show(probe.command)}`);
+    }
+  } else if (probe.port === undefined && ports.length === 0) {
+    errors.push(`'${field}' is a ${probe.kind} probe but the service declares no ports`);
+  } else if (probe.port !== undefined && !ports.some((p) => p.port === probe.port)) {
+    errors.push(`'${field}' probes port ${probe.port} that 'ports' does not declare (declared: ${show(ports.map((p) => p.port))})`);
+  }
+  if (probe.kind === ProbeKind.HTTP && !(probe.path ?? '').startsWith('/')) errors.push(`'${field}' path must start with '/', got ${show(probe.path)}`);
+  const t = probe.timing;
+  const timing: Array<[string, number | undefined, number]> = [
+    ['initialDelaySeconds', t.initialDelaySeconds, 0],
+    ['periodSeconds', t.periodSeconds, 1],
+    ['timeoutSeconds', t.timeoutSeconds, 1],
+    ['failureThreshold', t.failureThreshold, 1],
+  ];
+  for (const [name, v, min] of timing) {
+    if (v !== undefined && !(isInt(v) && v >= min)) errors.push(`'${field}.${name}' must be an integer >= ${min}, got ${show(v)}`);
+  }
+  return errors;
+}
+
+function sidecarErrors(sc: SidecarProps, i: number, s: ServiceEntry, ctx: ValidationContext): string[] {
+  const where = `sidecars[${sc.name ?? i}]`;
+  const errors: string[] = [];
+  if (!isDnsLabel(sc.name ?? '')) errors.push(`'${where}.name' must be a DNS-1123 label, got ${show(sc.name)}`);
+  if (sc.name === s.name) errors.push(`'${where}.name' must differ from the service name, got ${show(sc.name)}`);
+  errors.push(...imageErrors(sc.image, `${where}.image`));
+  errors.push(...portErrors(sc.ports ?? [], `${where}.ports`));
+  for (const p of sc.ports ?? []) {
+    if ((s.props.ports ?? []).some((q) => q.port === p.port)) errors.push(`'${where}.ports' port ${p.port} clashes with the service's port (they share one network namespace)`);
+  }
+  errors.push(...envErrors(sc.env, `${where}.env`, ctx), ...resourcesErrors(sc.resources, `${where}.resources`), ...securityErrors(sc.security, `${where}.security`));
+  if (sc.command && sc.command.length === 0) errors.push(`'${where}.command' must not be empty, got []`);
+  return errors;
+}
+
+/** Mount paths of a service, with the field that declares each. */
+function mountPaths(p: MicroserviceProps, app: Application): Array<[string, string]> {
+  const writable = p.security?.writablePaths ?? app.props.security?.writablePaths ?? ['/tmp'];
+  const readOnlyRoot = p.security?.readOnlyRootFilesystem ?? app.props.security?.readOnlyRootFilesystem ?? true;
+  return [
+    ...(p.volumes ?? []).map((v, i): [string, string] => [`volumes[${i}].mountPath`, v.mountPath]),
+    ...(p.configFiles ?? []).map((c, i): [string, string] => [`configFiles[${i}].mountPath`, c.mountPath]),
+    ...(p.secretFiles ?? []).map((c, i): [string, string] => [`secretFiles[${i}].mountPath`, c.mountPath]),
+    ...(readOnlyRoot ? writable.map((w, i): [string, string] => [`security.writablePaths[${i}]`, w]) : []),
+  ];
+}
+
+/** Rules about one service. */
+const SERVICE_RULES: ServiceRule[] = [
+  (s) => (isDnsLabel(s.name) ? undefined : `'name' must be a DNS-1123 label (lowercase alphanumerics and '-', <= 63 characters), got ${show(s.name)}`),
+  (s) => imageErrors(s.props.image, 'image'),
+  (s) => portErrors(s.props.ports ?? [], 'ports'),
+  (s) => {
+    const r = s.props.replicas;
+    if (r === undefined) return undefined;
+    if (!isInt(r)) return `'replicas' must be an integer, got ${show(r)}`;
+    return r < 0 ? `'replicas' must be >= 0, got ${r}` : undefined;
+  },
+  (s) => {
+    const a = s.props.autoscaling;
+    if (!a) return undefined;
+    return [
+      s.props.replicas !== undefined ? `'autoscaling' and 'replicas' are mutually exclusive, got replicas ${show(s.props.replicas)}` : undefined,
+      !(isInt(a.minReplicas) && a.minReplicas >= 1) ? `'autoscaling.minReplicas' must be an integer >= 1, got ${show(a.minReplicas)}` : undefined,
+      !isInt(a.maxReplicas) ? `'autoscaling.maxReplicas' must be an integer, got ${show(a.maxReplicas)}` : undefined,
+      a.minReplicas > a.maxReplicas ? `'autoscaling.minReplicas' must be <= maxReplicas, got min ${a.minReplicas} > max ${a.maxReplicas}` : undefined,
+      a.targetCpuPercent !== undefined && !inRange(a.targetCpuPercent, 1, 1000) ? `'autoscaling.targetCpuPercent' must be an integer in 1..1000, got ${show(a.targetCpuPercent)}` : undefined,
+      (s.props.restartPolicy ?? RestartPolicy.ALWAYS) !== RestartPolicy.ALWAYS ? `'autoscaling' needs restartPolicy ALWAYS, got ${show(s.props.restartPolicy)}` : undefined,
+    ];
+  },
+  (s, ctx) => envErrors(s.props.env, 'env', ctx),
+  (s, ctx) => {
+    // Injected discovery variables must not be shadowed by the user's own.
+    const userVars = new Set(Object.keys(s.props.env ?? {}));
+    return s.construct.dependsOn.flatMap(({ service }) => {
+      const dep = ctx.byConstruct.get(service);
+      if (!dep) return [];
+      const prefix = dep.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+      return ['HOST', 'PORT', 'URL'].filter((x) => userVars.has(`${prefix}_${x}`)).map((x) => `'env.${prefix}_${x}' clashes with the variable injected for dependency '${dep.name}'`);
+    });
+  },
+  (s, ctx) =>
+    s.construct.dependsOn.map(({ service, condition }) => {
+      const dep = ctx.byConstruct.get(service);
+      if (service === s.construct) return `'dependsOn' must not contain the service itself, got '${s.name}'`;
+      if (!dep) return `'dependsOn' refers to '${service.node.path}' which is outside application '${ctx.app.name}'`;
+      if ((dep.props.ports ?? []).length === 0) return `'dependsOn' refers to '${dep.name}' which declares no ports to connect to`;
+      const depHasHealth = !!(dep.props.healthcheck ?? dep.props.readinessProbe ?? dep.props.livenessProbe);
+      if (condition === DependencyCondition.HEALTHY && !depHasHealth) return `'dependsOn' waits for '${dep.name}' to be healthy but '${dep.name}' has no probe or healthcheck`;
+      return undefined;
+    }),
+  (s, ctx) => {
+    const errors: string[] = [];
+    const names = new Set<string>();
+    (s.props.volumes ?? []).forEach((v, i) => {
+      if (!isDnsLabel(v.name ?? '')) errors.push(`'volumes[${i}].name' must be a DNS-1123 label, got ${show(v.name)}`);
+      if (names.has(v.name)) errors.push(`'volumes' declares ${show(v.name)} twice`);
+      names.add(v.name);
+      if (v.size !== undefined && !QUANTITY.test(v.size)) errors.push(`'volumes[${i}].size' must be a quantity like 1Gi, got ${show(v.size)}`);
+      if (v.scratch && v.size !== undefined) errors.push(`'volumes[${i}].size' applies to persistent volumes only; ${show(v.name)} is scratch`);
+    });
+    for (const other of ctx.services) {
+      if (other === s || ctx.services.indexOf(other) > ctx.services.indexOf(s)) continue;
+      for (const v of (s.props.volumes ?? []).filter((x) => !x.scratch)) {
+        if ((other.props.volumes ?? []).some((o) => !o.scratch && o.name === v.name)) {
+          errors.push(`'volumes' persistent volume ${show(v.name)} is already owned by service '${other.name}'`);
+        }
+      }
+    }
+    return errors;
+  },
+  (s, ctx) => {
+    const errors: string[] = [];
+    const seen = new Map<string, string>();
+    for (const [field, p] of mountPaths(s.props, ctx.app)) {
+      if (typeof p !== 'string' || !path.posix.isAbsolute(p)) errors.push(`'${field}' must be an absolute path, got ${show(p)}`);
+      const clash = seen.get(path.posix.normalize(String(p)));
+      if (clash) errors.push(`'${field}' mount path ${show(p)} clashes with '${clash}'`);
+      seen.set(path.posix.normalize(String(p)), field);
+    }
+    return errors;
+  },
+  (s) => (s.props.secretFiles ?? []).flatMap((f, i) => secretRefErrors(f.secretName, f.key, `secretFiles[${i}]`)),
+  (s) => (s.props.configFiles ?? []).map((f, i) => (typeof f.content !== 'string' ? `'configFiles[${i}].content' must be a string, got ${show(f.content)}` : undefined)),
+  (s) => [
+    ...probeErrors(s.props.livenessProbe, 'livenessProbe', s),
+    ...probeErrors(s.props.readinessProbe, 'readinessProbe', s),
+    ...probeErrors(s.props.startupProbe, 'startupProbe', s),
+    ...probeErrors(s.props.healthcheck, 'healthcheck', s),
+  ],
+  (s) => resourcesErrors(s.props.resources, 'resources'),
+  (s) => securityErrors(s.props.security, 'security'),
+  (s) => labelErrors(s.props.labels, 'labels'),
+  (s) => {
+    const m = s.props.metrics;
+    if (!m) return undefined;
+    return [
+      !(s.props.ports ?? []).some((p) => p.port === m.port) ? `'metrics.port' ${show(m.port)} is not one of the service's ports` : undefined,
+      m.path !== undefined && !m.path.startsWith('/') ? `'metrics.path' must start with '/', got ${show(m.path)}` : undefined,
+    ];
+  },
+  (s, ctx) => s.construct.sidecars.flatMap((sc, i) => sidecarErrors(sc, i, s, ctx)),
+  (s) => [
+    s.props.command && s.props.command.length === 0 ? `'command' must not be empty, got []` : undefined,
+    s.props.restartPolicy !== undefined && !Object.values(RestartPolicy).includes(s.props.restartPolicy) ? `'restartPolicy' must be one of ${Object.values(RestartPolicy).join(', ')}, got ${show(s.props.restartPolicy)}` : undefined,
+  ],
+  (s) => {
+    const type = s.props.serviceType ?? ServiceType.CLUSTER_IP;
+    if (type === ServiceType.CLUSTER_IP) return undefined;
+    if ((s.props.ports ?? []).length === 0) return `'serviceType' ${type} needs at least one port`;
+    if (type === ServiceType.NODE_PORT) {
+      return (s.props.ports ?? []).map((p) => (p.publish !== undefined && !inRange(p.publish, 30000, 32767) ? `'ports.publish' must be in 30000..32767 for serviceType NodePort, got ${p.publish}` : undefined));
+    }
+    return undefined;
+  },
+];
+
+/** Rules about the gateway. */
+function gatewayErrors(g: Gateway, ctx: ValidationContext): string[] {
+  const errors: string[] = [];
+  for (const r of g.routes) {
+    if (!r.path.startsWith('/') || /\s/.test(r.path)) errors.push(`'routes' path must start with '/' and hold no spaces, got ${show(r.path)}`);
+    const target = ctx.byConstruct.get(r.service);
+    if (!target) {
+      errors.push(`'routes[${r.path}]' refers to '${r.service.node.path}' which is outside application '${ctx.app.name}'`);
+      continue;
+    }
+    const ports = target.props.ports ?? [];
+    if (ports.length === 0) errors.push(`'routes[${r.path}]' targets service '${target.name}' which declares no ports`);
+    else if (r.port !== undefined && !ports.some((p) => p.port === r.port)) {
+      errors.push(`'routes[${r.path}]' targets port ${r.port} of service '${target.name}' which declares ports ${show(ports.map((p) => p.port))}`);
+    }
+  }
+  if (g.props.host !== undefined && !isDnsSubdomain(g.props.host)) errors.push(`'host' must be a DNS name, got ${show(g.props.host)}`);
+  if (g.props.publish !== undefined && !inRange(g.props.publish, 1, 65535)) errors.push(`'publish' must be an integer in 1..65535, got ${show(g.props.publish)}`);
+  if (g.props.image !== undefined) errors.push(...referenceErrors(g.props.image, 'image', false));
+  if (!isDnsLabel(g.node.id.toLowerCase())) errors.push(`'id' must be a DNS-1123 label, got ${show(g.node.id)}`);
+  return errors.map((e) => `gateway '${g.node.id}': ${e}`);
+}
+
+/** Every gateway in the application's tree. */
+export function gatewaysOf(app: Application): Gateway[] {
+  return app.node.findAll().filter(Gateway.isGateway);
+}
+
+/** Rules about the whole application. */
+const APP_RULES: AppRule[] = [
+  (ctx) => (isDnsLabel(ctx.app.name) ? undefined : `application: 'name' must be a DNS-1123 label, got ${show(ctx.app.name)}`),
+  (ctx) => (ctx.app.props.namespace !== undefined && !isDnsLabel(ctx.app.props.namespace) ? `application '${ctx.app.name}': 'namespace' must be a DNS-1123 label, got ${show(ctx.app.props.namespace)}` : undefined),
+  (ctx) => {
+    const errors: string[] = [];
+    const first = new Map<string, ServiceEntry>();
+    for (const s of ctx.services) {
+      const prior = first.get(s.name);
+      if (prior) errors.push(`service '${s.name}': 'name' is used twice, by '${prior.construct.node.path}' and '${s.construct.node.path}'`);
+      else first.set(s.name, s);
+    }
+    return errors;
+  },
+  (ctx) => {
+    const owners = new Map<number, string>();
+    const errors: string[] = [];
+    const claim = (port: number, owner: string) => {
+      const prior = owners.get(port);
+      if (prior) errors.push(`${owner}: published host port ${port} is already published by ${prior}`);
+      else owners.set(port, owner);
+    };
+    for (const s of ctx.services) {
+      for (const p of [...(s.props.ports ?? []), ...s.construct.sidecars.flatMap((sc) => sc.ports ?? [])]) {
+        if (p.publish !== undefined) claim(p.publish, `service '${s.name}'`);
+      }
+    }
+    for (const g of gatewaysOf(ctx.app)) if (g.routes.length > 0) claim(g.props.publish ?? 8080, `gateway '${g.node.id}'`);
+    return errors;
+  },
+  (ctx) => {
+    const gateways = gatewaysOf(ctx.app);
+    return [
+      gateways.length > 1 ? `application '${ctx.app.name}': at most one gateway, got ${gateways.length} (${gateways.map((g) => g.node.path).join(', ')})` : undefined,
+      ...gateways.flatMap((g) => gatewayErrors(g, ctx)),
+    ];
+  },
+  (ctx) => cycleErrors(ctx),
+  (ctx) => [
+    ...resourcesErrors(ctx.app.props.resources, 'resources'),
+    ...securityErrors(ctx.app.props.security, 'security'),
+    ...labelErrors(ctx.app.props.labels, 'labels'),
+    ...Object.keys(ctx.app.props.config ?? {}).filter((k) => !/^[-._a-zA-Z0-9]+$/.test(k)).map((k) => `'config' key must match [-._a-zA-Z0-9]+, got ${show(k)}`),
+    ...Object.entries(ctx.app.props.imageOverrides ?? {}).flatMap(([from, to]) => referenceErrors(to, `imageOverrides[${from}]`, false)),
+    ...(ctx.app.props.waitImage !== undefined ? referenceErrors(ctx.app.props.waitImage, 'waitImage', false) : []),
+  ].map((e) => `application '${ctx.app.name}': ${e}`),
+];
+
+/** Dependency cycles, each shown as a path `a -> b -> a`. */
+function cycleErrors(ctx: ValidationContext): string[] {
+  const errors: string[] = [];
+  const state = new Map<ServiceEntry, 'visiting' | 'done'>();
+  const stack: ServiceEntry[] = [];
+  const visit = (s: ServiceEntry) => {
+    if (state.get(s) === 'done') return;
+    if (state.get(s) === 'visiting') {
+      const cycle = [...stack.slice(stack.indexOf(s)), s].map((x) => x.name);
+      errors.push(`service '${s.name}': 'dependsOn' forms a cycle: ${cycle.join(' -> ')}`);
+      return;
+    }
+    state.set(s, 'visiting');
+    stack.push(s);
+    for (const { service } of s.construct.dependsOn) {
+      const dep = ctx.byConstruct.get(service);
+      if (dep && dep !== s) visit(dep);
+    }
+    stack.pop();
+    state.set(s, 'done');
+  };
+  ctx.services.forEach(visit);
+  return errors;
+}
+
+/** Runs every rule; throws one ValidationError listing all failures. */
+export function validateApplication(ctx: ValidationContext): void {
+  const errors: string[] = [];
+  const collect = (out: Array<string | undefined> | string | undefined, prefix: string) => {
+    for (const e of Array.isArray(out) ? out : [out]) if (e) errors.push(prefix + e);
+  };
+  for (const s of ctx.services) for (const rule of SERVICE_RULES) collect(rule(s, ctx), `service '${s.name}': `);
+  for (const rule of APP_RULES) collect(rule(ctx), '');
+  if (errors.length > 0) throw new ValidationError(errors);
+}
