@@ -1,5 +1,6 @@
 export * from './application';
 export * from './defaults';
+export * from './diagnostic';
 export * from './enums';
 export * from './env-value';
 export * from './gateway';
