@@ -1,0 +1,330 @@
+/*
+ * The Docker meaning of the model, decided once for both Docker targets (Pulumi and compose): which containers
+ * exist, their names, networks, aliases, mounts, health checks, limits and hardening. The Pulumi and compose
+ * backends only translate this plan into their own field names, so they cannot drift apart.
+ */
+import { Diagnostic, UnsupportedError } from './diagnostic';
+import { DependencyCondition, DiagnosticLevel, Protocol, RestartPolicy } from './enums';
+import { EnvSource } from './env-value';
+import { ProbeKind } from './probe';
+import {
+  ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedEnvVar, ResolvedImage, ResolvedLogging,
+  ResolvedProbe, ResolvedSecretRef, ResolvedService,
+} from './resolved';
+
+/** Role of a planned container. */
+export enum DockerRole {
+  SERVICE = 'service',
+  SIDECAR = 'sidecar',
+  GATEWAY = 'gateway',
+}
+
+export interface DockerHealthcheck {
+  /** Exec form: `['CMD', ...]`. */
+  readonly test: string[];
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly startPeriodSeconds: number;
+}
+
+export interface DockerPortPlan {
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** Host port, when published (always on 0.0.0.0, as `docker run -p` does). */
+  readonly publish?: number;
+}
+
+export interface DockerNetworkAttachment {
+  /** Key of the network in the plan. */
+  readonly network: string;
+  /** DNS names of the container on that network. */
+  readonly aliases: string[];
+}
+
+export interface DockerContainerPlan {
+  /** Unique key: the compose service name (`web`, `web-2`, `web-envoy`, `gateway`). */
+  readonly key: string;
+  /** Container name: `<app>-<service>-<index>` (sidecars: `...-<sidecar>`; gateway: `<app>-<gateway>`). */
+  readonly containerName: string;
+  readonly service: string;
+  readonly role: DockerRole;
+  /** 1-based replica index. */
+  readonly index: number;
+  readonly image: ResolvedImage;
+  /** Entrypoint override. */
+  readonly command?: string[];
+  /** Cmd override. */
+  readonly args?: string[];
+  /** Environment; config values are inlined, secrets stay references. */
+  readonly env: ResolvedEnvVar[];
+  readonly ports: DockerPortPlan[];
+  /** Networks joined; empty when `networkModeOf` is set. */
+  readonly networks: DockerNetworkAttachment[];
+  /** Key of the container whose network namespace this one shares (sidecars). */
+  readonly networkModeOf?: string;
+  readonly volumeMounts: Array<{ readonly volume: string; readonly target: string; readonly readOnly: boolean }>;
+  /** In-memory mounts: writable paths of a read-only root and scratch volumes. */
+  readonly tmpfs: string[];
+  readonly configMounts: Array<{ readonly file: ResolvedConfigFile; readonly target: string }>;
+  readonly secretMounts: Array<{ readonly secret: ResolvedSecretRef; readonly target: string }>;
+  /** `uid:gid`. */
+  readonly user: string;
+  readonly readOnly: boolean;
+  readonly capDrop: string[];
+  readonly capAdd: string[];
+  /** `no-new-privileges:true` when privilege escalation is off. */
+  readonly securityOpt: string[];
+  readonly healthcheck?: DockerHealthcheck;
+  readonly restart: 'always' | 'on-failure' | 'no';
+  readonly memoryLimitMiB: number;
+  readonly memoryReservationMiB: number;
+  readonly cpus: number;
+  readonly labels: Record<string, string>;
+  readonly dependsOn: Array<{ readonly key: string; readonly condition: DependencyCondition }>;
+  readonly logging: ResolvedLogging;
+}
+
+export interface DockerPlan {
+  readonly app: string;
+  /** One network per service; only the service, its dependents and (if routed) the gateway join it. */
+  readonly networks: Array<{ readonly key: string; readonly name: string; readonly service: string }>;
+  /** Persistent volumes (one per replica for replicated services, like a StatefulSet). */
+  readonly volumes: Array<{ readonly key: string; readonly name: string; readonly service: string; readonly volume: string }>;
+  /** Containers, dependencies before dependents. */
+  readonly containers: DockerContainerPlan[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Compose key / name suffix of replica `index` of `service`: `web` alone, `web-1`..`web-n` when replicated. */
+export function instanceKey(service: ResolvedService, index: number): string {
+  return service.replicas > 1 ? `${service.name}-${index}` : service.name;
+}
+
+/** The plan of `app` for Docker target `target` ('docker' or 'compose', used in diagnostics). */
+export function planDocker(app: ResolvedApplication, target: string): DockerPlan {
+  const diagnostics: Diagnostic[] = [];
+  const warn = (service: string, field: string, message: string) =>
+    diagnostics.push({ level: DiagnosticLevel.WARNING, target, service, field, message });
+  const fail = (service: string, field: string, message: string): never => {
+    throw new UnsupportedError({ level: DiagnosticLevel.ERROR, target, service, field, message });
+  };
+
+  const byName = new Map(app.services.map((s) => [s.name, s]));
+  const networks = app.services.map((s) => ({ key: s.name, name: `${app.name}-${s.name}`, service: s.name }));
+  const volumes: DockerPlan['volumes'] = [];
+  const containers: DockerContainerPlan[] = [];
+  const keysOf = (s: ResolvedService) => range(s.replicas).map((i) => instanceKey(s, i));
+
+  for (const s of app.services) {
+    if (s.autoscaling) {
+      warn(s.name, 'autoscaling', `cannot be expressed in Docker: runs a fixed ${s.replicas} replica(s) (minReplicas); scale by hand`);
+    }
+    if (s.replicas === 0) warn(s.name, 'replicas', 'is 0: no container is created');
+    const published = s.ports.filter((p) => p.publish !== undefined);
+    if (s.replicas > 1 && published.length > 0) {
+      fail(s.name, 'ports.publish', `publishes host port ${published[0].publish} but runs ${s.replicas} replicas, which cannot share one host port; route it through the gateway instead`);
+    }
+    if (s.livenessProbe) warn(s.name, 'livenessProbe', 'becomes the health status only: Docker does not restart an unhealthy container');
+    const healthcheck = s.healthcheck && toHealthcheck(s.healthcheck, s.startupProbe, (m) => fail(s.name, 'healthcheck', m));
+    const dependsOn = s.dependencies.flatMap((d) => keysOf(byName.get(d.service)!).map((key) => ({ key, condition: d.condition })));
+    const ownNetworkAliases = [s.name];
+
+    for (const index of range(s.replicas)) {
+      const key = instanceKey(s, index);
+      const persistent = s.volumes.filter((v) => !v.scratch).map((v) => {
+        const volumeKey = s.replicas > 1 ? `${v.name}-${index}` : v.name;
+        volumes.push({ key: volumeKey, name: `${app.name}-${volumeKey}`, service: s.name, volume: v.name });
+        return { volume: volumeKey, target: v.mountPath, readOnly: v.readOnly };
+      });
+      containers.push({
+        ...containerBase(app, s, s),
+        key,
+        containerName: `${app.name}-${s.name}-${index}`,
+        service: s.name,
+        role: DockerRole.SERVICE,
+        index,
+        ports: s.ports.map((p) => ({ port: p.port, protocol: p.protocol, publish: p.publish })),
+        networks: [
+          { network: s.name, aliases: ownNetworkAliases },
+          ...s.dependencies.map((d) => ({ network: d.service, aliases: [] })),
+        ],
+        volumeMounts: persistent,
+        tmpfs: [...writable(s), ...s.volumes.filter((v) => v.scratch).map((v) => v.mountPath)],
+        configMounts: s.configFiles.map((file) => ({ file, target: file.mountPath })),
+        secretMounts: s.secretFiles.map((f) => ({ secret: f.secret, target: f.mountPath })),
+        healthcheck,
+        restart: restartOf(s.restartPolicy),
+        labels: { ...s.labels, ...metricsLabels(s) },
+        dependsOn,
+      });
+      for (const sc of s.sidecars) {
+        containers.push({
+          ...containerBase(app, sc, s),
+          key: `${key}-${sc.name}`,
+          containerName: `${app.name}-${s.name}-${index}-${sc.name}`,
+          service: s.name,
+          role: DockerRole.SIDECAR,
+          index,
+          ports: sc.ports.map((p) => ({ port: p.port, protocol: p.protocol, publish: p.publish })),
+          networks: [],
+          networkModeOf: key,
+          volumeMounts: [],
+          tmpfs: writable(sc),
+          configMounts: [],
+          secretMounts: [],
+          restart: restartOf(s.restartPolicy),
+          labels: { ...s.labels, 'app.kubernetes.io/component': 'sidecar' },
+          dependsOn: [{ key, condition: DependencyCondition.STARTED }],
+        });
+      }
+    }
+  }
+
+  if (app.gateway) {
+    const g = app.gateway;
+    const routed = [...new Set(g.routes.map((r) => r.service))].map((n) => byName.get(n)!);
+    containers.push({
+      key: g.name,
+      containerName: `${app.name}-${g.name}`,
+      service: g.name,
+      role: DockerRole.GATEWAY,
+      index: 1,
+      image: { reference: g.image },
+      command: ['nginx', '-e', 'stderr', '-c', GATEWAY_CONFIG_PATH],
+      env: [],
+      ports: [{ port: g.listenPort, protocol: Protocol.TCP, publish: g.publish }],
+      networks: routed.map((s) => ({ network: s.name, aliases: [] })),
+      volumeMounts: [],
+      tmpfs: g.security.readOnlyRootFilesystem ? g.security.writablePaths : [],
+      configMounts: [{ file: { id: `${g.name}-1`, fileName: 'nginx.conf', mountPath: GATEWAY_CONFIG_PATH, content: gatewayNginxConfig(app) }, target: GATEWAY_CONFIG_PATH }],
+      secretMounts: [],
+      ...hardening(g.security),
+      healthcheck: undefined,
+      restart: 'always',
+      memoryLimitMiB: g.resources.memoryLimitMiB,
+      memoryReservationMiB: g.resources.memoryRequestMiB,
+      cpus: g.resources.cpuLimitMillis / 1000,
+      labels: g.labels,
+      dependsOn: routed.flatMap((s) => keysOf(s).map((key) => ({ key, condition: DependencyCondition.STARTED }))),
+      logging: app.logging,
+    });
+  }
+  return { app: app.name, networks, volumes, containers, diagnostics };
+}
+
+/** Where the gateway's generated nginx configuration is mounted. */
+export const GATEWAY_CONFIG_PATH = '/etc/nginx/nginx.conf';
+
+/** The gateway's nginx configuration: one prefix location per route, upstreams resolved lazily by Docker DNS. */
+export function gatewayNginxConfig(app: ResolvedApplication): string {
+  const g = app.gateway!;
+  // Longest prefix first is nginx's own rule for prefix locations; sorting keeps the file stable.
+  const routes = [...g.routes].sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path));
+  const locations = routes.map((r) => [
+    `    location ${r.path} {`,
+    `      set $upstream ${r.service}:${r.port};`,
+    '      proxy_pass http://$upstream;',
+    '      proxy_set_header Host $host;',
+    '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    '    }',
+  ].join('\n'));
+  return [
+    '# generated by microservice-constructs: gateway of application ' + app.name,
+    'worker_processes 1;',
+    'daemon off;',
+    'pid /tmp/nginx.pid;',
+    'error_log stderr warn;',
+    'events { worker_connections 256; }',
+    'http {',
+    '  access_log /dev/stdout;',
+    '  client_body_temp_path /tmp/client_body;',
+    '  proxy_temp_path /tmp/proxy;',
+    '  fastcgi_temp_path /tmp/fastcgi;',
+    '  uwsgi_temp_path /tmp/uwsgi;',
+    '  scgi_temp_path /tmp/scgi;',
+    '  # Docker\'s embedded DNS; variables in proxy_pass resolve per request, so a restarted service is found again.',
+    '  resolver 127.0.0.11 valid=5s ipv6=off;',
+    '  server {',
+    `    listen ${g.listenPort};`,
+    `    server_name ${g.host ?? '_'};`,
+    locations.join('\n'),
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** The Docker health check of a probe; http/tcp run `wget`/`nc` inside the container. */
+export function toHealthcheck(probe: ResolvedProbe, startup: ResolvedProbe | undefined, fail: (message: string) => never): DockerHealthcheck {
+  const test = ((): string[] => {
+    switch (probe.kind) {
+      case ProbeKind.COMMAND:
+        return ['CMD', ...probe.command!];
+      case ProbeKind.HTTP:
+        return ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${probe.port}${probe.path}`];
+      case ProbeKind.TCP:
+        return ['CMD', 'nc', '-z', '127.0.0.1', String(probe.port)];
+      default:
+        return fail(`a ${probe.kind} probe cannot be expressed as a Docker health check; set 'healthcheck: Probe.command([...])' (e.g. grpc_health_probe)`);
+    }
+  })();
+  return {
+    test,
+    intervalSeconds: probe.periodSeconds,
+    timeoutSeconds: probe.timeoutSeconds,
+    retries: probe.failureThreshold,
+    // A startup probe's whole budget becomes the start period, during which failures do not count.
+    startPeriodSeconds: startup
+      ? startup.initialDelaySeconds + startup.periodSeconds * startup.failureThreshold
+      : probe.initialDelaySeconds,
+  };
+}
+
+function containerBase(app: ResolvedApplication, c: ResolvedContainer, s: ResolvedService) {
+  return {
+    image: c.image,
+    command: c.command,
+    args: c.args,
+    env: c.env,
+    ...hardening(c.security),
+    memoryLimitMiB: c.resources.memoryLimitMiB,
+    memoryReservationMiB: c.resources.memoryRequestMiB,
+    cpus: c.resources.cpuLimitMillis / 1000,
+    logging: app.logging,
+    healthcheck: undefined as DockerHealthcheck | undefined,
+    service: s.name,
+  };
+}
+
+function hardening(sec: ResolvedContainer['security']) {
+  return {
+    user: `${sec.user}:${sec.group}`,
+    readOnly: sec.readOnlyRootFilesystem,
+    capDrop: [...sec.capabilitiesDrop],
+    capAdd: [...sec.capabilitiesAdd],
+    securityOpt: sec.allowPrivilegeEscalation ? [] : ['no-new-privileges:true'],
+  };
+}
+
+function writable(c: ResolvedContainer): string[] {
+  return c.security.readOnlyRootFilesystem ? [...c.security.writablePaths] : [];
+}
+
+function restartOf(policy: RestartPolicy): 'always' | 'on-failure' | 'no' {
+  return policy === RestartPolicy.ALWAYS ? 'always' : policy === RestartPolicy.ON_FAILURE ? 'on-failure' : 'no';
+}
+
+function metricsLabels(s: ResolvedService): Record<string, string> {
+  if (!s.metrics) return {};
+  return { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(s.metrics.port), 'prometheus.io/path': s.metrics.path };
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+/** Environment as plain `NAME=value` pairs for Docker targets; secrets are resolved by `secretValue`. */
+export function dockerEnvValue(v: ResolvedEnvVar, secretValue: (ref: ResolvedSecretRef) => string): string {
+  return v.source === EnvSource.SECRET ? secretValue(v.secret!) : v.value ?? '';
+}
