@@ -1,0 +1,25 @@
+import * as path from 'path';
+import { Application, ApplicationProps, Gateway, Image, Microservice, Probe } from '../lib/model';
+import { RedisCache } from './redis-cache';
+
+/**
+ * The seeds' docker-compose app: `web` built from ./flask-redis/web (port 5000, published) counting hits in
+ * `redis`; also reachable through the gateway.
+ */
+export function flaskRedis(props: ApplicationProps = {}): Application {
+  const app = new Application('flask-redis', props);
+  const redis = new RedisCache(app, 'redis');
+  const web = new Microservice(app, 'web', {
+    image: Image.fromDockerfile(path.join(__dirname, 'flask-redis', 'web'), { tag: 'flask-redis/web:1.0.0' }),
+    ports: [{ port: 5000, name: 'http', publish: 5000 }],
+    dependsOn: [redis.service],
+    readinessProbe: Probe.http('/healthz', { periodSeconds: 5 }),
+    // The python base has no wget: Docker checks health with python itself.
+    healthcheck: Probe.command(
+      ['python3', '-c', "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/healthz', timeout=2)"],
+      { periodSeconds: 2, timeoutSeconds: 3, failureThreshold: 15 },
+    ),
+  });
+  new Gateway(app, 'gateway', { routes: [{ path: '/', service: web }], publish: 8080 });
+  return app;
+}

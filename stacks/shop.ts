@@ -1,0 +1,98 @@
+import { Construct } from 'constructs';
+import {
+  Application, ApplicationProps, Cpu, EnvValue, Gateway, Image, Memory, Microservice, MicroserviceProps, Probe,
+} from '../lib/model';
+import { PostgresDatabase } from './postgres-database';
+import { RedisCache } from './redis-cache';
+
+/** Properties of a {@link ShopService}. */
+export interface ShopServiceProps extends Partial<MicroserviceProps> {
+  /** Image version of `ghcr.io/acme-shop/<id>`. */
+  readonly version: string;
+}
+
+/**
+ * One of the shop's HTTP services: pinned image, port 8080 with health endpoints, Prometheus metrics on 9090.
+ * The team's conventions live here once instead of in every service.
+ */
+export class ShopService extends Microservice {
+  constructor(scope: Construct, id: string, props: ShopServiceProps) {
+    super(scope, id, {
+      image: Image.fromRegistry(`ghcr.io/acme-shop/${id}:${props.version}`),
+      ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }],
+      readinessProbe: Probe.http('/ready', { port: 8080, periodSeconds: 5 }),
+      livenessProbe: Probe.http('/healthz', { port: 8080, initialDelaySeconds: 10 }),
+      metrics: { port: 9090, path: '/metrics' },
+      ...props,
+      env: { LOG_LEVEL: EnvValue.fromConfig('LOG_LEVEL'), ...(props.env ?? {}) },
+    });
+  }
+}
+
+/** The seeds' microservice architecture in one application: a gateway, five services, three stores. */
+export function shop(props: ApplicationProps = {}): Application {
+  const app = new Application('shop', {
+    namespace: 'shop',
+    config: { LOG_LEVEL: 'info', CURRENCY: 'EUR' },
+    resources: { cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) }, memory: { request: Memory.mebibytes(128), limit: Memory.mebibytes(256) } },
+    ...props,
+  });
+  const usersDb = new PostgresDatabase(app, 'users-db', { database: 'users', passwordSecret: 'users-db' });
+  const ordersDb = new PostgresDatabase(app, 'orders-db', { database: 'orders', passwordSecret: 'orders-db' });
+  const cache = new RedisCache(app, 'cache');
+  const catalogDb = new Microservice(app, 'catalog-db', {
+    image: Image.fromRegistry('mongo:7.0.14'),
+    ports: [{ port: 27017, name: 'mongodb', appProtocol: 'mongodb' }],
+    volumes: [{ name: 'catalog-data', mountPath: '/data/db', size: '10Gi' }],
+    readinessProbe: Probe.command(['mongosh', '--quiet', '--eval', 'db.adminCommand("ping").ok'], { periodSeconds: 5, timeoutSeconds: 5 }),
+    security: { user: 999, group: 999 },
+    resources: { memory: { request: Memory.mebibytes(256), limit: Memory.mebibytes(1024) } },
+  });
+
+  const users = new ShopService(app, 'users', {
+    version: '1.4.2',
+    replicas: 2,
+    dependsOn: [usersDb.service, cache.service],
+    env: { JWT_SIGNING_KEY: EnvValue.fromSecret('users-jwt', 'signing-key') },
+  });
+  const catalog = new ShopService(app, 'catalog', {
+    version: '2.1.0',
+    dependsOn: [catalogDb, cache.service],
+    autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuPercent: 70 },
+    configFiles: [{ mountPath: '/etc/catalog/catalog.yaml', content: 'pageSize: 50\nimagesBaseUrl: /images\n' }],
+    env: { CURRENCY: EnvValue.fromConfig('CURRENCY') },
+  });
+  const payments = new ShopService(app, 'payments', {
+    version: '0.9.3',
+    dependsOn: [ordersDb.service],
+    env: { PSP_API_KEY: EnvValue.fromSecret('payments-psp', 'api-key') },
+    secretFiles: [{ secretName: 'payments-psp', key: 'webhook-cert', mountPath: '/etc/payments/webhook.pem' }],
+  });
+  const orders = new ShopService(app, 'orders', {
+    version: '3.0.1',
+    replicas: 2,
+    dependsOn: [ordersDb.service, users, catalog, payments],
+    // The seeds' sidecar proxy: an Envoy next to orders, sharing its network namespace.
+    sidecars: [{
+      name: 'proxy',
+      image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'),
+      ports: [{ port: 15001, name: 'proxy' }],
+    }],
+  });
+  new ShopService(app, 'notifications', {
+    version: '1.0.7',
+    dependsOn: [cache.service, orders],
+    env: { SMTP_PASSWORD: EnvValue.fromSecret('notifications-smtp', 'password') },
+  });
+
+  new Gateway(app, 'gateway', {
+    host: 'shop.example.com',
+    routes: [
+      { path: '/api/users', service: users },
+      { path: '/api/catalog', service: catalog },
+      { path: '/api/orders', service: orders },
+      { path: '/api/payments', service: payments },
+    ],
+  });
+  return app;
+}
