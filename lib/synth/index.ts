@@ -1,0 +1,3 @@
+export * from './change-report';
+export * from './output-files';
+export * from './synth';

@@ -1,0 +1,72 @@
+import { Application, Diagnostic, formatDiagnostic } from '../model';
+import { OutputFile, readOutputFiles, writeOutputFiles } from './output-files';
+
+/** What one target makes of one application. */
+export interface Rendering {
+  readonly files: OutputFile[];
+  readonly diagnostics: Diagnostic[];
+  /** Folders (relative to the output directory) this rendering owns entirely. @default [] */
+  readonly ownedDirs?: string[];
+}
+
+/** A target: renders an application named `stack` into files. */
+export type Renderer = (stack: string, application: Application) => Rendering;
+
+/** Properties of {@link synthStacks}. */
+export interface SynthOptions {
+  /** Output directory. */
+  readonly outdir: string;
+  /** Applications by stack name. */
+  readonly stacks: Record<string, () => Application>;
+  /** Targets to render, in order. */
+  readonly renderers: Renderer[];
+  /**
+   * Called with every output file before it is written (e.g. to copy manifests where the cdk8s CLI expects them).
+   * @default - nothing
+   */
+  readonly onFile?: (file: OutputFile) => void;
+}
+
+/** Result of a synth: written files and diagnostics, or the errors that stopped it before writing. */
+export interface SynthResult {
+  readonly ok: boolean;
+  readonly errors: string[];
+  readonly diagnostics: Diagnostic[];
+  readonly files: OutputFile[];
+  /** Previous content of the output directory, for change reports. */
+  readonly previous: Map<string, string>;
+}
+
+/**
+ * Builds, validates and renders every stack; writes only when all of them succeed, so a failed synth leaves the
+ * existing output untouched.
+ */
+export function synthStacks(options: SynthOptions): SynthResult {
+  const errors: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const files: OutputFile[] = [];
+  const ownedDirs: string[] = [];
+  for (const [stack, build] of Object.entries(options.stacks)) {
+    try {
+      const application = build();
+      for (const render of options.renderers) {
+        const r = render(stack, application);
+        files.push(...r.files);
+        diagnostics.push(...r.diagnostics);
+        ownedDirs.push(...(r.ownedDirs ?? []));
+      }
+    } catch (e) {
+      errors.push(`stack '${stack}': ${(e as Error).message}`);
+    }
+  }
+  const previous = readOutputFiles(options.outdir);
+  if (errors.length > 0) return { ok: false, errors, diagnostics, files: [], previous };
+  files.forEach((f) => options.onFile?.(f));
+  writeOutputFiles(options.outdir, files, ownedDirs);
+  return { ok: true, errors, diagnostics, files, previous };
+}
+
+/** Diagnostics as printable lines. */
+export function formatDiagnostics(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map(formatDiagnostic);
+}
