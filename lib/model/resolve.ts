@@ -76,7 +76,7 @@ function resolveService(s: ServiceEntry, ctx: ValidationContext, appLabels: Reco
   const p = s.props;
   const ports = resolvePorts(p.ports);
   const security = resolveSecurity(app.props.security, p.security);
-  const resources = resolveResources(app.props.resources, p.resources);
+  const resources = resolveResources(p.resources, app.props.resources);
   const dependencies = s.construct.dependsOn.map(({ service, condition }): ResolvedDependency => {
     const dep = ctx.byConstruct.get(service)!;
     const hasHealth = !!(dep.props.healthcheck ?? dep.props.readinessProbe ?? dep.props.livenessProbe);
@@ -140,14 +140,14 @@ function resolveService(s: ServiceEntry, ctx: ValidationContext, appLabels: Reco
     restartPolicy: p.restartPolicy ?? RestartPolicy.ALWAYS,
     labels: { ...appLabels, ...(p.labels ?? {}), [D.LABEL_NAME]: s.name },
     selectorLabels,
-    sidecars: s.construct.sidecars.map((sc) => resolveSidecar(sc, app, s.name, resources, security)),
+    sidecars: s.construct.sidecars.map((sc) => resolveSidecar(sc, app, s.name, p.resources, security)),
     metrics: p.metrics && { port: p.metrics.port, path: p.metrics.path ?? '/metrics' },
     serviceType: p.serviceType ?? ServiceType.CLUSTER_IP,
     routed,
   };
 }
 
-function resolveSidecar(sc: SidecarProps, app: Application, service: string, resources: ResolvedResources, security: ResolvedSecurity): ResolvedContainer {
+function resolveSidecar(sc: SidecarProps, app: Application, service: string, serviceResources: ResourcesProps | undefined, security: ResolvedSecurity): ResolvedContainer {
   return {
     name: sc.name,
     image: resolveImage(sc.image, app, `${service}-${sc.name}`),
@@ -155,7 +155,8 @@ function resolveSidecar(sc: SidecarProps, app: Application, service: string, res
     args: sc.args && [...sc.args],
     env: resolveEnv(sc.env, app),
     ports: resolvePorts(sc.ports),
-    resources: sc.resources ? resolveResources(app.props.resources, sc.resources) : resources,
+    // Each field falls back to the service's setting, then the application's, then the default.
+    resources: resolveResources(sc.resources, serviceResources, app.props.resources),
     security: sc.security ? mergeSecurity(security, sc.security) : security,
   };
 }
@@ -174,7 +175,7 @@ function resolveGateway(g: import('./gateway').Gateway, ctx: ValidationContext, 
     listenPort: D.GATEWAY_LISTEN_PORT,
     ingressClassName: g.props.ingressClassName,
     controllerNamespace: g.props.controllerNamespace ?? D.DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
-    resources: resolveResources(ctx.app.props.resources, undefined),
+    resources: resolveResources(ctx.app.props.resources),
     security: resolveSecurity(ctx.app.props.security, undefined),
     labels: { ...appLabels, [D.LABEL_NAME]: name, [D.LABEL_COMPONENT]: 'gateway' },
   };
@@ -241,14 +242,18 @@ function resolveProbe(probe: Probe | undefined, ports: ResolvedPort[]): Resolved
   };
 }
 
-function resolveResources(app: ResourcesProps | undefined, svc: ResourcesProps | undefined): ResolvedResources {
+/** Resources from `levels`, most specific first (sidecar, service, application), then the defaults. */
+function resolveResources(...levels: Array<ResourcesProps | undefined>): ResolvedResources {
+  const first = <T>(get: (r: ResourcesProps) => T | undefined, fallback: T): T =>
+    levels.map((l) => (l ? get(l) : undefined)).find((x) => x !== undefined) ?? fallback;
   const r: ResolvedResources = {
-    cpuRequestMillis: svc?.cpu?.request?.millis ?? app?.cpu?.request?.millis ?? D.DEFAULT_RESOURCES.cpuRequestMillis,
-    cpuLimitMillis: svc?.cpu?.limit?.millis ?? app?.cpu?.limit?.millis ?? D.DEFAULT_RESOURCES.cpuLimitMillis,
-    memoryRequestMiB: svc?.memory?.request?.mebibytes ?? app?.memory?.request?.mebibytes ?? D.DEFAULT_RESOURCES.memoryRequestMiB,
-    memoryLimitMiB: svc?.memory?.limit?.mebibytes ?? app?.memory?.limit?.mebibytes ?? D.DEFAULT_RESOURCES.memoryLimitMiB,
+    cpuRequestMillis: first((x) => x.cpu?.request?.millis, D.DEFAULT_RESOURCES.cpuRequestMillis),
+    cpuLimitMillis: first((x) => x.cpu?.limit?.millis, D.DEFAULT_RESOURCES.cpuLimitMillis),
+    memoryRequestMiB: first((x) => x.memory?.request?.mebibytes, D.DEFAULT_RESOURCES.memoryRequestMiB),
+    memoryLimitMiB: first((x) => x.memory?.limit?.mebibytes, D.DEFAULT_RESOURCES.memoryLimitMiB),
   };
-  // A limit below the default request would be invalid: the request follows the limit down.
+  // An inherited request above a more specific limit follows the limit down (validation rejects a request given
+  // explicitly at a more specific level than the limit it exceeds).
   return {
     ...r,
     cpuRequestMillis: Math.min(r.cpuRequestMillis, r.cpuLimitMillis),

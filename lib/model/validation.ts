@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Application } from './application';
+import * as D from './defaults';
 import { DependencyCondition, RestartPolicy, ServiceType } from './enums';
 import { EnvSource, EnvValue } from './env-value';
 import { Gateway } from './gateway';
@@ -48,6 +49,17 @@ const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 const CAPABILITY = /^[A-Z][A-Z_]*$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+/** Labels the model sets itself; selectors depend on them, so users must not override them. */
+const RESERVED_LABELS = [D.LABEL_NAME, D.LABEL_PART_OF, D.LABEL_MANAGED_BY];
+/** Gateway route paths: safe in an Ingress path and in an nginx `location` (no ';', '{', quotes or spaces). */
+const ROUTE_PATH = /^\/[-A-Za-z0-9._~\/]*$/;
+/** Docker image reference grammar (distribution/reference): `[domain[:port]/]path[:tag][@digest]`. */
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*` +
+    '(?::([\\w][\\w.-]{0,127}))?(@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$',
+);
 /** Names that hold credentials: such variables need a secret reference, not a plaintext value. */
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?!.*_(FILE|PATH|NAME|USER|HOST|URL)$)/i;
 
@@ -68,14 +80,13 @@ export function imageErrors(image: Image | undefined, where: string): string[] {
 }
 
 function referenceErrors(ref: string, where: string, allowUnpinned: boolean): string[] {
-  if (!ref.trim()) return [`'${where}' must not be empty`];
-  if (/\s/.test(ref) || !/^[a-z0-9][a-z0-9._\/:@-]*$/i.test(ref) || /[A-Z]/.test(ref.split(/[:@]/)[0].split('/').pop()!)) {
-    return [`'${where}' is not a valid image reference, got ${show(ref)}`];
-  }
-  if (ref.includes('@sha256:') || allowUnpinned) return [];
-  const lastSegment = ref.split('/').pop()!;
-  if (!lastSegment.includes(':')) return [`'${where}' must pin a tag (e.g. redis:7.2), got ${show(ref)}`];
-  if (lastSegment.endsWith(':latest')) return [`'${where}' must not use the ':latest' tag, got ${show(ref)}`];
+  if (typeof ref !== 'string' || !ref.trim()) return [`'${where}' must not be empty`];
+  const match = ref.length <= 512 ? IMAGE_REFERENCE.exec(ref) : null;
+  if (!match) return [`'${where}' is not a valid image reference, got ${show(ref)}`];
+  const [, tag, digest] = match;
+  if (digest || allowUnpinned) return [];
+  if (tag === undefined) return [`'${where}' must pin a tag (e.g. redis:7.2), got ${show(ref)}`];
+  if (tag === 'latest') return [`'${where}' must not use the ':latest' tag, got ${show(ref)}`];
   return [];
 }
 
@@ -113,8 +124,12 @@ function envErrors(env: Record<string, EnvValue> | undefined, where: string, ctx
       errors.push(`'${where}.${name}' must be an EnvValue (EnvValue.fromValue/fromSecret/fromConfig), got ${show(value)}`);
       continue;
     }
+    // The value itself is not shown: it is a credential and error messages end up in CI logs.
     if (value.source === EnvSource.VALUE && value.value && SECRET_LIKE.test(name)) {
-      errors.push(`'${where}.${name}' looks like a secret but is a plaintext value; use EnvValue.fromSecret(name, key), got ${show(name)}`);
+      errors.push(`'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`);
+    }
+    if (value.source === EnvSource.CONFIG && SECRET_LIKE.test(name)) {
+      errors.push(`'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got config key ${show(value.configKey)} (written in plain text)`);
     }
     if (value.source === EnvSource.SECRET) errors.push(...secretRefErrors(value.secret!.name, value.secret!.key, `${where}.${name}`));
     if (value.source === EnvSource.CONFIG && !(value.configKey! in config)) {
@@ -141,6 +156,8 @@ function resourcesErrors(r: ResourcesProps | undefined, where: string): string[]
     for (const [field, v] of [['request', request], ['limit', limit]] as const) {
       if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
         errors.push(`'${where}.${kind}.${field}' must be > 0, got ${show(v)}`);
+      } else if (kind === 'cpu' && v !== undefined && !Number.isInteger(v)) {
+        errors.push(`'${where}.cpu.${field}' must be a whole number of millicores, got ${show(v)}`);
       }
     }
     if (request !== undefined && limit !== undefined && request > limit) {
@@ -150,13 +167,45 @@ function resourcesErrors(r: ResourcesProps | undefined, where: string): string[]
   return errors;
 }
 
+/**
+ * A request set on a more specific level (sidecar, service) than the limit it is checked against (inherited
+ * from the service, the application or the defaults) must not exceed it: resolve lowers only inherited
+ * requests to a lower limit, never one the user gave explicitly. `levels` is most specific first.
+ */
+function inheritedResourcesErrors(levels: Array<[string, ResourcesProps | undefined]>, where: string): string[] {
+  const errors: string[] = [];
+  const kinds: Array<[string, (r: ResourcesProps | undefined) => [number | undefined, number | undefined], number, string]> = [
+    ['cpu', (r) => [r?.cpu?.request?.millis, r?.cpu?.limit?.millis], D.DEFAULT_RESOURCES.cpuLimitMillis, 'millicores'],
+    ['memory', (r) => [r?.memory?.request?.mebibytes, r?.memory?.limit?.mebibytes], D.DEFAULT_RESOURCES.memoryLimitMiB, 'MiB'],
+  ];
+  for (const [kind, get, defaultLimit, unit] of kinds) {
+    const ri = levels.findIndex(([, r]) => get(r)[0] !== undefined);
+    const li = levels.findIndex(([, r]) => get(r)[1] !== undefined);
+    if (ri < 0 || (li >= 0 && li <= ri)) continue;
+    const request = get(levels[ri][1])[0]!;
+    const [limit, from] = li < 0 ? [defaultLimit, 'the default'] : [get(levels[li][1])[1]!, levels[li][0]];
+    if (request > limit) errors.push(`'${where}.${kind}.request' must be <= the limit inherited from ${from} (${limit} ${unit}), got ${request}`);
+  }
+  return errors;
+}
+
+/** `user` 0 with `runAsNonRoot` true, checked on the merged settings (most specific level first). */
+function rootErrors(levels: Array<SecurityProps | undefined>, where: string): string[] {
+  const own = levels[0];
+  if (!own || (own.user === undefined && own.runAsNonRoot === undefined)) return [];
+  const user = levels.map((l) => l?.user).find((x) => x !== undefined) ?? D.DEFAULT_SECURITY.user;
+  const runAsNonRoot = levels.map((l) => l?.runAsNonRoot).find((x) => x !== undefined) ?? D.DEFAULT_SECURITY.runAsNonRoot;
+  return user === 0 && runAsNonRoot
+    ? [`'${where}.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`]
+    : [];
+}
+
 function securityErrors(s: SecurityProps | undefined, where: string): string[] {
   if (!s) return [];
   const errors: string[] = [];
   for (const field of ['user', 'group'] as const) {
     if (s[field] !== undefined && !inRange(s[field]!, 0, 2147483647)) errors.push(`'${where}.${field}' must be an integer >= 0, got ${show(s[field])}`);
   }
-  if (s.user === 0 && s.runAsNonRoot !== false) errors.push(`'${where}.user' is 0 (root) while 'runAsNonRoot' is true; set runAsNonRoot: false to run as root`);
   for (const cap of s.capabilitiesAdd ?? []) {
     if (!CAPABILITY.test(cap) || cap.startsWith('CAP_')) errors.push(`'${where}.capabilitiesAdd' must hold names like NET_BIND_SERVICE, got ${show(cap)}`);
   }
@@ -169,6 +218,7 @@ function securityErrors(s: SecurityProps | undefined, where: string): string[] {
 function labelErrors(labels: Record<string, string> | undefined, where: string): string[] {
   const errors: string[] = [];
   for (const [k, v] of Object.entries(labels ?? {})) {
+    if (RESERVED_LABELS.includes(k)) errors.push(`'${where}' must not set ${show(k)} (the model sets it and selectors rely on it), got ${show(v)}`);
     if (!LABEL_KEY.test(k)) errors.push(`'${where}' key must be a Kubernetes label key, got ${show(k)}`);
     if (typeof v !== 'string' || !LABEL_VALUE.test(v)) errors.push(`'${where}.${k}' must be a Kubernetes label value (<= 63 characters), got ${show(v)}`);
   }
@@ -209,10 +259,19 @@ function sidecarErrors(sc: SidecarProps, i: number, s: ServiceEntry, ctx: Valida
   if (sc.name === s.name) errors.push(`'${where}.name' must differ from the service name, got ${show(sc.name)}`);
   errors.push(...imageErrors(sc.image, `${where}.image`));
   errors.push(...portErrors(sc.ports ?? [], `${where}.ports`));
+  const earlier = s.construct.sidecars.slice(0, i);
   for (const p of sc.ports ?? []) {
     if ((s.props.ports ?? []).some((q) => q.port === p.port)) errors.push(`'${where}.ports' port ${p.port} clashes with the service's port (they share one network namespace)`);
+    const other = earlier.find((o) => (o.ports ?? []).some((q) => q.port === p.port));
+    if (other) errors.push(`'${where}.ports' port ${p.port} clashes with the port of sidecar '${other.name}' (they share one network namespace)`);
   }
-  errors.push(...envErrors(sc.env, `${where}.env`, ctx), ...resourcesErrors(sc.resources, `${where}.resources`), ...securityErrors(sc.security, `${where}.security`));
+  errors.push(
+    ...envErrors(sc.env, `${where}.env`, ctx),
+    ...resourcesErrors(sc.resources, `${where}.resources`),
+    ...inheritedResourcesErrors([['the sidecar', sc.resources], ['the service', s.props.resources], ['the application', ctx.app.props.resources]], `${where}.resources`),
+    ...securityErrors(sc.security, `${where}.security`),
+    ...rootErrors([sc.security, s.props.security, ctx.app.props.security], `${where}.security`),
+  );
   if (sc.command && sc.command.length === 0) errors.push(`'${where}.command' must not be empty, got []`);
   return errors;
 }
@@ -231,7 +290,8 @@ function mountPaths(p: MicroserviceProps, app: Application): Array<[string, stri
 
 /** Rules about one service. */
 const SERVICE_RULES: ServiceRule[] = [
-  (s) => (isDnsLabel(s.name) ? undefined : `'name' must be a DNS-1123 label (lowercase alphanumerics and '-', <= 63 characters), got ${show(s.name)}`),
+  // Starting with a letter: Kubernetes Service names are DNS-1035 labels and the name prefixes env variables.
+  (s) => (isDnsLabel(s.name) && /^[a-z]/.test(s.name) ? undefined : `'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got ${show(s.name)}`),
   (s) => imageErrors(s.props.image, 'image'),
   (s) => portErrors(s.props.ports ?? [], 'ports'),
   (s) => {
@@ -280,7 +340,7 @@ const SERVICE_RULES: ServiceRule[] = [
       if (!isDnsLabel(v.name ?? '')) errors.push(`'volumes[${i}].name' must be a DNS-1123 label, got ${show(v.name)}`);
       if (names.has(v.name)) errors.push(`'volumes' declares ${show(v.name)} twice`);
       names.add(v.name);
-      if (v.size !== undefined && !QUANTITY.test(v.size)) errors.push(`'volumes[${i}].size' must be a quantity like 1Gi, got ${show(v.size)}`);
+      if (v.size !== undefined && !(QUANTITY.test(v.size) && parseFloat(v.size) > 0)) errors.push(`'volumes[${i}].size' must be a quantity like 1Gi, got ${show(v.size)}`);
       if (v.scratch && v.size !== undefined) errors.push(`'volumes[${i}].size' applies to persistent volumes only; ${show(v.name)} is scratch`);
     });
     for (const other of ctx.services) {
@@ -297,10 +357,12 @@ const SERVICE_RULES: ServiceRule[] = [
     const errors: string[] = [];
     const seen = new Map<string, string>();
     for (const [field, p] of mountPaths(s.props, ctx.app)) {
-      if (typeof p !== 'string' || !path.posix.isAbsolute(p)) errors.push(`'${field}' must be an absolute path, got ${show(p)}`);
-      const clash = seen.get(path.posix.normalize(String(p)));
+      // Writable paths are checked (once) by the security rule.
+      if (!field.startsWith('security.') && (typeof p !== 'string' || !path.posix.isAbsolute(p))) errors.push(`'${field}' must be an absolute path, got ${show(p)}`);
+      const key = path.posix.normalize(String(p)).replace(/(.)\/+$/, '$1');
+      const clash = seen.get(key);
       if (clash) errors.push(`'${field}' mount path ${show(p)} clashes with '${clash}'`);
-      seen.set(path.posix.normalize(String(p)), field);
+      else seen.set(key, field);
     }
     return errors;
   },
@@ -312,8 +374,11 @@ const SERVICE_RULES: ServiceRule[] = [
     ...probeErrors(s.props.startupProbe, 'startupProbe', s),
     ...probeErrors(s.props.healthcheck, 'healthcheck', s),
   ],
-  (s) => resourcesErrors(s.props.resources, 'resources'),
-  (s) => securityErrors(s.props.security, 'security'),
+  (s, ctx) => [
+    ...resourcesErrors(s.props.resources, 'resources'),
+    ...inheritedResourcesErrors([['the service', s.props.resources], ['the application', ctx.app.props.resources]], 'resources'),
+  ],
+  (s, ctx) => [...securityErrors(s.props.security, 'security'), ...rootErrors([s.props.security, ctx.app.props.security], 'security')],
   (s) => labelErrors(s.props.labels, 'labels'),
   (s) => {
     const m = s.props.metrics;
@@ -333,7 +398,7 @@ const SERVICE_RULES: ServiceRule[] = [
     if (type === ServiceType.CLUSTER_IP) return undefined;
     if ((s.props.ports ?? []).length === 0) return `'serviceType' ${type} needs at least one port`;
     if (type === ServiceType.NODE_PORT) {
-      return (s.props.ports ?? []).map((p) => (p.publish !== undefined && !inRange(p.publish, 30000, 32767) ? `'ports.publish' must be in 30000..32767 for serviceType NodePort, got ${p.publish}` : undefined));
+      return (s.props.ports ?? []).map((p, i) => (p.publish !== undefined && !inRange(p.publish, 30000, 32767) ? `'ports[${i}].publish' must be in 30000..32767 for serviceType NodePort, got ${p.publish}` : undefined));
     }
     return undefined;
   },
@@ -343,7 +408,7 @@ const SERVICE_RULES: ServiceRule[] = [
 function gatewayErrors(g: Gateway, ctx: ValidationContext): string[] {
   const errors: string[] = [];
   for (const r of g.routes) {
-    if (!r.path.startsWith('/') || /\s/.test(r.path)) errors.push(`'routes' path must start with '/' and hold no spaces, got ${show(r.path)}`);
+    if (typeof r.path !== 'string' || !ROUTE_PATH.test(r.path)) errors.push(`'routes' path must start with '/' and hold only letters, digits and '-._~/', got ${show(r.path)}`);
     const target = ctx.byConstruct.get(r.service);
     if (!target) {
       errors.push(`'routes[${r.path}]' refers to '${r.service.node.path}' which is outside application '${ctx.app.name}'`);
@@ -359,6 +424,9 @@ function gatewayErrors(g: Gateway, ctx: ValidationContext): string[] {
   if (g.props.publish !== undefined && !inRange(g.props.publish, 1, 65535)) errors.push(`'publish' must be an integer in 1..65535, got ${show(g.props.publish)}`);
   if (g.props.image !== undefined) errors.push(...referenceErrors(g.props.image, 'image', false));
   if (!isDnsLabel(g.node.id.toLowerCase())) errors.push(`'id' must be a DNS-1123 label, got ${show(g.node.id)}`);
+  // Docker and compose run the gateway as one more container keyed by its name.
+  const twin = ctx.services.find((s) => s.name === g.node.id.toLowerCase());
+  if (twin) errors.push(`'id' must differ from every service name (the gateway is a container next to them), got ${show(g.node.id)}`);
   return errors.map((e) => `gateway '${g.node.id}': ${e}`);
 }
 
@@ -395,6 +463,25 @@ const APP_RULES: AppRule[] = [
       }
     }
     for (const g of gatewaysOf(ctx.app)) if (g.routes.length > 0) claim(g.props.publish ?? 8080, `gateway '${g.node.id}'`);
+    return errors;
+  },
+  (ctx) => {
+    // The Docker/compose container keys (see instanceKey in docker-plan.ts): `web` or `web-1`..`web-n`, plus
+    // `<key>-<sidecar>`. A service named like another one's replica or sidecar would silently replace it.
+    const errors: string[] = [];
+    const keys = new Map<string, string>();
+    for (const s of ctx.services) {
+      const replicas = s.props.autoscaling?.minReplicas ?? s.props.replicas ?? 1;
+      if (!isInt(replicas) || replicas < 0) continue;
+      const own = replicas > 1 ? Array.from({ length: replicas }, (_, i) => [`${s.name}-${i + 1}`, `replica ${i + 1} of service '${s.name}'`]) : [[s.name, `service '${s.name}'`]];
+      for (const [key, what] of own) {
+        for (const [k, w] of [[key, what], ...s.construct.sidecars.map((sc) => [`${key}-${sc.name}`, `sidecar '${sc.name}' of ${what}`])]) {
+          const prior = keys.get(k);
+          if (prior && prior !== w) errors.push(`service '${s.name}': 'name' gives Docker container key ${show(k)} to ${w}, which ${prior} already has`);
+          else keys.set(k, w);
+        }
+      }
+    }
     return errors;
   },
   (ctx) => {
