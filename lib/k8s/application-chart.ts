@@ -1,0 +1,71 @@
+import { Chart, ChartProps } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Application, Diagnostic, ResolvedApplication } from '../model';
+import { appConfigMap } from './config-maps';
+import { kubernetesDiagnostics } from './diagnostics';
+import { createIngress } from './ingress';
+import { MicroserviceObjects, renderMicroservice } from './microservice-objects';
+import { createNetworkPolicies } from './network-policies';
+import { References } from './references';
+import { ServiceWorkload } from './workload';
+
+/** Properties of an {@link ApplicationChart}. */
+export interface ApplicationChartProps extends ChartProps {
+  /** The application to render. It is validated and resolved here, before any object is created. */
+  readonly application: Application;
+}
+
+/**
+ * A cdk8s Chart rendering one {@link Application}: per service a Deployment, StatefulSet or Job, a Service named
+ * after it, ConfigMaps, PersistentVolumeClaims and an HorizontalPodAutoscaler as needed; an Ingress for the
+ * gateway; NetworkPolicies from the dependency graph.
+ *
+ * Prometheus scraping: metrics endpoints get `prometheus.io/*` pod annotations, but the default-deny
+ * NetworkPolicy applies to Prometheus too (reported in `diagnostics`); allow your monitoring namespace with a
+ * NetworkPolicy of your own.
+ */
+export class ApplicationChart extends Chart {
+  /** The resolved model this chart renders. */
+  public readonly model: ResolvedApplication;
+  /** What Kubernetes cannot express exactly (target 'kubernetes'), in model order. */
+  public readonly diagnostics: Diagnostic[];
+  /** The gateway's Ingress, when the application has a gateway with routes. */
+  public readonly ingress?: kplus.Ingress;
+  /** The default-deny policy followed by each service's allow policy. */
+  public readonly networkPolicies: kplus.NetworkPolicy[];
+  private readonly objects: ReadonlyMap<string, MicroserviceObjects>;
+
+  constructor(scope: Construct, id: string, props: ApplicationChartProps) {
+    const { application, ...chartProps } = props;
+    // Resolve first: an invalid application throws before the chart joins the cdk8s app.
+    const model = application.resolve();
+    super(scope, id, chartProps);
+    this.model = model;
+    this.diagnostics = kubernetesDiagnostics(model);
+    // Upper-case ids cannot clash with service names, which are DNS labels.
+    const refs = new References(this, appConfigMap(this, model));
+    this.objects = new Map(model.services.map((svc) => [svc.name, renderMicroservice(new Construct(this, svc.name), svc, model, refs)]));
+    const services = new Map([...this.objects].flatMap(([name, o]) => (o.service ? [[name, o.service] as const] : [])));
+    this.ingress = model.gateway && createIngress(this, model.gateway, model, services);
+    this.networkPolicies = createNetworkPolicies(this, model);
+  }
+
+  /** The workload (Deployment, StatefulSet or Job) of `service`, to patch what the model does not cover. */
+  public workloadOf(service: string): ServiceWorkload {
+    return this.objectsOf(service).workload;
+  }
+
+  /** The Service named after `service`; throws when the service has no ports (and so no Service). */
+  public serviceOf(service: string): kplus.Service {
+    const svc = this.objectsOf(service).service;
+    if (!svc) throw new Error(`service '${service}' declares no ports, so it has no Kubernetes Service`);
+    return svc;
+  }
+
+  private objectsOf(service: string): MicroserviceObjects {
+    const o = this.objects.get(service);
+    if (!o) throw new Error(`application '${this.model.name}' has no service '${service}' (services: ${[...this.objects.keys()].join(', ')})`);
+    return o;
+  }
+}

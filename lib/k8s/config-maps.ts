@@ -1,0 +1,23 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ResolvedApplication, ResolvedService } from '../model';
+import { objectMetadata } from './metadata';
+import { appConfigMapName, filesConfigMapName } from './names';
+
+/** The application ConfigMap `<app>-config` holding `config`, or none when there is no config. */
+export function appConfigMap(scope: Construct, app: ResolvedApplication): kplus.ConfigMap | undefined {
+  if (Object.keys(app.config).length === 0) return undefined;
+  return new kplus.ConfigMap(scope, 'AppConfig', {
+    metadata: objectMetadata(appConfigMapName(app.name), app.labels, app.namespace),
+    data: app.config,
+  });
+}
+
+/** A service's config files, keyed by file id (two files may share a base name), or none without files. */
+export function filesConfigMap(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.ConfigMap | undefined {
+  if (svc.configFiles.length === 0) return undefined;
+  return new kplus.ConfigMap(scope, 'Files', {
+    metadata: objectMetadata(filesConfigMapName(svc.name), svc.labels, app.namespace),
+    data: Object.fromEntries(svc.configFiles.map((f) => [f.id, f.content])),
+  });
+}

@@ -1,0 +1,67 @@
+import {
+  DEFAULT_LOGGING, Diagnostic, DiagnosticLevel, ResolvedApplication, ResolvedContainer, ResolvedService, ServiceType,
+} from '../model';
+
+const TARGET = 'kubernetes';
+
+type ServiceRule = (svc: ResolvedService) => Array<Omit<Diagnostic, 'level' | 'target' | 'service'>>;
+
+/** What the Kubernetes rendering cannot express exactly, per service. */
+const SERVICE_RULES: ServiceRule[] = [
+  (svc) =>
+    svc.ports.flatMap((p) => {
+      if (p.publish === undefined) return [];
+      if (svc.serviceType === ServiceType.CLUSTER_IP) {
+        return [{
+          field: 'ports',
+          message: `publishes host port ${p.publish}, but a ClusterIP Service is reachable only inside the cluster (local-only): run \`kubectl port-forward service/${svc.name} ${p.publish}:${p.port}\` or set serviceType NodePort or LoadBalancer`,
+        }];
+      }
+      if (svc.serviceType === ServiceType.LOAD_BALANCER && p.publish !== p.port) {
+        return [{ field: 'ports', message: `publishes host port ${p.publish}, but the LoadBalancer Service listens on port ${p.port} (the port in-cluster clients use)` }];
+      }
+      return [];
+    }),
+  (svc) =>
+    svc.sidecars.flatMap((sc) =>
+      sc.ports.filter((p) => p.publish !== undefined).map((p) => ({
+        field: `sidecars[${sc.name}].ports`,
+        message: `publishes host port ${p.publish}, but sidecar ports are not part of the Service (local-only): run \`kubectl port-forward\` to a pod of '${svc.name}' with ${p.publish}:${p.port}`,
+      })),
+    ),
+  (svc) =>
+    [svc as ResolvedContainer, ...svc.sidecars].filter((c) => c.image.build).map((c) => ({
+      field: c === svc ? 'image' : `sidecars[${c.name}].image`,
+      message: `is built from a Dockerfile, but Kubernetes pulls ${JSON.stringify(c.image.reference)}: build and push it to a registry the cluster can reach (or load it into kind/minikube)`,
+    })),
+  (svc) =>
+    svc.metrics
+      ? [{
+        field: 'metrics',
+        message: `port ${svc.metrics.port} carries prometheus.io scrape annotations, but the default-deny NetworkPolicy also blocks Prometheus: add a NetworkPolicy that lets your monitoring namespace reach port ${svc.metrics.port}`,
+      }]
+      : [],
+  (svc) =>
+    svc.healthcheck && !svc.readinessProbe && !svc.livenessProbe
+      ? [{ field: 'healthcheck', message: 'is a Docker health check only; Kubernetes gets no probe: add a readinessProbe or livenessProbe' }]
+      : [],
+];
+
+/** Every Kubernetes diagnostic of the application, services in model order, application-wide ones last. */
+export function kubernetesDiagnostics(app: ResolvedApplication): Diagnostic[] {
+  const warn = (service: string) => (d: Omit<Diagnostic, 'level' | 'target' | 'service'>): Diagnostic => ({
+    level: DiagnosticLevel.WARNING,
+    target: TARGET,
+    service,
+    ...d,
+  });
+  const out = app.services.flatMap((svc) => SERVICE_RULES.flatMap((rule) => rule(svc)).map(warn(svc.name)));
+  const logging = app.logging;
+  if (logging.driver !== DEFAULT_LOGGING.driver || JSON.stringify(logging.options) !== JSON.stringify(DEFAULT_LOGGING.options)) {
+    out.push(warn(app.name)({
+      field: 'logging',
+      message: `driver ${JSON.stringify(logging.driver)} and its options apply to Docker only; Kubernetes leaves container logs to the node's runtime (collect them with a cluster log agent)`,
+    }));
+  }
+  return out;
+}

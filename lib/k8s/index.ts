@@ -1,0 +1,3 @@
+export * from './application-chart';
+export * from './diagnostics';
+export * from './workload';

@@ -1,0 +1,46 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ResolvedApplication, ResolvedService } from '../model';
+import { createAutoscaler } from './autoscaler';
+import { filesConfigMap } from './config-maps';
+import { containerProps } from './container';
+import { addClaimTemplates, addMainContainerProbes } from './patches';
+import { containerProbes, grpcProbes } from './probes';
+import { References } from './references';
+import { createGoverningService, createService } from './service';
+import { addWaitContainers } from './wait-for';
+import { podStorage } from './volumes';
+import { createWorkload, ServiceWorkload, WorkloadKind, workloadKind } from './workload';
+
+/** The Kubernetes objects of one microservice, as cdk8s(-plus) constructs. */
+export interface MicroserviceObjects {
+  readonly workload: ServiceWorkload;
+  /** The Service named after the microservice; none without ports. */
+  readonly service?: kplus.Service;
+  /** A StatefulSet's headless Service. */
+  readonly governingService?: kplus.Service;
+  /** The HorizontalPodAutoscaler of an autoscaled service. */
+  readonly autoscaler?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
+  /** The ConfigMap of the service's config files. */
+  readonly files?: kplus.ConfigMap;
+}
+
+/**
+ * Renders one service: its config-file ConfigMap and claims, its Service, the workload with the main container
+ * first, then the sidecars, one wait-for init container per dependency, and its autoscaler.
+ */
+export function renderMicroservice(scope: Construct, svc: ResolvedService, app: ResolvedApplication, refs: References): MicroserviceObjects {
+  const kind = workloadKind(svc);
+  const files = filesConfigMap(scope, svc, app);
+  const storage = podStorage(scope, svc, app, refs, { files, claimTemplates: kind === WorkloadKind.STATEFUL_SET });
+  const service = createService(scope, svc, app);
+  const governingService = kind === WorkloadKind.STATEFUL_SET ? createGoverningService(scope, svc, app) : undefined;
+  const workload = createWorkload(scope, svc, app, { governingService });
+  workload.addContainer(containerProps(svc, refs, { ...containerProbes(svc), volumeMounts: storage.main }));
+  addMainContainerProbes(workload, grpcProbes(svc));
+  for (const sc of svc.sidecars) workload.addContainer(containerProps(sc, refs, { volumeMounts: storage.sidecars.get(sc.name) }));
+  addWaitContainers(workload, svc, app, refs);
+  if (workload instanceof kplus.StatefulSet) addClaimTemplates(workload, storage.claimTemplates);
+  const autoscaler = workload instanceof kplus.Job ? undefined : createAutoscaler(scope, svc, app, workload);
+  return { workload, service, governingService, autoscaler, files };
+}

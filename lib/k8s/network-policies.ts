@@ -1,0 +1,47 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { LABEL_PART_OF, Protocol, ResolvedApplication, ResolvedPort, ResolvedService } from '../model';
+import { objectMetadata } from './metadata';
+import { allowPolicyName, defaultDenyPolicyName } from './names';
+
+/**
+ * NetworkPolicies from the dependency graph: every pod of the application denies ingress by default, and a
+ * service's pods accept connections to its ports only from the services that depend on it (and from the Ingress
+ * controller's namespace on the ports the gateway routes to). Egress is left alone: init containers and clients
+ * must reach their dependencies, and the receiving side already decides.
+ */
+export function createNetworkPolicies(scope: Construct, app: ResolvedApplication): kplus.NetworkPolicy[] {
+  if (app.services.length === 0) return [];
+  const denyAll = new kplus.NetworkPolicy(scope, 'DefaultDeny', {
+    metadata: objectMetadata(defaultDenyPolicyName(app.name), app.labels, app.namespace),
+    selector: kplus.Pods.select(scope, 'AppPods', { labels: { [LABEL_PART_OF]: app.name } }),
+    ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+  });
+  const byName = new Map(app.services.map((s) => [s.name, s]));
+  const allows = app.services.flatMap((svc) => allowPolicy(scope, svc, app, byName) ?? []);
+  return [denyAll, ...allows];
+}
+
+/** The service's allow policy, or none when nobody may connect (the default deny covers it). */
+function allowPolicy(scope: Construct, svc: ResolvedService, app: ResolvedApplication, byName: ReadonlyMap<string, ResolvedService>): kplus.NetworkPolicy | undefined {
+  const routedPorts = svc.ports.filter((p) => app.gateway?.routes.some((r) => r.service === svc.name && r.port === p.port));
+  if (svc.ports.length === 0 || (svc.dependents.length === 0 && routedPorts.length === 0)) return undefined;
+  const id = `Allow:${svc.name}`;
+  const policy = new kplus.NetworkPolicy(scope, id, {
+    metadata: objectMetadata(allowPolicyName(svc.name), svc.labels, app.namespace),
+    selector: kplus.Pods.select(scope, `${id}:Pods`, { labels: svc.selectorLabels }),
+  });
+  for (const dependent of svc.dependents) {
+    const peer = kplus.Pods.select(scope, `${id}:From:${dependent}`, { labels: byName.get(dependent)!.selectorLabels });
+    policy.addIngressRule(peer, policyPorts(svc.ports));
+  }
+  if (routedPorts.length > 0) {
+    const controller = kplus.Namespaces.select(scope, `${id}:FromIngress`, { names: [app.gateway!.controllerNamespace] });
+    policy.addIngressRule(controller, policyPorts(routedPorts));
+  }
+  return policy;
+}
+
+function policyPorts(ports: readonly ResolvedPort[]): kplus.NetworkPolicyPort[] {
+  return ports.map((p) => (p.protocol === Protocol.UDP ? kplus.NetworkPolicyPort.udp(p.port) : kplus.NetworkPolicyPort.tcp(p.port)));
+}

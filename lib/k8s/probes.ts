@@ -1,0 +1,59 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ProbeKind, ResolvedProbe, ResolvedService } from '../model';
+
+/** The container fields of the three probes, in the service's terms. */
+const PROBES = [
+  ['liveness', 'livenessProbe'],
+  ['readiness', 'readinessProbe'],
+  ['startup', 'startupProbe'],
+] as const;
+
+type PlusProbes = Pick<kplus.ContainerProps, 'liveness' | 'readiness' | 'startup'>;
+
+/** The probes cdk8s-plus can express (http, tcp, command), as container props. */
+export function containerProbes(svc: ResolvedService): PlusProbes {
+  const out: { -readonly [K in keyof PlusProbes]: PlusProbes[K] } = {};
+  for (const [prop, field] of PROBES) {
+    const p = svc[field];
+    if (p && p.kind !== ProbeKind.GRPC) out[prop] = plusProbe(p);
+  }
+  return out;
+}
+
+/**
+ * gRPC probes as Kubernetes JSON keyed by container field: cdk8s-plus-27 has no gRPC action, so the workload
+ * patches them in.
+ */
+export function grpcProbes(svc: ResolvedService): Array<[string, Record<string, unknown>]> {
+  return PROBES.flatMap(([, field]) => {
+    const p = svc[field];
+    return p && p.kind === ProbeKind.GRPC ? [[field, { grpc: { port: p.port }, ...timing(p) }] as [string, Record<string, unknown>]] : [];
+  });
+}
+
+function plusProbe(p: ResolvedProbe): kplus.Probe {
+  const options = {
+    initialDelaySeconds: Duration.seconds(p.initialDelaySeconds),
+    periodSeconds: Duration.seconds(p.periodSeconds),
+    timeoutSeconds: Duration.seconds(p.timeoutSeconds),
+    failureThreshold: p.failureThreshold,
+  };
+  switch (p.kind) {
+    case ProbeKind.HTTP:
+      return kplus.Probe.fromHttpGet(p.path!, { ...options, port: p.port });
+    case ProbeKind.TCP:
+      return kplus.Probe.fromTcpSocket({ ...options, port: p.port });
+    default:
+      return kplus.Probe.fromCommand(p.command!, options);
+  }
+}
+
+function timing(p: ResolvedProbe) {
+  return {
+    initialDelaySeconds: p.initialDelaySeconds,
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+  };
+}

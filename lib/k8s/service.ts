@@ -1,0 +1,56 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ResolvedApplication, ResolvedService, ServiceType } from '../model';
+import { objectMetadata } from './metadata';
+import { headlessServiceName } from './names';
+
+const SERVICE_TYPES: Record<ServiceType, kplus.ServiceType> = {
+  [ServiceType.CLUSTER_IP]: kplus.ServiceType.CLUSTER_IP,
+  [ServiceType.NODE_PORT]: kplus.ServiceType.NODE_PORT,
+  [ServiceType.LOAD_BALANCER]: kplus.ServiceType.LOAD_BALANCER,
+};
+
+/**
+ * The Service named exactly after the microservice, so dependents reach `<service>:<port>`; none without ports.
+ * Service port = container port everywhere; a NodePort Service uses each port's `publish` as its nodePort.
+ */
+export function createService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.Service | undefined {
+  if (svc.ports.length === 0) return undefined;
+  const nodePorts = svc.serviceType === ServiceType.NODE_PORT;
+  const service = new kplus.Service(scope, 'Service', {
+    metadata: objectMetadata(svc.name, svc.labels, app.namespace),
+    type: SERVICE_TYPES[svc.serviceType],
+    ports: servicePorts(svc).map((p, i) => ({ ...p, nodePort: nodePorts ? svc.ports[i].publish : undefined })),
+  });
+  for (const [key, value] of Object.entries(svc.selectorLabels)) service.selectLabel(key, value);
+  return service;
+}
+
+/** The headless Service `<service>-headless` that gives each StatefulSet pod a stable DNS name. */
+export function createGoverningService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.Service {
+  return new GoverningService(scope, 'Headless', {
+    metadata: objectMetadata(headlessServiceName(svc.name), svc.labels, app.namespace),
+    ports: servicePorts(svc),
+  }, svc.selectorLabels);
+}
+
+function servicePorts(svc: ResolvedService): kplus.ServicePort[] {
+  return svc.ports.map((p) => ({ port: p.port, targetPort: p.port, name: p.name, protocol: kplus.Protocol[p.protocol] }));
+}
+
+/** A headless Service that selects its pods by the service's selector labels. */
+class GoverningService extends kplus.Service {
+  constructor(scope: Construct, id: string, props: kplus.ServiceProps, private readonly podLabels: Record<string, string>) {
+    super(scope, id, { ...props, clusterIP: 'None' });
+    for (const [key, value] of Object.entries(podLabels)) this.selectLabel(key, value);
+  }
+
+  /** The StatefulSet calls this with itself, which would add cdk8s-plus's address label; the labels suffice. */
+  public select(_selector: kplus.IPodSelector): void {}
+
+  /** cdk8s-plus refuses a Service without ports, yet a portless StatefulSet's pods still need DNS names. */
+  public _toKube(): kplus.k8s.ServiceSpec {
+    if (this.ports.length > 0) return super._toKube();
+    return { clusterIp: 'None', type: kplus.ServiceType.CLUSTER_IP, selector: { ...this.podLabels } };
+  }
+}

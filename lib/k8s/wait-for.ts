@@ -1,0 +1,34 @@
+import * as kplus from 'cdk8s-plus-27';
+import { ResolvedApplication, ResolvedContainer, ResolvedDependency, ResolvedResources, ResolvedService } from '../model';
+import { containerProps } from './container';
+import { waitContainerName } from './names';
+import { References } from './references';
+
+/** Enough for `nc` in a shell loop. */
+export const WAIT_RESOURCES: ResolvedResources = {
+  cpuRequestMillis: 10,
+  cpuLimitMillis: 50,
+  memoryRequestMiB: 16,
+  memoryLimitMiB: 32,
+};
+
+/**
+ * An init container per dependency, in declaration order, that blocks until the dependency's Service port
+ * accepts connections. A Service only forwards to ready pods, so this also waits for `healthy` dependencies.
+ * It runs with the service's own security context.
+ */
+export function addWaitContainers(workload: kplus.Workload, svc: ResolvedService, app: ResolvedApplication, refs: References): void {
+  for (const dep of svc.dependencies) workload.addInitContainer(containerProps(waitContainer(dep, svc, app), refs));
+}
+
+function waitContainer(dep: ResolvedDependency, svc: ResolvedService, app: ResolvedApplication): ResolvedContainer {
+  return {
+    name: waitContainerName(dep.service),
+    image: { reference: app.waitImage },
+    command: ['sh', '-c', `until nc -z ${dep.host} ${dep.port}; do echo waiting for ${dep.service}; sleep 2; done`],
+    env: [],
+    ports: [],
+    resources: WAIT_RESOURCES,
+    security: svc.security,
+  };
+}
