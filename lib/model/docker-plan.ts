@@ -121,7 +121,10 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
       warn(s.name, 'autoscaling', `cannot be expressed in Docker: runs a fixed ${s.replicas} replica(s) (minReplicas); scale by hand`);
     }
     if (s.replicas === 0) warn(s.name, 'replicas', 'is 0: no container is created');
-    const published = s.ports.filter((p) => p.publish !== undefined);
+    // Sidecars share the service container's network namespace, and Docker refuses ports on a container that
+    // joins another's namespace: the service container exposes and publishes the sidecars' ports too.
+    const ports = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].map((p) => ({ port: p.port, protocol: p.protocol, publish: p.publish }));
+    const published = ports.filter((p) => p.publish !== undefined);
     if (s.replicas > 1 && published.length > 0) {
       fail(s.name, 'ports.publish', `publishes host port ${published[0].publish} but runs ${s.replicas} replicas, which cannot share one host port; route it through the gateway instead`);
     }
@@ -144,7 +147,7 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
         service: s.name,
         role: DockerRole.SERVICE,
         index,
-        ports: s.ports.map((p) => ({ port: p.port, protocol: p.protocol, publish: p.publish })),
+        ports,
         networks: [
           { network: s.name, aliases: ownNetworkAliases },
           ...s.dependencies.map((d) => ({ network: d.service, aliases: [] })),
@@ -166,7 +169,7 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
           service: s.name,
           role: DockerRole.SIDECAR,
           index,
-          ports: sc.ports.map((p) => ({ port: p.port, protocol: p.protocol, publish: p.publish })),
+          ports: [],
           networks: [],
           networkModeOf: key,
           volumeMounts: [],
@@ -209,6 +212,15 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
       dependsOn: routed.flatMap((s) => keysOf(s).map((key) => ({ key, condition: DependencyCondition.STARTED }))),
       logging: app.logging,
     });
+  }
+  for (const [kind, items] of [['container', containers], ['volume', volumes]] as const) {
+    const owners = new Map<string, string>();
+    for (const { key, service } of items) {
+      const owner = owners.get(key);
+      // Keys are derived (`web-2`, `web-proxy`, `data-2`), so two definitions can meet on one key.
+      if (owner !== undefined) fail(service, 'name', `gives Docker ${kind} key '${key}' that '${owner}' already uses; rename one of them`);
+      owners.set(key, service);
+    }
   }
   return { app: app.name, networks, volumes, containers, diagnostics };
 }

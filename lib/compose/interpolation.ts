@@ -1,0 +1,24 @@
+/*
+ * Compose substitutes `$VAR` and `${VAR}` in every value of the file. Values we write are literal, so their `$`
+ * is doubled; only secret references are written as variables on purpose.
+ */
+
+/** `value` as compose must see it to keep it literal (`$` -> `$$`). */
+export function literal(value: string): string {
+  return value.replace(/\$/g, '$$$$');
+}
+
+/** A value compose reads from the shell or the `.env` file next to the compose file. */
+export function variable(name: string): string {
+  return `\${${name}}`;
+}
+
+/** `value` with every string inside it made literal (object keys are not substituted, so they stay). */
+export function literalDeep<T>(value: T): T {
+  if (typeof value === 'string') return literal(value) as T;
+  if (Array.isArray(value)) return value.map(literalDeep) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literalDeep(v)])) as T;
+  }
+  return value;
+}
