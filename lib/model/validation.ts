@@ -183,7 +183,7 @@ function inheritedResourcesErrors(levels: Array<[string, ResourcesProps | undefi
     const li = levels.findIndex(([, r]) => get(r)[1] !== undefined);
     if (ri < 0 || (li >= 0 && li <= ri)) continue;
     const request = get(levels[ri][1])[0]!;
-    const [limit, from] = li < 0 ? [defaultLimit, 'the default'] : [get(levels[li][1])[1]!, levels[li][0]];
+    const [limit, from] = li < 0 ? [defaultLimit, 'the defaults'] : [get(levels[li][1])[1]!, levels[li][0]];
     if (request > limit) errors.push(`'${where}.${kind}.request' must be <= the limit inherited from ${from} (${limit} ${unit}), got ${request}`);
   }
   return errors;
@@ -384,7 +384,7 @@ const SERVICE_RULES: ServiceRule[] = [
     const m = s.props.metrics;
     if (!m) return undefined;
     return [
-      !(s.props.ports ?? []).some((p) => p.port === m.port) ? `'metrics.port' ${show(m.port)} is not one of the service's ports` : undefined,
+      !(s.props.ports ?? []).some((p) => p.port === m.port) ? `'metrics.port' must be one of the service's ports ${show((s.props.ports ?? []).map((p) => p.port))}, got ${show(m.port)}` : undefined,
       m.path !== undefined && !m.path.startsWith('/') ? `'metrics.path' must start with '/', got ${show(m.path)}` : undefined,
     ];
   },
@@ -495,6 +495,7 @@ const APP_RULES: AppRule[] = [
   (ctx) => [
     ...resourcesErrors(ctx.app.props.resources, 'resources'),
     ...securityErrors(ctx.app.props.security, 'security'),
+    ...rootErrors([ctx.app.props.security], 'security'),
     ...labelErrors(ctx.app.props.labels, 'labels'),
     ...Object.keys(ctx.app.props.config ?? {}).filter((k) => !/^[-._a-zA-Z0-9]+$/.test(k)).map((k) => `'config' key must match [-._a-zA-Z0-9]+, got ${show(k)}`),
     ...Object.entries(ctx.app.props.imageOverrides ?? {}).flatMap(([from, to]) => referenceErrors(to, `imageOverrides[${from}]`, false)),
