@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
 import {
-  Application, ApplicationProps, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, Probe,
+  Application, ApplicationProps, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Probe,
   Protocol, RestartPolicy, ServiceType, ValidationError,
 } from '../../lib/model';
 import { BUILD_CONTEXT, httpService, IMAGE, newApp, validationErrors, worker } from './helpers';
@@ -794,5 +794,3 @@ describe('valid definitions the rules must accept', () => {
   });
 });
 
-// Keep `Microservice` referenced for readers: every fixture is one.
-void Microservice;

@@ -1,0 +1,323 @@
+import {
+  Application, Cpu, DependencyCondition, DiagnosticLevel, DockerContainerPlan, DockerPlan, DockerRole, dockerEnvValue,
+  EnvSource, EnvValue, Gateway, GATEWAY_CONFIG_PATH, Memory, planDocker, Probe, Protocol, RestartPolicy,
+  UnsupportedError,
+} from '../../lib/model';
+import { httpService, IMAGE, newApp, worker } from './helpers';
+
+function plan(app: Application, target = 'docker'): DockerPlan {
+  return planDocker(app.resolve(), target);
+}
+
+function container(p: DockerPlan, key: string): DockerContainerPlan {
+  const c = p.containers.find((x) => x.key === key);
+  if (!c) throw new Error(`no container '${key}' in ${p.containers.map((x) => x.key).join(', ')}`);
+  return c;
+}
+
+/** The UnsupportedError `fn` throws. */
+function unsupported(fn: () => unknown): UnsupportedError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UnsupportedError) return e;
+    throw e;
+  }
+  throw new Error('expected an UnsupportedError');
+}
+
+describe('containers, replicas and volumes', () => {
+  const app = newApp();
+  const db = httpService(app, 'db', { ports: [{ port: 5432, name: 'postgres' }], replicas: 2, volumes: [{ name: 'pgdata', mountPath: '/var/lib/postgresql/data' }] });
+  const api = httpService(app, 'api', { dependsOn: [db], volumes: [{ name: 'uploads', mountPath: '/uploads', readOnly: true }] });
+  httpService(app, 'web', { replicas: 3, dependsOn: [api] });
+  const p = plan(app);
+
+  test('replicated services get keys <service>-<n> and names <app>-<service>-<n>; single ones keep the service name', () => {
+    expect(p.containers.map((c) => [c.key, c.containerName, c.index])).toEqual([
+      ['db-1', 'app-db-1', 1],
+      ['db-2', 'app-db-2', 2],
+      ['api', 'app-api-1', 1],
+      ['web-1', 'app-web-1', 1],
+      ['web-2', 'app-web-2', 2],
+      ['web-3', 'app-web-3', 3],
+    ]);
+    expect(p.containers.every((c) => c.role === DockerRole.SERVICE)).toBe(true);
+  });
+
+  test('a dependent waits for every replica of its dependency', () => {
+    expect(container(p, 'api').dependsOn).toEqual([
+      { key: 'db-1', condition: DependencyCondition.STARTED },
+      { key: 'db-2', condition: DependencyCondition.STARTED },
+    ]);
+    expect(container(p, 'web-2').dependsOn).toEqual([{ key: 'api', condition: DependencyCondition.STARTED }]);
+  });
+
+  test('persistent volumes: one per replica of a replicated service, like a StatefulSet', () => {
+    expect(p.volumes).toEqual([
+      { key: 'pgdata-1', name: 'app-pgdata-1', service: 'db', volume: 'pgdata' },
+      { key: 'pgdata-2', name: 'app-pgdata-2', service: 'db', volume: 'pgdata' },
+      { key: 'uploads', name: 'app-uploads', service: 'api', volume: 'uploads' },
+    ]);
+    expect(container(p, 'db-2').volumeMounts).toEqual([{ volume: 'pgdata-2', target: '/var/lib/postgresql/data', readOnly: false }]);
+    expect(container(p, 'api').volumeMounts).toEqual([{ volume: 'uploads', target: '/uploads', readOnly: true }]);
+  });
+});
+
+describe('networks', () => {
+  const app = newApp();
+  const db = httpService(app, 'db', { ports: [{ port: 5432 }] });
+  const cache = httpService(app, 'cache', { ports: [{ port: 6379 }] });
+  const api = httpService(app, 'api', { replicas: 2, dependsOn: [db, cache] });
+  const web = httpService(app, 'web', { dependsOn: [api], sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ port: 15001 }] }] });
+  httpService(app, 'admin', { dependsOn: [db] });
+  new Gateway(app, 'gateway', { routes: [{ path: '/', service: web }, { path: '/api', service: api }] });
+  const p = plan(app);
+
+  /** network -> [container key, aliases] of every container that joins it. */
+  const members = (network: string) =>
+    p.containers.flatMap((c) => c.networks.filter((n) => n.network === network).map((n) => [c.key, n.aliases]));
+
+  test('one network per service', () => {
+    expect(p.networks).toEqual(['db', 'cache', 'api', 'web', 'admin'].map((s) => ({ key: s, name: `app-${s}`, service: s })));
+  });
+
+  test('a network is joined exactly by its service (with the alias), its dependents and the gateway when routed', () => {
+    expect(members('db')).toEqual([['db', ['db']], ['api-1', []], ['api-2', []], ['admin', []]]);
+    expect(members('cache')).toEqual([['cache', ['cache']], ['api-1', []], ['api-2', []]]);
+    // replicas share one alias: Docker DNS round robin
+    expect(members('api')).toEqual([['api-1', ['api']], ['api-2', ['api']], ['web', []], ['gateway', []]]);
+    expect(members('web')).toEqual([['web', ['web']], ['gateway', []]]);
+    expect(members('admin')).toEqual([['admin', ['admin']]]);
+  });
+
+  test('sidecars join no network: they share the service container\'s namespace', () => {
+    const proxy = container(p, 'web-proxy');
+    expect(proxy).toMatchObject({
+      containerName: 'app-web-1-proxy',
+      role: DockerRole.SIDECAR,
+      service: 'web',
+      networks: [],
+      networkModeOf: 'web',
+      ports: [],
+      dependsOn: [{ key: 'web', condition: DependencyCondition.STARTED }],
+    });
+    expect(proxy.labels['app.kubernetes.io/component']).toBe('sidecar');
+    // the namespace owner exposes the sidecar's port
+    expect(container(p, 'web').ports).toEqual([
+      { port: 8080, protocol: Protocol.TCP, publish: undefined },
+      { port: 15001, protocol: Protocol.TCP, publish: undefined },
+    ]);
+  });
+
+  test('containers come dependencies first, the gateway last', () => {
+    expect(p.containers.map((c) => c.key)).toEqual(['db', 'cache', 'api-1', 'api-2', 'web', 'web-proxy', 'admin', 'gateway']);
+  });
+});
+
+describe('filesystems and hardening', () => {
+  test('tmpfs for the writable paths of a read-only root and for scratch volumes', () => {
+    const app = newApp();
+    httpService(app, 'web', { security: { writablePaths: ['/tmp', '/var/cache/nginx'] }, volumes: [{ name: 'scratch', mountPath: '/scratch', scratch: true }] });
+    httpService(app, 'rw', { security: { readOnlyRootFilesystem: false }, volumes: [{ name: 'work', mountPath: '/work', scratch: true }] });
+    const p = plan(app);
+    expect(container(p, 'web').tmpfs).toEqual(['/tmp', '/var/cache/nginx', '/scratch']);
+    expect(container(p, 'web').readOnly).toBe(true);
+    expect(container(p, 'web').volumeMounts).toEqual([]);
+    expect(p.volumes).toEqual([]);
+    expect(container(p, 'rw').tmpfs).toEqual(['/work']);
+    expect(container(p, 'rw').readOnly).toBe(false);
+  });
+
+  test('user, caps, no-new-privileges and limits', () => {
+    const app = newApp();
+    httpService(app, 'web', {
+      security: { user: 101, group: 102, capabilitiesAdd: ['NET_BIND_SERVICE'] },
+      resources: { cpu: { limit: Cpu.millis(250) }, memory: { request: Memory.mebibytes(64), limit: Memory.mebibytes(96) } },
+    });
+    httpService(app, 'legacy', { security: { allowPrivilegeEscalation: true } });
+    const p = plan(app);
+    expect(container(p, 'web')).toMatchObject({
+      user: '101:102', capDrop: ['ALL'], capAdd: ['NET_BIND_SERVICE'], securityOpt: ['no-new-privileges:true'],
+      cpus: 0.25, memoryLimitMiB: 96, memoryReservationMiB: 64,
+    });
+    expect(container(p, 'legacy')).toMatchObject({ user: '10001:10001', securityOpt: [], cpus: 0.5, memoryLimitMiB: 256, memoryReservationMiB: 128 });
+  });
+
+  test('config files and secret files are mounted at their paths; config env inlined, secrets stay references', () => {
+    const app = newApp({ config: { LOG_LEVEL: 'debug' } });
+    httpService(app, 'web', {
+      env: { LOG_LEVEL: EnvValue.fromConfig('LOG_LEVEL'), DB_PASSWORD: EnvValue.fromSecret('db', 'password') },
+      configFiles: [{ mountPath: '/etc/web/app.yaml', content: 'a: 1\n' }],
+      secretFiles: [{ secretName: 'tls', key: 'tls.crt', mountPath: '/etc/tls/tls.crt' }],
+    });
+    const web = container(plan(app), 'web');
+    expect(web.configMounts).toEqual([{ file: { id: 'web-1', fileName: 'app.yaml', mountPath: '/etc/web/app.yaml', content: 'a: 1\n' }, target: '/etc/web/app.yaml' }]);
+    expect(web.secretMounts).toEqual([{ secret: { name: 'tls', key: 'tls.crt', configKey: 'tls.tls.crt', variable: 'TLS_TLS_CRT' }, target: '/etc/tls/tls.crt' }]);
+    const [level, password] = web.env;
+    expect(level).toEqual({ name: 'LOG_LEVEL', source: EnvSource.CONFIG, configKey: 'LOG_LEVEL', value: 'debug' });
+    expect(dockerEnvValue(level, () => 'unused')).toBe('debug');
+    expect(password.value).toBeUndefined();
+    expect(dockerEnvValue(password, (ref) => `<${ref.configKey}>`)).toBe('<db.password>');
+  });
+});
+
+describe('health checks', () => {
+  test('command, http and tcp probes become Docker health checks with the same timing', () => {
+    const app = newApp();
+    httpService(app, 'cmd', { healthcheck: Probe.command(['pg_isready', '-U', 'postgres'], { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 4, initialDelaySeconds: 3 }) });
+    httpService(app, 'http', { ports: [{ port: 8080, name: 'http' }, { port: 9000, name: 'admin' }], readinessProbe: Probe.http('/ready', { port: 9000 }) });
+    httpService(app, 'tcp', { livenessProbe: Probe.tcp() });
+    worker(app, 'none');
+    const p = plan(app);
+    expect(container(p, 'cmd').healthcheck).toEqual({
+      test: ['CMD', 'pg_isready', '-U', 'postgres'], intervalSeconds: 5, timeoutSeconds: 2, retries: 4, startPeriodSeconds: 3,
+    });
+    expect(container(p, 'http').healthcheck).toEqual({
+      test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9000/ready'], intervalSeconds: 10, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 0,
+    });
+    expect(container(p, 'tcp').healthcheck!.test).toEqual(['CMD', 'nc', '-z', '127.0.0.1', '8080']);
+    expect(container(p, 'none').healthcheck).toBeUndefined();
+  });
+
+  test('a startup probe becomes the start period (delay + period x failures)', () => {
+    const app = newApp();
+    httpService(app, 'slow', {
+      readinessProbe: Probe.http('/ready', { initialDelaySeconds: 1 }),
+      startupProbe: Probe.http('/started', { initialDelaySeconds: 5, periodSeconds: 2, failureThreshold: 30 }),
+    });
+    expect(container(plan(app), 'slow').healthcheck!.startPeriodSeconds).toBe(65);
+  });
+
+  test('a grpc probe without an explicit healthcheck throws UnsupportedError naming service and field', () => {
+    const app = newApp();
+    httpService(app, 'rpc', { ports: [{ port: 50051, name: 'grpc' }], readinessProbe: Probe.grpc() });
+    const err = unsupported(() => plan(app, 'compose'));
+    expect(err.diagnostic).toMatchObject({ level: DiagnosticLevel.ERROR, target: 'compose', service: 'rpc', field: 'healthcheck' });
+    expect(err.message).toMatch(/^error \[compose\] service 'rpc': 'healthcheck' a grpc probe cannot be expressed as a Docker health check; set 'healthcheck: Probe\.command\(\[\.\.\.\]\)'/);
+  });
+
+  test('a grpc probe with an explicit command healthcheck is fine', () => {
+    const app = newApp();
+    httpService(app, 'rpc', { ports: [{ port: 50051, name: 'grpc' }], readinessProbe: Probe.grpc(), healthcheck: Probe.command(['grpc_health_probe', '-addr=:50051']) });
+    expect(container(plan(app), 'rpc').healthcheck!.test).toEqual(['CMD', 'grpc_health_probe', '-addr=:50051']);
+  });
+
+  test('a liveness probe is reported: Docker does not restart unhealthy containers', () => {
+    const app = newApp();
+    httpService(app, 'web', { livenessProbe: Probe.http('/healthz') });
+    expect(plan(app).diagnostics).toEqual([
+      { level: DiagnosticLevel.WARNING, target: 'docker', service: 'web', field: 'livenessProbe', message: 'becomes the health status only: Docker does not restart an unhealthy container' },
+    ]);
+  });
+});
+
+describe('restart, labels, diagnostics', () => {
+  test('restart policies map to always / on-failure / no', () => {
+    const app = newApp();
+    worker(app, 'a', { restartPolicy: RestartPolicy.ALWAYS });
+    worker(app, 'b', { restartPolicy: RestartPolicy.ON_FAILURE });
+    worker(app, 'c', { restartPolicy: RestartPolicy.NEVER, sidecars: [{ name: 'side', image: IMAGE }] });
+    const p = plan(app);
+    expect(p.containers.map((c) => [c.key, c.restart])).toEqual([['a', 'always'], ['b', 'on-failure'], ['c', 'no'], ['c-side', 'no']]);
+  });
+
+  test('a metrics endpoint becomes Prometheus labels next to the standard ones', () => {
+    const app = newApp();
+    httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }], metrics: { port: 9090, path: '/prom' } });
+    expect(container(plan(app), 'web').labels).toEqual({
+      'app.kubernetes.io/part-of': 'app', 'app.kubernetes.io/managed-by': 'microservice-constructs', 'app.kubernetes.io/name': 'web',
+      'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'prometheus.io/path': '/prom',
+    });
+  });
+
+  test('autoscaling is a warning diagnostic and runs minReplicas containers', () => {
+    const app = newApp();
+    httpService(app, 'web', { autoscaling: { minReplicas: 2, maxReplicas: 5 } });
+    const p = plan(app, 'compose');
+    expect(p.diagnostics).toEqual([{
+      level: DiagnosticLevel.WARNING, target: 'compose', service: 'web', field: 'autoscaling',
+      message: 'cannot be expressed in Docker: runs a fixed 2 replica(s) (minReplicas); scale by hand',
+    }]);
+    expect(p.containers.map((c) => c.key)).toEqual(['web-1', 'web-2']);
+  });
+
+  test('replicas 0 is a warning and creates no container', () => {
+    const app = newApp();
+    httpService(app, 'web', { replicas: 0 });
+    const p = plan(app);
+    expect(p.containers).toEqual([]);
+    expect(p.diagnostics.map((d) => [d.field, d.message])).toEqual([['replicas', 'is 0: no container is created']]);
+  });
+
+  test('a published port on a replicated service throws', () => {
+    const app = newApp();
+    httpService(app, 'web', { replicas: 3, ports: [{ port: 8080, name: 'http', publish: 8080 }] });
+    const err = unsupported(() => plan(app));
+    expect(err.diagnostic).toMatchObject({ level: DiagnosticLevel.ERROR, target: 'docker', service: 'web', field: 'ports.publish' });
+    expect(err.message).toBe(
+      "error [docker] service 'web': 'ports.publish' publishes host port 8080 but runs 3 replicas, which cannot share one host port; route it through the gateway instead",
+    );
+  });
+});
+
+describe('gateway', () => {
+  const app = newApp();
+  const users = httpService(app, 'users', { replicas: 2 });
+  const catalog = httpService(app, 'catalog', { ports: [{ port: 8080, name: 'http' }, { port: 8081, name: 'admin' }] });
+  const web = httpService(app, 'web');
+  worker(app, 'jobs');
+  new Gateway(app, 'gateway', {
+    host: 'shop.example.com',
+    publish: 8088,
+    routes: [
+      { path: '/', service: web },
+      { path: '/api/users', service: users },
+      { path: '/api', service: catalog },
+      { path: '/api/catalog/admin', service: catalog, port: 8081 },
+    ],
+  });
+  const p = plan(app);
+  const gw = container(p, 'gateway');
+  const conf = gw.configMounts[0].file.content;
+
+  test('the gateway is an nginx container joining the routed services\' networks', () => {
+    expect(gw).toMatchObject({
+      containerName: 'app-gateway',
+      role: DockerRole.GATEWAY,
+      image: { reference: 'nginx:1.27-alpine' },
+      command: ['nginx', '-e', 'stderr', '-c', GATEWAY_CONFIG_PATH],
+      ports: [{ port: 8080, protocol: Protocol.TCP, publish: 8088 }],
+      networks: [{ network: 'web', aliases: [] }, { network: 'users', aliases: [] }, { network: 'catalog', aliases: [] }],
+      tmpfs: ['/tmp'],
+      readOnly: true,
+      restart: 'always',
+    });
+    expect(gw.dependsOn.map((d) => d.key)).toEqual(['web', 'users-1', 'users-2', 'catalog']);
+    expect(gw.configMounts[0].target).toBe('/etc/nginx/nginx.conf');
+  });
+
+  test('the nginx configuration has one location per route, longest prefix first', () => {
+    const locations = [...conf.matchAll(/location (\S+) \{\n\s+set \$upstream (\S+);/g)].map((m) => [m[1], m[2]]);
+    expect(locations).toEqual([
+      ['/api/catalog/admin', 'catalog:8081'],
+      ['/api/users', 'users:8080'],
+      ['/api', 'catalog:8080'],
+      ['/', 'web:8080'],
+    ]);
+    expect(conf.match(/proxy_pass http:\/\/\$upstream;/g)).toHaveLength(4);
+  });
+
+  test('the nginx configuration resolves upstreams through Docker DNS and listens for the host', () => {
+    expect(conf).toContain('  resolver 127.0.0.11 valid=5s ipv6=off;\n');
+    expect(conf).toContain('    listen 8080;\n');
+    expect(conf).toContain('    server_name shop.example.com;\n');
+  });
+
+  test('no gateway container without a gateway', () => {
+    const bare = newApp();
+    httpService(bare, 'web');
+    expect(plan(bare).containers.map((c) => c.role)).toEqual([DockerRole.SERVICE]);
+  });
+});
+
