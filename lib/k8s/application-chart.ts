@@ -1,9 +1,9 @@
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Application, Diagnostic, ResolvedApplication } from '../model';
+import { Application, Diagnostic, ResolvedApplication, UnsupportedError } from '../model';
 import { appConfigMap } from './config-maps';
-import { kubernetesDiagnostics } from './diagnostics';
+import { kubernetesDiagnostics, kubernetesNameClashes } from './diagnostics';
 import { createIngress } from './ingress';
 import { MicroserviceObjects, renderMicroservice } from './microservice-objects';
 import { createNetworkPolicies } from './network-policies';
@@ -38,8 +38,10 @@ export class ApplicationChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ApplicationChartProps) {
     const { application, ...chartProps } = props;
-    // Resolve first: an invalid application throws before the chart joins the cdk8s app.
+    // Resolve and check first: an invalid application throws before the chart joins the cdk8s app.
     const model = application.resolve();
+    const clash = kubernetesNameClashes(model)[0];
+    if (clash) throw new UnsupportedError(clash);
     super(scope, id, chartProps);
     this.model = model;
     this.diagnostics = kubernetesDiagnostics(model);

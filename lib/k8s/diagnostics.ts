@@ -1,6 +1,8 @@
 import {
   DEFAULT_LOGGING, Diagnostic, DiagnosticLevel, ResolvedApplication, ResolvedContainer, ResolvedService, ServiceType,
 } from '../model';
+import { headlessServiceName, waitContainerName } from './names';
+import { WorkloadKind, workloadKind } from './workload';
 
 const TARGET = 'kubernetes';
 
@@ -62,6 +64,30 @@ export function kubernetesDiagnostics(app: ResolvedApplication): Diagnostic[] {
       field: 'logging',
       message: `driver ${JSON.stringify(logging.driver)} and its options apply to Docker only; Kubernetes leaves container logs to the node's runtime (collect them with a cluster log agent)`,
     }));
+  }
+  return out;
+}
+
+/**
+ * Names the Kubernetes rendering cannot give out twice: a service called like another one's headless Service,
+ * a sidecar called like a wait-for init container. Errors, since renaming behind the user's back would break
+ * the DNS names other services rely on.
+ */
+export function kubernetesNameClashes(app: ResolvedApplication): Diagnostic[] {
+  const error = (service: string, field: string, message: string): Diagnostic => ({ level: DiagnosticLevel.ERROR, target: TARGET, service, field, message });
+  const serviceNames = new Set(app.services.filter((s) => s.ports.length > 0).map((s) => s.name));
+  const out: Diagnostic[] = [];
+  for (const svc of app.services) {
+    const headless = headlessServiceName(svc.name);
+    if (workloadKind(svc) === WorkloadKind.STATEFUL_SET && serviceNames.has(headless)) {
+      out.push(error(headless, 'name', `clashes with the headless Service '${headless}' of StatefulSet '${svc.name}'; rename the service`));
+    }
+    for (const dep of svc.dependencies) {
+      const wait = waitContainerName(dep.service);
+      if (svc.sidecars.some((sc) => sc.name === wait)) {
+        out.push(error(svc.name, `sidecars[${wait}].name`, `clashes with the init container that waits for '${dep.service}'; rename the sidecar`));
+      }
+    }
   }
   return out;
 }

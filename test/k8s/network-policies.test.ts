@@ -1,0 +1,61 @@
+import { Gateway, Protocol } from '../../lib/model';
+import { all, find, httpService, newApp, synth, worker } from './helpers';
+
+const pods = (app: string, name: string) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': app } } });
+
+describe('NetworkPolicies', () => {
+  test('a default-deny ingress policy selects every pod of the application', () => {
+    const app = newApp({ namespace: 'shop' }, 'shop');
+    httpService(app, 'web');
+    const deny = find(synth(app).objects, 'NetworkPolicy', 'shop-default-deny');
+    expect(deny.metadata.namespace).toBe('shop');
+    expect(deny.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'shop' } }, policyTypes: ['Ingress'] });
+  });
+
+  test('a service accepts its ports only from the services that depend on it', () => {
+    const app = newApp();
+    const db = httpService(app, 'db', { ports: [{ port: 5432 }, { port: 5353, protocol: Protocol.UDP }] });
+    httpService(app, 'users', { dependsOn: [db] });
+    worker(app, 'reports', { dependsOn: [db] });
+    httpService(app, 'unrelated');
+    const { objects } = synth(app);
+    const allow = find(objects, 'NetworkPolicy', 'db-ingress');
+    const ports = [{ port: 5432, protocol: 'TCP' }, { port: 5353, protocol: 'UDP' }];
+    expect(allow.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'app' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [pods('app', 'users')], ports }, { from: [pods('app', 'reports')], ports }],
+    });
+    // Only ingress is restricted: init containers and clients must reach their dependencies.
+    for (const p of all(objects, 'NetworkPolicy')) expect(p.spec.policyTypes).toEqual(['Ingress']);
+    // Nobody depends on these, so the default deny is all they get.
+    expect(objects.find((o) => o.kind === 'NetworkPolicy' && ['users-ingress', 'unrelated-ingress', 'reports-ingress'].includes(o.metadata.name))).toBeUndefined();
+  });
+
+  test('routed services also accept the routed ports from the ingress controller namespace', () => {
+    const app = newApp();
+    const web = httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }] });
+    httpService(app, 'bff', { dependsOn: [web] });
+    new Gateway(app, 'gateway', { controllerNamespace: 'traefik', routes: [{ path: '/', service: web }] });
+    const allow = find(synth(app).objects, 'NetworkPolicy', 'web-ingress');
+    expect(allow.spec.ingress).toEqual([
+      { from: [pods('app', 'bff')], ports: [{ port: 8080, protocol: 'TCP' }, { port: 9090, protocol: 'TCP' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] },
+    ]);
+  });
+
+  test('the ingress controller namespace defaults to ingress-nginx', () => {
+    const app = newApp();
+    const web = httpService(app, 'web');
+    new Gateway(app, 'gateway', { routes: [{ path: '/', service: web }] });
+    const allow = find(synth(app).objects, 'NetworkPolicy', 'web-ingress');
+    expect(allow.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+  });
+
+  test('metrics ports are not opened silently', () => {
+    const app = newApp();
+    httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }], metrics: { port: 9090 } });
+    const { objects } = synth(app);
+    expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['app-default-deny']);
+  });
+});
