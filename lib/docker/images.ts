@@ -1,0 +1,47 @@
+import * as path from 'path';
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+import { DockerPlan, ResolvedImage } from '../model';
+import { childName } from './names';
+
+/** An image resource and the value a container's `image` takes from it. */
+export interface ImageResource {
+  readonly resource: docker.Image | docker.RemoteImage;
+  /** Changes whenever the image does, so its containers are replaced on a rebuild or a new pull. */
+  readonly ref: pulumi.Output<string>;
+}
+
+/** One image resource per distinct reference of the plan, keyed by reference. */
+export function createImages(component: string, plan: DockerPlan, parent: pulumi.Resource): Map<string, ImageResource> {
+  const images = new Map<string, ResolvedImage>();
+  for (const { image } of plan.containers) {
+    const seen = images.get(image.reference);
+    if (seen && JSON.stringify(seen.build) !== JSON.stringify(image.build)) {
+      throw new Error(`image '${image.reference}' is defined twice with different build settings; give each build its own tag`);
+    }
+    images.set(image.reference, image);
+  }
+  return new Map([...images.values()].map((image) => [image.reference, createImage(component, image, parent)]));
+}
+
+function createImage(component: string, image: ResolvedImage, parent: pulumi.Resource): ImageResource {
+  const name = childName(component, 'image', image.reference);
+  if (!image.build) {
+    // Kept on destroy: other stacks or containers on the host may use the same image.
+    const remote = new docker.RemoteImage(name, { name: image.reference, keepLocally: true }, { parent });
+    return { resource: remote, ref: remote.imageId };
+  }
+  const built = new docker.Image(name, {
+    imageName: image.reference,
+    build: {
+      context: image.build.context,
+      // The provider resolves `dockerfile` against the working directory, not the context.
+      dockerfile: path.join(image.build.context, image.build.dockerfile),
+      args: image.build.buildArgs,
+      target: image.build.target,
+    },
+    skipPush: true,
+  }, { parent });
+  // For a local build, repoDigest is the built image's ID: new with every build that changes the image.
+  return { resource: built, ref: built.repoDigest };
+}

@@ -1,0 +1,30 @@
+import { DockerPlan, Protocol } from '../model';
+
+/** What `pulumi stack output` shows of one service (or of the gateway). */
+export interface ServiceOutputs {
+  /** Docker container names: replicas, then sidecars, in plan order. */
+  readonly containers: string[];
+  /** `http://localhost:<port>` for each published TCP port, as seen from the Docker host. */
+  readonly urls: string[];
+  /** Names of the Docker networks its containers join. */
+  readonly networks: string[];
+}
+
+/** The outputs of every service and of the gateway, keyed by service name, in plan order. */
+export function serviceOutputs(plan: DockerPlan): Record<string, ServiceOutputs> {
+  const networkName = new Map(plan.networks.map((n) => [n.key, n.name]));
+  const out: Record<string, { containers: string[]; urls: string[]; networks: string[] }> = {};
+  for (const c of plan.containers) {
+    const o = (out[c.service] ??= { containers: [], urls: [], networks: [] });
+    o.containers.push(c.containerName);
+    for (const p of c.ports) {
+      const url = `http://localhost:${p.publish}`;
+      if (p.publish !== undefined && p.protocol === Protocol.TCP && !o.urls.includes(url)) o.urls.push(url);
+    }
+    for (const n of c.networks) {
+      const name = networkName.get(n.network)!;
+      if (!o.networks.includes(name)) o.networks.push(name);
+    }
+  }
+  return out;
+}
