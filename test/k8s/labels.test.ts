@@ -73,3 +73,7 @@ describe('labels and namespace', () => {
     expect(names).toEqual(['Service/team-api', 'Deployment/team-api', 'NetworkPolicy/nested-default-deny']);
   });
 });
+
+test('snapshot of an application with every kind (in addition to the assertions above)', () => {
+  expect(synth(everything('shop')).objects).toMatchSnapshot();
+});
