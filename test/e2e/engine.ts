@@ -44,6 +44,7 @@ export interface RunOptions {
 /** Runs `cmd args` (no shell), bounded by a timeout; rejects on non-zero exit unless `allowFailure`. */
 export function run(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const timeoutMs = options.timeoutMs ?? 120_000;
+  const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: options.cwd,
@@ -65,6 +66,7 @@ export function run(cmd: string, args: string[], options: RunOptions = {}): Prom
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (process.env.MC_E2E_DEBUG) process.stderr.write(`[e2e] ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${code}: ${cmd} ${args.join(' ').slice(0, 160)}\n`);
       const result = {
         code: code ?? (signal ? 128 : 1),
         stdout: Buffer.concat(out).toString('utf8'),
