@@ -1,0 +1,139 @@
+/* What the per-service importers share: options, report, project files, and the draft a service is built into. */
+import {
+  ConfigFileProps, DependencyCondition, EnvValue, Probe, RestartPolicy, SecretFileProps, VolumeProps,
+} from '../model';
+import { ProjectFiles } from './compose-import-files';
+import { HostBindMounts, ImportReport, ImportSecurity } from './compose-import-options';
+import { PortSpec, ValueError } from './compose-import-values';
+
+/** A plain mapping read from YAML. */
+export type YamlMap = Record<string, unknown>;
+
+/** Whether `v` is a YAML mapping. */
+export function isMap(v: unknown): v is YamlMap {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** State shared by the importers of one compose file. */
+export interface ImportContext {
+  readonly report: ImportReport;
+  readonly files: ProjectFiles;
+  readonly appName: string;
+  readonly hostBindMounts: HostBindMounts;
+  readonly security: ImportSecurity;
+  /** Interpolation and pass-through variables. */
+  readonly environment: Record<string, string>;
+  /** Top-level definitions, by compose key. */
+  readonly volumes: YamlMap;
+  readonly secrets: YamlMap;
+  readonly configs: YamlMap;
+  /** Model name of each persistent volume, by compose volume key. */
+  readonly volumeNames: Map<string, string>;
+  /** Service (model name) that owns each persistent volume, by model volume name. */
+  readonly volumeOwners: Map<string, string>;
+  /** Secrets whose "create it" instruction was already reported. */
+  readonly announcedSecrets: Set<string>;
+}
+
+/** A dependency as the file declares it (compose service names), checked once every service is known. */
+export interface DependencyDraft {
+  /** Compose name of the service depended on. */
+  readonly service: string;
+  readonly condition: DependencyCondition;
+  /** Key that declared it ('depends_on', 'links', or 'environment' when inferred). */
+  readonly field: string;
+  /** Whether it was inferred rather than declared. */
+  readonly inferred?: boolean;
+}
+
+/** A port with the key that declared it. */
+export interface PortDraft extends PortSpec {
+  readonly field: 'ports' | 'expose';
+}
+
+/** Security settings the file states. */
+export interface SecurityDraft {
+  /** Whether the file sets `user:` (even when it cannot be carried over). */
+  userGiven?: boolean;
+  user?: number;
+  group?: number;
+  readOnly?: boolean;
+  capAdd: string[];
+  capDrop: string[];
+}
+
+/** A build as the file states it. */
+export interface BuildDraft {
+  readonly context: string;
+  readonly dockerfile?: string;
+  readonly args: Record<string, string>;
+  readonly target?: string;
+}
+
+/** One compose service on its way into MicroserviceProps; filled by the key importers. */
+export interface ServiceDraft {
+  /** Key in the compose file. */
+  readonly composeName: string;
+  /** Model service name (DNS label). */
+  readonly name: string;
+  imageRef?: string;
+  build?: BuildDraft;
+  readonly ports: PortDraft[];
+  /** Variables of `env_file`, then of `environment` (later wins), as resolved values. */
+  readonly envFileVars: Array<[string, string | undefined]>;
+  readonly environmentVars: Array<[string, string | undefined]>;
+  /** The final environment (set by finishEnvironment). */
+  env: Map<string, EnvValue>;
+  readonly volumes: VolumeProps[];
+  readonly configFiles: ConfigFileProps[];
+  readonly secretFiles: SecretFileProps[];
+  readonly dependencies: DependencyDraft[];
+  readinessProbe?: Probe;
+  command?: string[];
+  args?: string[];
+  replicas?: number;
+  readonly cpu: { request?: number; limit?: number };
+  readonly memory: { request?: number; limit?: number };
+  restartPolicy?: RestartPolicy;
+  readonly labels: Record<string, string>;
+  readonly security: SecurityDraft;
+  /** Volume names taken in this service. */
+  readonly volumeNames: Set<string>;
+}
+
+/** An empty draft for compose service `composeName`, named `name` in the model. */
+export function newDraft(composeName: string, name: string): ServiceDraft {
+  return {
+    composeName,
+    name,
+    ports: [],
+    envFileVars: [],
+    environmentVars: [],
+    env: new Map(),
+    volumes: [],
+    configFiles: [],
+    secretFiles: [],
+    dependencies: [],
+    cpu: {},
+    memory: {},
+    labels: {},
+    security: { capAdd: [], capDrop: [] },
+    volumeNames: new Set(),
+  };
+}
+
+/**
+ * Runs `fn` on every entry of a list-valued key; an entry it cannot read is reported (naming service and key) and
+ * skipped, so one bad entry does not lose the others.
+ */
+export function eachEntry(value: unknown, d: ServiceDraft, field: string, ctx: ImportContext, fn: (entry: unknown) => void): void {
+  const list = Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
+  for (const entry of list) {
+    try {
+      fn(entry);
+    } catch (e) {
+      if (!(e instanceof ValueError)) throw e;
+      ctx.report.warn(d.composeName, field, `entry ${JSON.stringify(entry)} ${e.message}; it is left out`);
+    }
+  }
+}

@@ -1,0 +1,301 @@
+/*
+ * Parsers for the value syntaxes of the Compose Specification (durations, sizes, port and volume specs, shell
+ * words, dotenv files, interpolation). Pure functions: they return `undefined` or throw `ValueError` for input
+ * they do not understand, and the importer turns that into a diagnostic naming the service and key.
+ */
+
+/** A value the importer cannot read; `message` is the reason, without the service or key. */
+export class ValueError extends Error {}
+
+const show = (v: unknown) => JSON.stringify(v);
+
+/** `1m30s`, `10s`, `500ms`, `1h` (or a plain number of seconds) in seconds. */
+export function parseDuration(value: unknown): number {
+  if (typeof value === 'number' && value >= 0) return value;
+  const text = String(value).trim();
+  const units: Record<string, number> = { us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(us|ms|s|m|h)/g)];
+  if (!text || parts.map((p) => p[0]).join('') !== text) throw new ValueError(`is not a duration like 1m30s, got ${show(value)}`);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
+}
+
+/** `512m`, `1g`, `1gb`, `2048k` or a byte count, in mebibytes (rounded up; compose sizes are 1024-based). */
+export function parseMemoryMiB(value: unknown): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i.exec(String(value).trim());
+  if (!match) throw new ValueError(`is not a size like 512m or 1g, got ${show(value)}`);
+  const power = { '': 0, b: 0, k: 1, m: 2, g: 3 }[match[2].toLowerCase() as '' | 'b' | 'k' | 'm' | 'g'];
+  const mib = (Number(match[1]) * 1024 ** power) / 1024 ** 2;
+  if (!(mib > 0)) throw new ValueError(`must be > 0, got ${show(value)}`);
+  return Math.max(1, Math.ceil(mib));
+}
+
+/** `0.5`, `'2'` cores in millicores. */
+export function parseCpuMillis(value: unknown): number {
+  const cores = Number(String(value).trim());
+  if (!(cores > 0) || !Number.isFinite(cores)) throw new ValueError(`is not a number of CPUs like 0.5, got ${show(value)}`);
+  return Math.max(1, Math.round(cores * 1000));
+}
+
+/** Splits a command string into words as docker-compose does (POSIX shell quoting, no expansion). */
+export function splitShellWords(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) word += text[++i];
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < text.length) {
+      word += text[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new ValueError(`has an unclosed ${quote} quote, got ${show(text)}`);
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** A command as compose accepts it: a list of words, or a string split into words. */
+export function commandWords(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string') return splitShellWords(value);
+  throw new ValueError(`must be a string or a list, got ${show(value)}`);
+}
+
+/**
+ * Entries of a list-or-map key (`environment`, `labels`, `build.args`): `['A=1', 'B']` or `{ A: 1, B: null }`.
+ * A missing value (`B`, `B:`) is `undefined`: compose takes it from the shell.
+ */
+export function keyValueEntries(value: unknown): Array<[string, string | undefined]> {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) {
+    return value.map((entry) => {
+      const text = String(entry);
+      const eq = text.indexOf('=');
+      return eq < 0 ? [text, undefined] : [text.slice(0, eq), text.slice(eq + 1)];
+    });
+  }
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v)]);
+  }
+  throw new ValueError(`must be a list of KEY=VALUE or a map, got ${show(value)}`);
+}
+
+/** A list of strings, or one string as a list of one (`tmpfs`, `env_file`, `dns`). */
+export function stringList(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+/** The variables of a dotenv file (`KEY=value`, `export KEY=value`, quotes, `#` comments). */
+export function parseDotenv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([^=\s]+)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    const [, name, rest] = match;
+    const quoted = /^(['"])(.*)\1$/.exec(rest);
+    if (quoted) out[name] = quoted[1] === '"' ? quoted[2].replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1') : quoted[2];
+    else out[name] = rest.replace(/\s+#.*$/, '');
+  }
+  return out;
+}
+
+/** What {@link interpolate} could not resolve. */
+export interface InterpolationProblem {
+  readonly variable: string;
+  readonly message: string;
+}
+
+/**
+ * Compose interpolation of one string: `$$` -> `$`, `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
+ * `${VAR:?error}`, `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}` (defaults may nest). Unset variables become ''
+ * and are reported through `problems`.
+ */
+export function interpolate(text: string, env: Record<string, string>, problems: InterpolationProblem[]): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '$') {
+      out += c;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '$') {
+      out += '$';
+      i++;
+    } else if (next === '{') {
+      const end = closingBrace(text, i + 2);
+      if (end < 0) throw new ValueError(`has an unclosed \${, got ${show(text)}`);
+      out += substitute(text.slice(i + 2, end), env, problems);
+      i = end;
+    } else {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1))?.[0];
+      if (!name) {
+        out += c;
+        continue;
+      }
+      out += lookup(name, env, problems);
+      i += name.length;
+    }
+  }
+  return out;
+}
+
+function closingBrace(text: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '$' && text[i + 1] === '{') {
+      depth++;
+      i++;
+    } else if (text[i] === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function substitute(expr: string, env: Record<string, string>, problems: InterpolationProblem[]): string {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(expr);
+  if (!match) throw new ValueError(`has an invalid substitution \${${expr}}`);
+  const [, name, op, arg = ''] = match;
+  const set = name in env;
+  const nonEmpty = set && env[name] !== '';
+  const present = op?.startsWith(':') ? nonEmpty : set;
+  switch (op?.replace(':', '')) {
+    case '-':
+      return present ? env[name] : interpolate(arg, env, problems);
+    case '+':
+      return present ? interpolate(arg, env, problems) : '';
+    case '?':
+      if (!present) problems.push({ variable: name, message: `is required: ${interpolate(arg, env, problems) || 'not set'}` });
+      return env[name] ?? '';
+    default:
+      return lookup(name, env, problems);
+  }
+}
+
+function lookup(name: string, env: Record<string, string>, problems: InterpolationProblem[]): string {
+  if (name in env) return env[name];
+  problems.push({ variable: name, message: 'is not set: substituted an empty string' });
+  return '';
+}
+
+/** A port mapping of `ports:` or `expose:`. */
+export interface PortSpec {
+  readonly port: number;
+  readonly protocol: string;
+  /** Host port; undefined: not published (expose) or published on a random host port (see `randomHost`). */
+  readonly publish?: number;
+  /** `ports: ['80']`: published on a host port Docker picks. */
+  readonly randomHost?: boolean;
+  readonly hostIp?: string;
+  /** Port name of the long syntax. */
+  readonly name?: string;
+  readonly appProtocol?: string;
+}
+
+/** One entry of `ports:`: `"8080:80"`, `"127.0.0.1:80:80/udp"`, `"80"`, `80` or the long syntax. */
+export function parsePortEntry(entry: unknown): PortSpec {
+  if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
+    const e = entry as Record<string, unknown>;
+    const extra = Object.keys(e).filter((k) => !['target', 'published', 'host_ip', 'protocol', 'mode', 'name', 'app_protocol'].includes(k));
+    if (extra.length > 0) throw new ValueError(`has keys that cannot be carried over: ${extra.join(', ')}`);
+    const published = e.published === undefined || e.published === null || e.published === '' ? undefined : portNumber(e.published);
+    return {
+      port: portNumber(e.target),
+      protocol: String(e.protocol ?? 'tcp').toLowerCase(),
+      publish: published,
+      randomHost: published === undefined && e.published !== undefined,
+      hostIp: e.host_ip === undefined ? undefined : String(e.host_ip),
+      name: e.name === undefined ? undefined : String(e.name),
+      appProtocol: e.app_protocol === undefined ? undefined : String(e.app_protocol),
+    };
+  }
+  const text = String(entry).trim();
+  const [spec, protocol = 'tcp'] = text.split('/');
+  // An IPv6 host address is bracketed: `[::1]:80:80`.
+  const ipv6 = /^\[([^\]]+)\]:(.*)$/.exec(spec);
+  const parts = ipv6 ? [ipv6[1], ...ipv6[2].split(':')] : spec.split(':');
+  if (parts.length > 3 || parts.some((p, i) => p === '' && !(i === 1 && parts.length === 3))) throw new ValueError(`is not a port mapping, got ${show(entry)}`);
+  const container = parts[parts.length - 1];
+  const host = parts.length >= 2 ? parts[parts.length - 2] : undefined;
+  const hostIp = parts.length === 3 ? parts[0] : undefined;
+  return {
+    port: portNumber(container),
+    protocol: protocol.toLowerCase(),
+    publish: host ? portNumber(host) : undefined,
+    randomHost: !host,
+    hostIp,
+  };
+}
+
+/** One entry of `expose:`: `3000`, `"3000/udp"`. */
+export function parseExposeEntry(entry: unknown): PortSpec {
+  const [port, protocol = 'tcp'] = String(entry).trim().split('/');
+  return { port: portNumber(port), protocol: protocol.toLowerCase() };
+}
+
+function portNumber(value: unknown): number {
+  const text = String(value).trim();
+  if (/^\d+-\d+$/.test(text)) throw new ValueError(`is a port range (${text}); the model declares single ports`);
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new ValueError(`is not a port number in 1..65535, got ${show(value)}`);
+  return n;
+}
+
+/** A mount of `volumes:`. */
+export interface VolumeSpec {
+  readonly type: 'volume' | 'bind' | 'tmpfs' | string;
+  /** Volume name or host path; undefined for anonymous volumes and tmpfs. */
+  readonly source?: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+  /** Options that cannot be carried over (`z`, `nocopy`, `bind.propagation`, ...). */
+  readonly ignoredOptions: string[];
+}
+
+/** One entry of a service's `volumes:`, short (`name:/path:ro`, `./dir:/path`, `/path`) or long syntax. */
+export function parseVolumeEntry(entry: unknown): VolumeSpec {
+  if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
+    const e = entry as Record<string, unknown>;
+    if (typeof e.target !== 'string' || !e.target) throw new ValueError(`needs a 'target' path, got ${show(entry)}`);
+    const source = e.source === undefined || e.source === null || e.source === '' ? undefined : String(e.source);
+    const ignoredOptions = Object.keys(e).filter((k) => !['type', 'source', 'target', 'read_only'].includes(k));
+    return { type: String(e.type ?? (source ? 'volume' : 'volume')), source, target: e.target, readOnly: e.read_only === true, ignoredOptions };
+  }
+  const text = String(entry);
+  const parts = text.split(':');
+  if (parts.length === 1) return { type: 'volume', target: text, readOnly: false, ignoredOptions: [] };
+  if (parts.length > 3 || !parts[0] || !parts[1]) throw new ValueError(`is not a volume mapping, got ${show(entry)}`);
+  const [source, target, mode = ''] = parts;
+  const modes = mode.split(',').filter(Boolean);
+  return {
+    type: isHostPath(source) ? 'bind' : 'volume',
+    source,
+    target,
+    readOnly: modes.includes('ro'),
+    ignoredOptions: modes.filter((m) => m !== 'ro' && m !== 'rw'),
+  };
+}
+
+/** Compose treats a volume source as a host path when it starts with '.', '/' or '~'. */
+export function isHostPath(source: string): boolean {
+  return /^[./~]/.test(source);
+}
