@@ -38,7 +38,7 @@ export enum ImportSecurity {
 export interface ComposeImportOptions {
   /**
    * Application name, made a DNS-1123 label.
-   * @default - the file's top-level `name:`, else 'imported'
+   * @default - the file's top-level `name:`, else the name of `baseDir` (as compose names projects), else 'imported'
    */
   readonly name?: string;
   /**

@@ -330,7 +330,7 @@ function finishEnvironment(d: ServiceDraft, ctx: ImportContext): void {
   }
   if (secretKeys.length === 0) return;
   const names = secretKeys.map(([n]) => n).join(', ');
-  ctx.report.warn(d.composeName, 'environment', `${names} ${secretKeys.length > 1 ? 'look like credentials' : 'looks like a credential'}, so no plaintext value is kept: they refer to secret '${secretName}' (keys ${secretKeys.map(([, k]) => k).join(', ')}); create it with the values: kubectl create secret generic ${secretName} ${secretKeys.map(([, k]) => `--from-literal=${k}=...`).join(' ')} (compose reads ${secretKeys.map(([, k]) => secretVariable(secretName, k)).join(', ')} from the shell or .env)`);
+  ctx.report.warn(d.composeName, 'environment', `${names} ${secretKeys.length > 1 ? 'look like credentials' : 'looks like a credential'}, so no plaintext value is kept: ${secretKeys.length > 1 ? 'they refer' : 'it refers'} to secret '${secretName}' (keys ${secretKeys.map(([, k]) => k).join(', ')}); create it with the values: kubectl create secret generic ${secretName} ${secretKeys.map(([, k]) => `--from-literal=${k}=...`).join(' ')} (compose reads ${secretKeys.map(([, k]) => secretVariable(secretName, k)).join(', ')} from the shell or .env)`);
 }
 
 /** The container image: a registry image, or a Dockerfile build when its Dockerfile is in the project. */

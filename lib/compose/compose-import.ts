@@ -3,6 +3,7 @@
  * Pulumi. Everything the model cannot carry over is a diagnostic naming the service and the key; nothing is
  * dropped silently. See compose-import-options.ts for the decisions users can change (host bind mounts, security).
  */
+import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { Application, Microservice } from '../model';
 import { ImportContext, isMap, YamlMap } from './compose-import-context';
@@ -64,7 +65,9 @@ export function importCompose(yamlText: string, options: ComposeImportOptions = 
     else report.notCarried(TOP_LEVEL, key);
   }
 
-  const appName = toDnsLabel(options.name ?? (typeof doc.name === 'string' && doc.name ? doc.name : 'imported'), 'app');
+  // Compose names a project after its directory unless the file says otherwise.
+  const projectName = typeof doc.name === 'string' && doc.name ? doc.name : options.baseDir ? path.basename(path.resolve(options.baseDir)) : 'imported';
+  const appName = toDnsLabel(options.name ?? projectName, 'app');
   const ctx: ImportContext = {
     report,
     files,

@@ -213,14 +213,12 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
       logging: app.logging,
     });
   }
-  for (const [kind, items] of [['container', containers], ['volume', volumes]] as const) {
-    const owners = new Map<string, string>();
-    for (const { key, service } of items) {
-      const owner = owners.get(key);
-      // Keys are derived (`web-2`, `web-proxy`, `data-2`), so two definitions can meet on one key.
-      if (owner !== undefined) fail(service, 'name', `gives Docker ${kind} key '${key}' that '${owner}' already uses; rename one of them`);
-      owners.set(key, service);
-    }
+  // Volume keys are derived (`data-2` for replica 2), so two services can meet on one (container keys: validation).
+  const volumeOwners = new Map<string, string>();
+  for (const v of volumes) {
+    const owner = volumeOwners.get(v.key);
+    if (owner !== undefined) fail(v.service, 'volumes', `gives Docker volume key '${v.key}' that service '${owner}' already uses; rename one of the volumes`);
+    volumeOwners.set(v.key, v.service);
   }
   return { app: app.name, networks, volumes, containers, diagnostics };
 }
