@@ -1,7 +1,7 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { DockerContainerPlan } from '../model';
-import { placeFiles } from './file-placement';
+import { FilePlacement } from './file-placement';
 import { childName } from './names';
 import { SecretValues } from './secrets';
 
@@ -31,9 +31,8 @@ export interface ContainerFilesContext {
 /** Label whose value is the seed container's id. */
 export const FILES_LABEL = 'microservice-constructs.files-seed';
 
-/** Creates whatever brings `c`'s config and secret files into it (see {@link placeFiles}). */
-export function createContainerFiles(ctx: ContainerFilesContext, c: DockerContainerPlan): ContainerFiles {
-  const placement = placeFiles(c);
+/** Creates what brings `c`'s config and secret files into it, as `placement` (from `placeFiles`) decided. */
+export function createContainerFiles(ctx: ContainerFilesContext, c: DockerContainerPlan, placement: FilePlacement): ContainerFiles {
   const content = new Map<string, pulumi.Input<string>>([
     ...c.configMounts.map((m) => [m.target, m.file.content] as const),
     ...c.secretMounts.map((m) => [m.target, ctx.secrets.of(m.secret)] as const),

@@ -5,7 +5,8 @@ import {
 } from '../model';
 import { awaitedHealthy, plainContainerArgs, waitTimeoutSeconds } from './container-args';
 import { createContainerFiles } from './container-files';
-import { createImages, ImageResource } from './images';
+import { placeFiles } from './file-placement';
+import { createImages, distinctImages, ImageResource } from './images';
 import { childName } from './names';
 import { SecretValues } from './secrets';
 import { serviceOutputs, ServiceOutputs } from './service-outputs';
@@ -48,8 +49,11 @@ export class DockerApplication extends pulumi.ComponentResource {
   public readonly images: ReadonlyMap<string, docker.Image | docker.RemoteImage>;
 
   constructor(name: string, props: DockerApplicationProps, opts?: pulumi.ComponentResourceOptions) {
-    // Plan first: an invalid or unsupported definition throws before anything is registered.
+    // Decide everything first: an invalid or unsupported definition throws before anything is registered.
     const plan = planDocker(props.application.resolve(), 'docker');
+    const imageSpecs = distinctImages(plan);
+    const placements = new Map(plan.containers.map((c) => [c.key, placeFiles(c)]));
+    const secrets = SecretValues.read(props.secretsConfig ?? new pulumi.Config(), plan);
     super(DockerApplication.TYPE, name, {}, opts);
     this.plan = plan;
     this.diagnostics = plan.diagnostics;
@@ -57,17 +61,16 @@ export class DockerApplication extends pulumi.ComponentResource {
 
     // Fixed Docker names cannot exist twice, so a replacement must delete before it creates.
     const childOpts = { parent: this, deleteBeforeReplace: true };
-    const images = createImages(name, plan, this);
+    const images = createImages(name, imageSpecs, this);
     const networks = new Map(plan.networks.map((n) => [n.key, new docker.Network(childName(name, 'network', n.key), { name: n.name }, childOpts)]));
     const volumes = new Map(plan.volumes.map((v) => [v.key, new docker.Volume(childName(name, 'volume', v.key), { name: v.name }, childOpts)]));
-    const secrets = new SecretValues(props.secretsConfig ?? new pulumi.Config());
     const healthyAwaited = awaitedHealthy(plan);
     const containers = new Map<string, docker.Container>();
 
     // Plan order puts dependencies (and a sidecar's service container) first.
     for (const c of plan.containers) {
       const image = imageOf(images, c);
-      const files = createContainerFiles({ component: name, parent: this, secrets, image, volumeName: (key) => volumes.get(key)!.name }, c);
+      const files = createContainerFiles({ component: name, parent: this, secrets, image, volumeName: (key) => volumes.get(key)!.name }, c, placements.get(c.key)!);
       const plain = plainContainerArgs(c);
       const container = new docker.Container(childName(name, 'container', c.key), {
         ...plain,

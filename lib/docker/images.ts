@@ -11,16 +11,21 @@ export interface ImageResource {
   readonly ref: pulumi.Output<string>;
 }
 
-/** One image resource per distinct reference of the plan, keyed by reference. */
-export function createImages(component: string, plan: DockerPlan, parent: pulumi.Resource): Map<string, ImageResource> {
+/** The distinct images of the plan, by reference; the same reference built two ways is an error. */
+export function distinctImages(plan: DockerPlan): Map<string, ResolvedImage> {
   const images = new Map<string, ResolvedImage>();
-  for (const { image } of plan.containers) {
-    const seen = images.get(image.reference);
-    if (seen && JSON.stringify(seen.build) !== JSON.stringify(image.build)) {
-      throw new Error(`image '${image.reference}' is defined twice with different build settings; give each build its own tag`);
+  for (const c of plan.containers) {
+    const seen = images.get(c.image.reference);
+    if (seen && JSON.stringify(seen.build) !== JSON.stringify(c.image.build)) {
+      throw new Error(`service '${c.service}': image '${c.image.reference}' is also built or pulled with other settings by another service; give each build its own tag`);
     }
-    images.set(image.reference, image);
+    images.set(c.image.reference, c.image);
   }
+  return images;
+}
+
+/** One image resource per image of {@link distinctImages}, keyed by reference. */
+export function createImages(component: string, images: Map<string, ResolvedImage>, parent: pulumi.Resource): Map<string, ImageResource> {
   return new Map([...images.values()].map((image) => [image.reference, createImage(component, image, parent)]));
 }
 

@@ -29,6 +29,16 @@ export interface Recorded {
 
 let records: Recorded[] = [];
 
+/** Forgets what was recorded so far. */
+export function resetRecords(): void {
+  records = [];
+}
+
+/** Everything the mocks saw since the last reset. */
+export function recorded(): Recorded[] {
+  return records;
+}
+
 /** The id the mocks give a resource: its Pulumi name. */
 export const mockId = (pulumiName: string) => `${pulumiName}-id`;
 /** The `imageId` / `repoDigest` the mocks give an image of `reference`. */
