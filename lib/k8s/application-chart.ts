@@ -10,7 +10,10 @@ import { createNetworkPolicies } from './network-policies';
 import { References } from './references';
 import { ServiceWorkload } from './workload';
 
-/** Properties of an {@link ApplicationChart}. */
+/**
+ * Properties of an {@link ApplicationChart}. The chart's own `namespace` and `labels` apply as in any cdk8s
+ * Chart; the application's namespace, when set, wins on every object.
+ */
 export interface ApplicationChartProps extends ChartProps {
   /** The application to render. It is validated and resolved here, before any object is created. */
   readonly application: Application;
@@ -45,8 +48,8 @@ export class ApplicationChart extends Chart {
     super(scope, id, chartProps);
     this.model = model;
     this.diagnostics = kubernetesDiagnostics(model);
-    // Upper-case ids cannot clash with service names, which are DNS labels.
     const refs = new References(this, appConfigMap(this, model));
+    // One scope per service, named after it; the chart's other ids are capitalised, so they cannot clash.
     this.objects = new Map(model.services.map((svc) => [svc.name, renderMicroservice(new Construct(this, svc.name), svc, model, refs)]));
     const services = new Map([...this.objects].flatMap(([name, o]) => (o.service ? [[name, o.service] as const] : [])));
     this.ingress = model.gateway && createIngress(this, model.gateway, model, services);

@@ -15,13 +15,13 @@ import { createWorkload, ServiceWorkload, WorkloadKind, workloadKind } from './w
 /** The Kubernetes objects of one microservice, as cdk8s(-plus) constructs. */
 export interface MicroserviceObjects {
   readonly workload: ServiceWorkload;
-  /** The Service named after the microservice; none without ports. */
+  /** The Service named after the microservice. @default - none: the service has no ports */
   readonly service?: kplus.Service;
-  /** A StatefulSet's headless Service. */
+  /** A StatefulSet's headless Service. @default - none: not a StatefulSet */
   readonly governingService?: kplus.Service;
-  /** The HorizontalPodAutoscaler of an autoscaled service. */
+  /** The HorizontalPodAutoscaler. @default - none: not autoscaled */
   readonly autoscaler?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
-  /** The ConfigMap of the service's config files. */
+  /** The ConfigMap of the service's config files. @default - none: no config files */
   readonly files?: kplus.ConfigMap;
 }
 

@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
-import { ResolvedApplication, ResolvedContainer, ResolvedDependency, ResolvedResources, ResolvedService } from '../model';
+import { Protocol, ResolvedApplication, ResolvedContainer, ResolvedDependency, ResolvedResources, ResolvedService } from '../model';
 import { containerProps } from './container';
 import { waitContainerName } from './names';
 import { References } from './references';
@@ -22,10 +22,12 @@ export function addWaitContainers(workload: kplus.Workload, svc: ResolvedService
 }
 
 function waitContainer(dep: ResolvedDependency, svc: ResolvedService, app: ResolvedApplication): ResolvedContainer {
+  // A UDP port never completes a TCP connect; `-u` at least waits until the Service name resolves.
+  const udp = app.services.find((s) => s.name === dep.service)?.ports.find((p) => p.port === dep.port)?.protocol === Protocol.UDP;
   return {
     name: waitContainerName(dep.service),
     image: { reference: app.waitImage },
-    command: ['sh', '-c', `until nc -z ${dep.host} ${dep.port}; do echo waiting for ${dep.service}; sleep 2; done`],
+    command: ['sh', '-c', `until nc -z${udp ? 'u' : ''} ${dep.host} ${dep.port}; do echo waiting for ${dep.service}; sleep 2; done`],
     env: [],
     ports: [],
     resources: WAIT_RESOURCES,

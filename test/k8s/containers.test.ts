@@ -191,6 +191,13 @@ describe('wait-for init containers', () => {
     expect(init[0].securityContext.runAsUser).toBe(2000);
   });
 
+  test('a UDP dependency is probed with nc -zu, since a TCP connect would never succeed', () => {
+    const app = newApp();
+    const statsd = httpService(app, 'statsd', { ports: [{ port: 8125, protocol: Protocol.UDP }] });
+    httpService(app, 'web', { dependsOn: [statsd] });
+    expect(container(find(synth(app).objects, 'Deployment', 'web'), 'wait-for-statsd').command[2]).toBe('until nc -zu statsd 8125; do echo waiting for statsd; sleep 2; done');
+  });
+
   test('a service without dependencies has no init containers', () => {
     const app = newApp();
     worker(app, 'worker');
