@@ -14,8 +14,12 @@ export const CONFIG_FILE_MAX_BYTES = 512 * 1024;
 export interface ProjectFile {
   /** Path relative to the mounted directory ('' for a mounted file). */
   readonly relative: string;
-  readonly content: string;
+  /** The text; undefined for a file that was not read because it holds a credential. */
+  readonly content?: string;
 }
+
+/** Tells which files must not be read (credentials), by path relative to the looked-up path ('' for itself). */
+export type Unreadable = (relative: string) => boolean;
 
 /** What a host path of the compose file is, seen from the project directory. */
 export type HostPathLookup =
@@ -48,11 +52,11 @@ export class ProjectFiles {
     const found = this.lookup(p);
     if (found.kind === 'unusable') return { reason: found.reason };
     if (found.kind === 'directory') return { reason: `${JSON.stringify(p)} is a directory` };
-    return { content: found.file.content };
+    return { content: found.file.content! };
   }
 
   /** A host path as config: one text file, or a small directory of text files. */
-  public lookup(p: string): HostPathLookup {
+  public lookup(p: string, unreadable: Unreadable = () => false): HostPathLookup {
     if (this.root === undefined) return { kind: 'unusable', reason: 'no baseDir was given, so no file is read' };
     const absolute = this.resolve(p);
     if (absolute === undefined) return { kind: 'unusable', reason: `${JSON.stringify(p)} is outside the project directory` };
@@ -61,15 +65,15 @@ export class ProjectFiles {
     if (!this.inside(real)) return { kind: 'unusable', reason: `${JSON.stringify(p)} links outside the project directory` };
     const stat = fs.statSync(real);
     if (stat.isFile()) {
-      const file = readSmallText(real, '');
+      const file = unreadable('') ? { relative: '' } : readSmallText(real, '');
       return typeof file === 'string' ? { kind: 'unusable', reason: `${JSON.stringify(p)} ${file}` } : { kind: 'file', file, absolute };
     }
     if (!stat.isDirectory()) return { kind: 'unusable', reason: `${JSON.stringify(p)} is not a regular file or directory` };
-    const files = this.readSmallDir(real);
+    const files = this.readSmallDir(real, unreadable);
     return typeof files === 'string' ? { kind: 'unusable', reason: `${JSON.stringify(p)} ${files}` } : { kind: 'directory', files, absolute };
   }
 
-  private readSmallDir(dir: string): ProjectFile[] | string {
+  private readSmallDir(dir: string, unreadable: Unreadable): ProjectFile[] | string {
     const found: ProjectFile[] = [];
     let total = 0;
     const walk = (sub: string): string | undefined => {
@@ -82,9 +86,9 @@ export class ProjectFiles {
           if (problem) return problem;
           continue;
         }
-        const file = readSmallText(full, relative);
+        const file = unreadable(relative) ? { relative } : readSmallText(full, relative);
         if (typeof file === 'string') return `holds ${relative}, which ${file}`;
-        total += Buffer.byteLength(file.content);
+        total += Buffer.byteLength(file.content ?? '');
         found.push(file);
         if (found.length > CONFIG_DIR_LIMITS.files || total > CONFIG_DIR_LIMITS.totalBytes) {
           return `holds more than ${CONFIG_DIR_LIMITS.files} files or ${CONFIG_DIR_LIMITS.totalBytes / 1024} KiB: not config files (a source tree or data?)`;

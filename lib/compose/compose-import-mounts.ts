@@ -103,7 +103,10 @@ function hostBind(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext): void {
 }
 
 function bindAsConfig(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext, what: string): void {
-  const found = ctx.files.lookup(spec.source!);
+  // A credential is recognised by its host or container file name, before anything is read.
+  const target = (relative: string) => (relative ? path.posix.join(spec.target, relative) : spec.target);
+  const credential = (relative: string) => isSecretFile(path.posix.basename(target(relative))) || isSecretFile(path.posix.basename(relative || spec.source!));
+  const found = ctx.files.lookup(spec.source!, credential);
   if (found.kind === 'unusable') {
     ctx.report.warn(d.composeName, 'volumes', `${what} is left out, so the image's own content at that path stays: ${found.reason}; a target has no host paths (mount it as a config file or volume yourself, or choose hostBindMounts scratch/persistent)`);
     return;
@@ -113,7 +116,7 @@ function bindAsConfig(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext, wha
     ctx.report.warn(d.composeName, 'volumes', `${what} is an empty directory: left out`);
     return;
   }
-  for (const f of files) mountProjectFile(f, found.kind === 'file' ? spec.target : path.posix.join(spec.target, f.relative), spec.source!, d, ctx);
+  for (const f of files) mountProjectFile(f, target(f.relative), spec.source!, d, ctx);
   if (!spec.readOnly) {
     ctx.report.info(d.composeName, 'volumes', `${what} becomes ${files.length} read-only config file(s): writes to it no longer reach the host`);
   }
@@ -121,15 +124,14 @@ function bindAsConfig(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext, wha
 
 /** A file of the project mounted at `mountPath`: a config file, or a secret reference when it holds a credential. */
 function mountProjectFile(f: ProjectFile, mountPath: string, source: string, d: ServiceDraft, ctx: ImportContext): void {
-  const fileName = path.posix.basename(mountPath);
-  if (!isSecretFile(fileName)) {
+  if (f.content !== undefined) {
     d.configFiles.push({ mountPath, content: f.content });
     return;
   }
-  const secretName = `${d.name}-files`;
-  const key = toSecretKey(fileName);
-  d.secretFiles.push({ secretName, key, mountPath });
   const hostFile = f.relative ? path.posix.join(source, f.relative) : source;
+  const secretName = `${d.name}-files`;
+  const key = toSecretKey(path.posix.basename(hostFile));
+  d.secretFiles.push({ secretName, key, mountPath });
   ctx.report.warn(d.composeName, 'volumes', `${show(hostFile)} looks like a credential, so its content is not read: ${show(mountPath)} is mounted from key '${key}' of secret '${secretName}'; create it (kubectl create secret generic ${secretName} --from-file=${key}=${hostFile})`);
 }
 
