@@ -1,5 +1,5 @@
 import * as docker from '@pulumi/docker';
-import { DependencyCondition, DockerContainerPlan, DockerHealthcheck, DockerPlan } from '../model';
+import { DependencyCondition, DiagnosticLevel, DockerContainerPlan, DockerHealthcheck, DockerPlan, UnsupportedError } from '../model';
 
 /**
  * The @pulumi/docker Container arguments that follow from the plan alone (no other resource involved): a field
@@ -54,4 +54,21 @@ const PROVIDER_WAIT_SECONDS = 60;
  */
 export function waitTimeoutSeconds(h: DockerHealthcheck): number {
   return Math.max(PROVIDER_WAIT_SECONDS, h.startPeriodSeconds + (h.intervalSeconds + h.timeoutSeconds) * h.retries);
+}
+
+/**
+ * Throws for what the plan allows but the @pulumi/docker Container cannot take: its `memory` and
+ * `memoryReservation` are whole MB (MiB), where compose also accepts KiB.
+ */
+export function assertProviderExpressible(plan: DockerPlan): void {
+  for (const c of plan.containers) {
+    for (const [field, mib] of [['limit', c.memoryLimitMiB], ['request', c.memoryReservationMiB]] as const) {
+      if (!Number.isInteger(mib)) {
+        throw new UnsupportedError({
+          level: DiagnosticLevel.ERROR, target: 'docker', service: c.service, field: `resources.memory.${field}`,
+          message: `is ${mib} MiB, but the Pulumi Docker provider takes whole MiB; round it`,
+        });
+      }
+    }
+  }
 }

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   Application, Diagnostic, DockerContainerPlan, DockerPlan, dockerEnvValue, EnvSource, formatDiagnostic, planDocker,
 } from '../model';
-import { awaitedHealthy, plainContainerArgs, waitTimeoutSeconds } from './container-args';
+import { assertProviderExpressible, awaitedHealthy, plainContainerArgs, waitTimeoutSeconds } from './container-args';
 import { createContainerFiles } from './container-files';
 import { placeFiles } from './file-placement';
 import { createImages, distinctImages, ImageResource } from './images';
@@ -51,6 +51,7 @@ export class DockerApplication extends pulumi.ComponentResource {
   constructor(name: string, props: DockerApplicationProps, opts?: pulumi.ComponentResourceOptions) {
     // Decide everything first: an invalid or unsupported definition throws before anything is registered.
     const plan = planDocker(props.application.resolve(), 'docker');
+    assertProviderExpressible(plan);
     const imageSpecs = distinctImages(plan);
     const placements = new Map(plan.containers.map((c) => [c.key, placeFiles(c)]));
     const secrets = SecretValues.read(props.secretsConfig ?? new pulumi.Config(), plan);

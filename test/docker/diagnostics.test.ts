@@ -5,7 +5,7 @@
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { DockerApplication } from '../../lib/docker';
-import { Application, DiagnosticLevel, Image, Microservice, MicroserviceProps, Probe, UnsupportedError } from '../../lib/model';
+import { Application, DiagnosticLevel, Image, Memory, Microservice, MicroserviceProps, Probe, UnsupportedError } from '../../lib/model';
 import { installMocks, renderApplication, T } from './harness';
 
 let warn: jest.SpyInstance;
@@ -83,6 +83,11 @@ test('fails when one image reference is built from a Dockerfile and also pulled'
     new Microservice(a, 'api', { image: Image.fromRegistry('ghcr.io/acme/api:1.0.0'), ports: [{ port: 9000 }] });
   }));
   expect((e as Error).message).toMatch(/image 'ghcr.io\/acme\/api:1.0.0' is also built or pulled with other settings/);
+});
+
+test('fails for a memory limit in fractions of a MiB, which the provider cannot take', () => {
+  const e = constructError(app({ resources: { memory: { limit: Memory.mebibytes(256.5) } } }));
+  expectUnsupported(e, 'web', 'resources.memory.limit', 'is 256.5 MiB, but the Pulumi Docker provider takes whole MiB; round it');
 });
 
 describe('warnings', () => {
