@@ -49,12 +49,19 @@ export function applicationToTypeScript(application: Application, options: TypeS
   const body: string[] = [];
   const appProps = Object.keys(application.props).length > 0 ? `{ ...${printer.value(application.props, 1)}, ...props }` : 'props';
   body.push(`  const app = new Application(${quote(application.name)}, ${appProps});`);
+  // Only services that take part in a dependency get a variable: an unused one would not compile under noUnusedLocals.
+  const linked = new Set(services.flatMap((s) => (s.dependsOn.length > 0 ? [s, ...s.dependsOn.map((d) => d.service)] : [])));
   for (const s of services) {
     if (s.node.scope !== application) throw new Error(`service '${s.node.path}': only services directly below the application can be printed`);
+    printer.use('Microservice');
+    const construct = `new Microservice(app, ${quote(s.node.id)}, ${printer.value(s.props, 1)});`;
+    if (!linked.has(s)) {
+      body.push(`  ${construct}`);
+      continue;
+    }
     const v = identifier(s.node.id, taken);
     vars.set(s, v);
-    printer.use('Microservice');
-    body.push(`  const ${v} = new Microservice(app, ${quote(s.node.id)}, ${printer.value(s.props, 1)});`);
+    body.push(`  const ${v} = ${construct}`);
   }
   for (const s of services) {
     for (const dep of s.dependsOn) {
