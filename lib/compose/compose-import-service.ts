@@ -142,12 +142,16 @@ function importBuild(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
 function addPort(spec: ReturnType<typeof parsePortEntry>, field: 'ports' | 'expose', d: ServiceDraft, ctx: ImportContext): void {
   const where = `${field} entry ${spec.publish ?? ''}${spec.publish ? ':' : ''}${spec.port}/${spec.protocol}`;
   if (spec.protocol !== 'tcp' && spec.protocol !== 'udp') throw new ValueError(`uses protocol ${show(spec.protocol)}; the model knows tcp and udp`);
-  let { publish, name } = spec;
+  const { publish } = spec;
+  let { name } = spec;
   if (spec.hostIp && !['0.0.0.0', '::'].includes(spec.hostIp)) {
     ctx.report.warn(d.composeName, field, `${where}: host address ${spec.hostIp} cannot be carried over: published ports listen on every interface`);
   }
   if (spec.randomHost && field === 'ports') {
     ctx.report.warn(d.composeName, field, `${where}: publishing on a host port Docker picks cannot be carried over: the port is declared, not published`);
+  }
+  if (spec.mode !== undefined && spec.mode !== 'ingress') {
+    ctx.report.warn(d.composeName, field, `${where}: publishing mode ${show(spec.mode)} cannot be carried over: the port is published the default way`);
   }
   if (name !== undefined && !isPortName(name)) {
     ctx.report.warn(d.composeName, field, `${where}: port name ${show(name)} is not an IANA service name: the default name is used`);

@@ -208,6 +208,8 @@ export interface PortSpec {
   readonly hostIp?: string;
   /** Port name of the long syntax. */
   readonly name?: string;
+  /** Swarm publishing mode of the long syntax (`ingress`, `host`). */
+  readonly mode?: string;
   readonly appProtocol?: string;
 }
 
@@ -225,6 +227,7 @@ export function parsePortEntry(entry: unknown): PortSpec {
       randomHost: published === undefined && e.published !== undefined,
       hostIp: e.host_ip === undefined ? undefined : String(e.host_ip),
       name: e.name === undefined ? undefined : String(e.name),
+      mode: e.mode === undefined ? undefined : String(e.mode),
       appProtocol: e.app_protocol === undefined ? undefined : String(e.app_protocol),
     };
   }

@@ -74,6 +74,8 @@ describe('host bind mounts (default: config)', () => {
     'prometheus/rules/alerts.yml': 'groups: []\n',
     'db/password.txt': 'TOP-SECRET-VALUE\n',
     'big/blob.bin': 'x\u0000y',
+    'certs/server.key': 'BINARY\u0000KEY',
+    'certs/ca.crt': 'CA CERT\n',
     '.env': 'TAG=1.27-alpine\n',
   });
 
@@ -100,6 +102,13 @@ describe('host bind mounts (default: config)', () => {
     expect(props.secretFiles).toEqual([{ secretName: 'svc-files', key: 'password.txt', mountPath: '/run/secrets/db-password' }]);
     expect(diags('volumes')[0].message).toContain('kubectl create secret generic svc-files --from-file=password.txt=./db/password.txt');
     expect(JSON.stringify([props, result.diagnostics])).not.toContain('TOP-SECRET-VALUE');
+  });
+
+  it('never reads credentials inside a mounted directory, even ones that could not be read as text', () => {
+    const { props, diags } = importService({ image: PINNED, volumes: ['./certs:/etc/ssl/app:ro'] }, {}, { baseDir: project() });
+    expect(props.configFiles).toEqual([{ mountPath: '/etc/ssl/app/ca.crt', content: 'CA CERT\n' }]);
+    expect(props.secretFiles).toEqual([{ secretName: 'svc-files', key: 'server.key', mountPath: '/etc/ssl/app/server.key' }]);
+    expect(diags('volumes')[0].message).toContain('--from-file=server.key=certs/server.key');
   });
 
   it.each([

@@ -106,8 +106,19 @@ describe('ports and expose', () => {
   });
 
   it('maps the long syntax', () => {
-    const { props } = importService({ image: PINNED, ports: [{ target: 80, published: 8080, protocol: 'tcp', name: 'web', app_protocol: 'http' }] });
+    const { props, diags } = importService({ image: PINNED, ports: [{ target: 80, published: 8080, protocol: 'tcp', name: 'web', app_protocol: 'http', mode: 'ingress' }] });
     expect(props.ports).toEqual([{ port: 80, name: 'web', appProtocol: 'http', publish: 8080 }]);
+    expect(diags('ports')).toEqual([]);
+  });
+
+  it('fails on what the long syntax says beyond the model: host mode, invalid names, unknown keys', () => {
+    const { props, diags } = importService({ image: PINNED, ports: [{ target: 80, published: 80, mode: 'host', name: 'Not_A_Name' }, { target: 81, bogus: true }] });
+    expect(props.ports).toEqual([{ port: 80, publish: 80 }]);
+    expect(diags('ports').map((d) => d.message)).toEqual([
+      expect.stringContaining('publishing mode "host"'),
+      expect.stringContaining('port name "Not_A_Name"'),
+      expect.stringContaining('bogus'),
+    ]);
   });
 
   it('names a UDP port apart from the TCP port of the same number and publishes the host port once', () => {

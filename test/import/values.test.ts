@@ -111,7 +111,7 @@ describe('port entries', () => {
 
   it('reads the long syntax', () => {
     expect(parsePortEntry({ target: 80, published: '8080', protocol: 'UDP', host_ip: '0.0.0.0', name: 'web', app_protocol: 'http', mode: 'host' })).toEqual({
-      port: 80, protocol: 'udp', publish: 8080, randomHost: false, hostIp: '0.0.0.0', name: 'web', appProtocol: 'http',
+      port: 80, protocol: 'udp', publish: 8080, randomHost: false, hostIp: '0.0.0.0', name: 'web', mode: 'host', appProtocol: 'http',
     });
   });
 
