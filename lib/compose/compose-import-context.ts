@@ -137,3 +137,14 @@ export function eachEntry(value: unknown, d: ServiceDraft, field: string, ctx: I
     }
   }
 }
+
+/** Runs `fn`, reporting a value it cannot read under `field`. */
+export function guarded(fn: () => void, d: ServiceDraft, field: string, ctx: ImportContext): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e;
+    ctx.report.warn(d.composeName, field, `${e.message}; it is left out`);
+  }
+}
+

@@ -7,7 +7,7 @@ import { DependencyCondition, envPrefix, PortProps } from '../model';
 import { ImportContext, PortDraft, ServiceDraft } from './compose-import-context';
 import { TOP_LEVEL } from './compose-import-options';
 import { wellKnownPort } from './compose-import-rules';
-import { importPorts } from './compose-import-service';
+import { importPorts } from './compose-import-props';
 
 const show = (v: unknown) => JSON.stringify(v);
 

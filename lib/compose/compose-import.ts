@@ -1,7 +1,27 @@
 /*
  * Compose import: a docker-compose file -> the typed model, so an existing compose stack renders to Kubernetes and
  * Pulumi. Everything the model cannot carry over is a diagnostic naming the service and the key; nothing is
- * dropped silently. See compose-import-options.ts for the decisions users can change (host bind mounts, security).
+ * dropped silently. The mapping, key by key:
+ *
+ *   image                  Image.fromRegistry; no tag or :latest -> allowUnpinned + warning
+ *   build                  Image.fromDockerfile when the Dockerfile is below baseDir; else the prebuilt image
+ *                          (`image:`, or <app>/<service>:dev) + warning
+ *   ports, expose          ports (publish = host port); host address, random host port, ranges -> reported;
+ *                          a host port is published once per application, never by a replicated service
+ *   environment, env_file  env; names that look like credentials -> EnvValue.fromSecret('<service>-env', <key>)
+ *                          + a warning saying which secret to create, so no plaintext reaches any output
+ *   volumes, tmpfs         named -> persistent volume (one owner), anonymous/tmpfs -> scratch volume,
+ *                          host binds -> see HostBindMounts (default: config files read below baseDir)
+ *   secrets, configs       secret files at /run/secrets/<name> (content never read) / config files
+ *   depends_on, links      dependencies with their condition; services reached through address variables
+ *                          (DB_HOST=db) become dependencies too, since the model lets a service reach only those
+ *   healthcheck            Probe.command as readiness probe (so the Docker health check), compose timing
+ *   restart, deploy        restartPolicy, replicas, resources (limits/reservations)
+ *   command, entrypoint    args, command
+ *   user, read_only, cap_* security (see ImportSecurity for what applies where the file is silent)
+ *   labels                 labels that are Kubernetes labels
+ *   networks               noted: the model derives networks from dependencies
+ *   anything else          "cannot be carried over" (container_name, stop_signal, ... with the reason)
  */
 import * as path from 'path';
 import { parseDocument } from 'yaml';
@@ -13,7 +33,8 @@ import {
   ComposeImport, ComposeImportDiagnostic, ComposeImportOptions, HostBindMounts, ImportReport, ImportSecurity, TOP_LEVEL,
 } from './compose-import-options';
 import { toDnsLabel, uniqueName } from './compose-import-rules';
-import { draftProps, importService } from './compose-import-service';
+import { draftProps } from './compose-import-props';
+import { importService } from './compose-import-service';
 import { interpolate, InterpolationProblem, parseDotenv, ValueError } from './compose-import-values';
 
 export * from './compose-import-options';
