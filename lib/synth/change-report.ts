@@ -14,6 +14,8 @@ export interface ObjectChange {
 export interface FileChanges {
   readonly file: string;
   readonly target: string;
+  /** The file did not exist before: everything in it is new. */
+  readonly isNew: boolean;
   readonly changes: ObjectChange[];
 }
 
@@ -40,7 +42,7 @@ export function changeReport(previous: Map<string, string>, files: OutputFile[])
       }
     }
     for (const key of before.keys()) if (!after.has(key)) changes.push({ kind: 'removed', object: key, fields: [] });
-    report.push({ file: f.path, target, changes });
+    report.push({ file: f.path, target, isNew: !previous.has(f.path), changes });
   }
   return report;
 }
@@ -50,6 +52,14 @@ export function formatChangeReport(report: FileChanges[]): string[] {
   const lines: string[] = [];
   for (const r of report) {
     const count = (k: ObjectChange['kind']) => r.changes.filter((c) => c.kind === k).length;
+    if (r.isNew) {
+      lines.push(`${r.file} (${r.target}): new, ${count('added')} objects`);
+      continue;
+    }
+    if (r.changes.length === 0) {
+      lines.push(`${r.file} (${r.target}): unchanged`);
+      continue;
+    }
     lines.push(`${r.file} (${r.target}): ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed`);
     for (const c of r.changes) {
       const sign = c.kind === 'added' ? '+' : c.kind === 'removed' ? '-' : '~';

@@ -1,3 +1,4 @@
 export * from './change-report';
 export * from './output-files';
+export * from './renderers';
 export * from './synth';

@@ -12,9 +12,9 @@ export interface OutputFile {
 /**
  * Writes `files` into `outdir` so that readers never see a half-written set: everything is written to a staging
  * directory first and then renamed into place; `replacedDirs` (a stack's asset folders) are swapped whole, so
- * files a stack no longer produces disappear with them.
+ * files a stack no longer produces disappear with them — except `preservedDirs` inside them, which users fill.
  */
-export function writeOutputFiles(outdir: string, files: OutputFile[], replacedDirs: string[]): void {
+export function writeOutputFiles(outdir: string, files: OutputFile[], replacedDirs: string[], preservedDirs: string[] = []): void {
   fs.mkdirSync(outdir, { recursive: true });
   const staging = fs.mkdtempSync(path.join(outdir, '.staging-'));
   try {
@@ -22,6 +22,12 @@ export function writeOutputFiles(outdir: string, files: OutputFile[], replacedDi
       const target = path.join(staging, f.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, f.content, { mode: f.mode ?? 0o644 });
+    }
+    for (const dir of preservedDirs) {
+      const kept = path.join(outdir, dir);
+      if (!fs.existsSync(kept) || fs.existsSync(path.join(staging, dir))) continue;
+      fs.mkdirSync(path.dirname(path.join(staging, dir)), { recursive: true });
+      fs.cpSync(kept, path.join(staging, dir), { recursive: true, preserveTimestamps: true });
     }
     for (const dir of replacedDirs) fs.rmSync(path.join(outdir, dir), { recursive: true, force: true });
     for (const entry of fs.readdirSync(staging)) {

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Application, Diagnostic, formatDiagnostic } from '../model';
 import { OutputFile, readOutputFiles, writeOutputFiles } from './output-files';
 
@@ -7,10 +8,18 @@ export interface Rendering {
   readonly diagnostics: Diagnostic[];
   /** Folders (relative to the output directory) this rendering owns entirely. @default [] */
   readonly ownedDirs?: string[];
+  /** Folders inside owned ones that users fill (secret files): kept when the owned folder is replaced. @default [] */
+  readonly preservedDirs?: string[];
+}
+
+/** Where a rendering will be written. */
+export interface RenderContext {
+  /** Absolute output directory. */
+  readonly outdir: string;
 }
 
 /** A target: renders an application named `stack` into files. */
-export type Renderer = (stack: string, application: Application) => Rendering;
+export type Renderer = (stack: string, application: Application, context: RenderContext) => Rendering;
 
 /** Properties of {@link synthStacks}. */
 export interface SynthOptions {
@@ -46,14 +55,17 @@ export function synthStacks(options: SynthOptions): SynthResult {
   const diagnostics: Diagnostic[] = [];
   const files: OutputFile[] = [];
   const ownedDirs: string[] = [];
+  const preservedDirs: string[] = [];
+  const context: RenderContext = { outdir: path.resolve(options.outdir) };
   for (const [stack, build] of Object.entries(options.stacks)) {
     try {
       const application = build();
       for (const render of options.renderers) {
-        const r = render(stack, application);
+        const r = render(stack, application, context);
         files.push(...r.files);
         diagnostics.push(...r.diagnostics);
         ownedDirs.push(...(r.ownedDirs ?? []));
+        preservedDirs.push(...(r.preservedDirs ?? []));
       }
     } catch (e) {
       errors.push(`stack '${stack}': ${(e as Error).message}`);
@@ -62,7 +74,7 @@ export function synthStacks(options: SynthOptions): SynthResult {
   const previous = readOutputFiles(options.outdir);
   if (errors.length > 0) return { ok: false, errors, diagnostics, files: [], previous };
   files.forEach((f) => options.onFile?.(f));
-  writeOutputFiles(options.outdir, files, ownedDirs);
+  writeOutputFiles(options.outdir, files, ownedDirs, preservedDirs);
   return { ok: true, errors, diagnostics, files, previous };
 }
 

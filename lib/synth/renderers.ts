@@ -1,0 +1,33 @@
+import { App } from 'cdk8s';
+import { composeYaml, toCompose } from '../compose';
+import { toMermaid } from '../diagram';
+import { ApplicationChart } from '../k8s';
+import { Application } from '../model';
+import { Renderer, RenderContext } from './synth';
+
+/** `<stack>.k8s.yaml`: the Kubernetes manifests (cdk8s). */
+export const kubernetesRenderer: Renderer = (stack: string, application: Application) => {
+  const app = new App();
+  const chart = new ApplicationChart(app, stack, { application });
+  return { files: [{ path: `${stack}.k8s.yaml`, content: app.synthYaml() }], diagnostics: chart.diagnostics };
+};
+
+/**
+ * `<stack>.compose.yaml` and the files it mounts under `<stack>/`; build contexts are relative to the output
+ * directory, and the secret files users put in `<stack>/secrets/` survive every synth.
+ */
+export const composeRenderer: Renderer = (stack: string, application: Application, context: RenderContext) => {
+  const rendering = toCompose(application, { assetDir: stack, projectDir: context.outdir });
+  return {
+    files: [{ path: `${stack}.compose.yaml`, content: composeYaml(rendering) }, ...rendering.files],
+    diagnostics: rendering.diagnostics,
+    ownedDirs: [stack],
+    preservedDirs: [`${stack}/secrets`],
+  };
+};
+
+/** `<stack>.mmd`: the architecture diagram (Mermaid). */
+export const diagramRenderer: Renderer = (stack: string, application: Application) => ({
+  files: [{ path: `${stack}.mmd`, content: toMermaid(application) }],
+  diagnostics: [],
+});
