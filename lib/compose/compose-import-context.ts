@@ -3,7 +3,8 @@ import {
   ConfigFileProps, DependencyCondition, EnvValue, Probe, RestartPolicy, SecretFileProps, VolumeProps,
 } from '../model';
 import { ProjectFiles } from './compose-import-files';
-import { HostBindMounts, ImportReport, ImportSecurity } from './compose-import-options';
+import { HostBindMounts, ImportSecurity } from './compose-import-options';
+import { ImportReport } from './compose-import-report';
 import { PortSpec, ValueError } from './compose-import-values';
 
 /** A plain mapping read from YAML. */

@@ -32,6 +32,9 @@ export class ProjectFiles {
   private readonly root: string | undefined;
 
   constructor(baseDir: string | undefined) {
+    if (baseDir !== undefined && !fs.statSync(path.resolve(baseDir), { throwIfNoEntry: false })?.isDirectory()) {
+      throw new Error(`compose import: 'baseDir' must be a directory, got ${JSON.stringify(baseDir)}`);
+    }
     this.root = baseDir === undefined ? undefined : fs.realpathSync(path.resolve(baseDir));
   }
 

@@ -5,7 +5,7 @@
  */
 import { DependencyCondition, envPrefix, PortProps } from '../model';
 import { ImportContext, PortDraft, ServiceDraft } from './compose-import-context';
-import { TOP_LEVEL } from './compose-import-options';
+import { COMPOSE_IMPORT_TOP_LEVEL } from './compose-import-options';
 import { wellKnownPort } from './compose-import-rules';
 import { importPorts } from './compose-import-props';
 
@@ -87,7 +87,7 @@ function addExtraPorts(drafts: ServiceDraft[], ctx: ImportContext, extraPorts: R
   for (const [service, list] of Object.entries(extraPorts)) {
     const d = drafts.find((x) => x.composeName === service);
     if (!d) {
-      ctx.report.error(TOP_LEVEL, 'ports', `the import option 'ports' names service ${show(service)}, which the file does not define`);
+      ctx.report.error(COMPOSE_IMPORT_TOP_LEVEL, 'ports', `the import option 'ports' names service ${show(service)}, which the file does not define`);
       continue;
     }
     for (const port of list) if (!d.ports.some((p) => p.port === port && p.protocol === 'tcp')) d.ports.push({ port, protocol: 'tcp', field: 'expose' });

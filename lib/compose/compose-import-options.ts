@@ -71,7 +71,7 @@ export interface ComposeImportOptions {
 export const COMPOSE_IMPORT_TARGET = 'compose-import';
 
 /** Service name of diagnostics about top-level keys (`networks`, `version`, ...). */
-export const TOP_LEVEL = '(top-level)';
+export const COMPOSE_IMPORT_TOP_LEVEL = '(top-level)';
 
 /**
  * A diagnostic of compose import: `info` when a key is carried over with a documented change of meaning (e.g. the
@@ -94,30 +94,4 @@ export interface ComposeImport {
   readonly application: Application;
   /** Everything that was not carried over exactly, in file order. */
   readonly diagnostics: ComposeImportDiagnostic[];
-}
-
-/** Collects the diagnostics of one import. */
-export class ImportReport {
-  public readonly diagnostics: ComposeImportDiagnostic[] = [];
-
-  public info(service: string, field: string, message: string): void {
-    this.add('info', service, field, message);
-  }
-
-  public warn(service: string, field: string, message: string): void {
-    this.add(DiagnosticLevel.WARNING, service, field, message);
-  }
-
-  public error(service: string, field: string, message: string): void {
-    this.add(DiagnosticLevel.ERROR, service, field, message);
-  }
-
-  /** The standard report of a key the model has no place for. */
-  public notCarried(service: string, field: string, reason?: string): void {
-    this.warn(service, field, `cannot be carried over${reason ? `: ${reason}` : ''}`);
-  }
-
-  private add(level: ComposeImportDiagnostic['level'], service: string, field: string, message: string): void {
-    this.diagnostics.push({ level, target: COMPOSE_IMPORT_TARGET, service, field, message });
-  }
 }

@@ -30,8 +30,9 @@ import { ImportContext, isMap, YamlMap } from './compose-import-context';
 import { ProjectFiles } from './compose-import-files';
 import { connectServices } from './compose-import-graph';
 import {
-  ComposeImport, ComposeImportDiagnostic, ComposeImportOptions, HostBindMounts, ImportReport, ImportSecurity, TOP_LEVEL,
+  COMPOSE_IMPORT_TOP_LEVEL, ComposeImport, ComposeImportDiagnostic, ComposeImportOptions, HostBindMounts, ImportSecurity,
 } from './compose-import-options';
+import { ImportReport } from './compose-import-report';
 import { toDnsLabel, uniqueName } from './compose-import-rules';
 import { draftProps } from './compose-import-props';
 import { importService } from './compose-import-service';
@@ -54,17 +55,17 @@ const TOP_LEVEL_KEYS: Record<string, (value: unknown, report: ImportReport) => v
   name: () => undefined,
   secrets: () => undefined, // read where services use them
   configs: () => undefined,
-  version: (v, r) => r.info(TOP_LEVEL, 'version', `${JSON.stringify(v)} is obsolete in the Compose Specification and ignored`),
+  version: (v, r) => r.info(COMPOSE_IMPORT_TOP_LEVEL, 'version', `${JSON.stringify(v)} is obsolete in the Compose Specification and ignored`),
   volumes: (v, r) => {
     for (const [name, def] of Object.entries(isMap(v) ? v : {})) {
       for (const key of Object.keys(isMap(def) ? def : {})) {
-        r.notCarried(TOP_LEVEL, 'volumes', `'${key}' of volume '${name}' (the model creates its own persistent volume of the default size)`);
+        r.notCarried(COMPOSE_IMPORT_TOP_LEVEL, 'volumes', `'${key}' of volume '${name}' (the model creates its own persistent volume of the default size)`);
       }
     }
   },
   networks: (v, r) => {
     const names = Object.keys(isMap(v) ? v : {});
-    if (names.length > 0) r.info(TOP_LEVEL, 'networks', `networks ${names.join(', ')} are not carried over: the model gives each service a network that only its dependents join`);
+    if (names.length > 0) r.info(COMPOSE_IMPORT_TOP_LEVEL, 'networks', `networks ${names.join(', ')} are not carried over: the model gives each service a network that only its dependents join`);
   },
 };
 
@@ -83,7 +84,7 @@ export function importCompose(yamlText: string, options: ComposeImportOptions = 
     if (key.startsWith('x-')) continue; // extensions: anchors for the rest of the file
     const handler = Object.prototype.hasOwnProperty.call(TOP_LEVEL_KEYS, key) ? TOP_LEVEL_KEYS[key] : undefined;
     if (handler) handler(value, report);
-    else report.notCarried(TOP_LEVEL, key);
+    else report.notCarried(COMPOSE_IMPORT_TOP_LEVEL, key);
   }
 
   // Compose names a project after its directory unless the file says otherwise.
@@ -120,7 +121,7 @@ export function importCompose(yamlText: string, options: ComposeImportOptions = 
 
 /** Top-level diagnostics first, then each service's in the order of the file (stable within a service). */
 function inFileOrder(diagnostics: ComposeImportDiagnostic[], services: string[]): ComposeImportDiagnostic[] {
-  const rank = (d: ComposeImportDiagnostic) => (d.service === TOP_LEVEL ? -1 : services.indexOf(d.service));
+  const rank = (d: ComposeImportDiagnostic) => (d.service === COMPOSE_IMPORT_TOP_LEVEL ? -1 : services.indexOf(d.service));
   return diagnostics.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map(({ d }) => d);
 }
 
@@ -140,7 +141,7 @@ function parseCompose(yamlText: string): YamlMap {
 function interpolateDocument(doc: YamlMap, env: Record<string, string>, report: ImportReport): YamlMap {
   const walk = (value: unknown, where: string[]): unknown => {
     if (typeof value === 'string') {
-      const [service, field] = where[0] === 'services' ? [where[1], where[2]] : [TOP_LEVEL, where[0]];
+      const [service, field] = where[0] === 'services' ? [where[1], where[2]] : [COMPOSE_IMPORT_TOP_LEVEL, where[0]];
       const problems: InterpolationProblem[] = [];
       try {
         const out = interpolate(value, env, problems);

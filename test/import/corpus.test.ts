@@ -7,9 +7,9 @@ import { parse } from 'yaml';
 import { toComposeYaml } from '../../lib/compose';
 import { ComposeImport, importCompose } from '../../lib/compose/compose-import';
 import { DependencyCondition, EnvSource, ResolvedApplication, ResolvedService, RestartPolicy } from '../../lib/model';
-import { dockerComposeConfig, itWithCompose } from '../compose/helpers';
+import { DOCKER_COMPOSE, dockerComposeConfig, itWithCompose } from '../compose/helpers';
 import { all, synth } from '../k8s/helpers';
-import { CORPUS, corpusName, corpusText, diagnosticsOf } from './helpers';
+import { CORPUS, corpusName, corpusText, diagnosticsOf, tempProject } from './helpers';
 
 /** Keys whose carrying over the assertions below check one by one; every other key must be reported. */
 const CHECKED_KEYS = ['image', 'build', 'ports', 'expose', 'environment', 'volumes', 'depends_on', 'healthcheck', 'restart', 'command', 'secrets', 'labels', 'user'];
@@ -179,6 +179,55 @@ describe.each(CORPUS)('%s', (file) => {
   itWithCompose('renders a compose file that passes docker-compose config -q', async () => {
     const { stderr } = await dockerComposeConfig(result.application);
     expect(stderr).toBe('');
+  }, 60000);
+});
+
+/**
+ * A project directory holding what `file` refers to: a Dockerfile in every build context, a small file or directory
+ * at every relative bind-mount source, and the secret files (with a value no output may contain).
+ */
+function projectFor(source: Source): string {
+  const files: Record<string, string> = {};
+  for (const def of Object.values(source.services) as any[]) {
+    const build = typeof def.build === 'string' ? { context: def.build } : def.build;
+    if (build) files[`${build.context}/${build.dockerfile ?? 'Dockerfile'}`] = 'FROM scratch\n';
+    for (const v of def.volumes ?? []) {
+      const src: string | undefined = typeof v === 'string' ? (v.includes(':') ? v.split(':')[0] : undefined) : v.source;
+      if (!src?.startsWith('./') || src === '.') continue;
+      files[/\.[a-z]+$/.test(src) ? src : `${src}/settings.yml`] = `# ${src}\n`;
+    }
+  }
+  for (const secret of Object.values((source as any).secrets ?? {}) as any[]) files[secret.file] = 'SECRET-FILE-xyzzy\n';
+  return tempProject(files);
+}
+
+describe.each(CORPUS)('%s with the files it refers to', (file) => {
+  const text = corpusText(file);
+  const source = parse(text) as Source;
+  let result: ComposeImport;
+
+  beforeAll(() => {
+    result = importCompose(text, { name: corpusName(file), baseDir: projectFor(source) });
+  });
+
+  it('builds from the contexts and mounts every relative host path as files', () => {
+    const resolved = result.application.resolve();
+    for (const [name, def] of Object.entries(source.services) as Array<[string, any]>) {
+      const s = resolved.services.find((x) => x.name === name)!;
+      if (def.build) expect(s.image.build).toBeDefined();
+      for (const v of def.volumes ?? []) {
+        const [src, target] = typeof v === 'string' ? v.split(':') : [v.source, v.target];
+        if (!src?.startsWith('.')) continue;
+        expect([...s.configFiles, ...s.secretFiles].some((f) => f.mountPath === target || f.mountPath.startsWith(`${target}/`))).toBe(true);
+      }
+    }
+  });
+
+  it('renders schema-valid Kubernetes objects and a compose file docker-compose accepts, without secret file contents', async () => {
+    const { objects } = synth(result.application);
+    expect(JSON.stringify(objects)).not.toContain('xyzzy');
+    expect(toComposeYaml(result.application)).not.toContain('xyzzy');
+    if (DOCKER_COMPOSE) expect((await dockerComposeConfig(result.application)).stderr).toBe('');
   }, 60000);
 });
 

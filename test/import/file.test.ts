@@ -112,6 +112,10 @@ describe('not a compose file', () => {
     expect(() => importCompose(yaml)).toThrow(message);
   });
 
+  it('fails on a baseDir that is not a directory', () => {
+    expect(() => importCompose('services: { web: { image: nginx:1.27 } }', { baseDir: '/nonexistent/project' })).toThrow("'baseDir' must be a directory, got \"/nonexistent/project\"");
+  });
+
   it('fails with ComposeImportError for text that is not a compose file', () => {
     expect(() => importCompose('a: [')).toThrow(ComposeImportError);
   });
