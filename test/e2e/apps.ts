@@ -48,7 +48,9 @@ export async function deploy(app: Application, projectPrefix: string): Promise<D
 export async function assertNoContainers(names: string[]): Promise<void> {
   const r = await run('docker', ['ps', '-a', '--format', '{{.Names}}']);
   const clash = r.stdout.split('\n').filter((n) => names.includes(n));
-  if (clash.length) throw new Error(`containers ${clash.join(', ')} already exist: another run of this application is in the way`);
+  if (clash.length) {
+    throw new Error(`containers ${clash.join(', ')} already exist: another run of this application is in the way (a killed run's leftovers: node scripts/run-ts.js test/e2e/clean-cache.ts)`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -78,8 +80,8 @@ export function thenIdle(script: string): string[] {
 
 const BUSYBOX = () => Image.fromRegistry('busybox:1.36.1'); // replaced by IMAGE_OVERRIDES with the local image
 export const WEB_PORT = 8000;
-const httpHealth = (p = '/') => Probe.command(['sh', '-c', `timeout 2 wget -q -O /dev/null http://127.0.0.1:${WEB_PORT}${p}`], {
-  periodSeconds: 1, timeoutSeconds: 3, failureThreshold: 30,
+const httpHealth = (p = '/', failureThreshold = 30) => Probe.command(['sh', '-c', `timeout 2 wget -q -O /dev/null http://127.0.0.1:${WEB_PORT}${p}`], {
+  periodSeconds: 1, timeoutSeconds: 3, failureThreshold,
 });
 
 /**
@@ -122,14 +124,14 @@ export function behaviourApp(name: string, gatewayPort: number): Application {
   return app;
 }
 
-/** How long the dependency of the start-order application takes before it answers. */
-export const READY_AFTER_SECONDS = 5;
+/** The file the start-order test creates in `db` to let it become healthy. */
+export const GO_FILE = '/tmp/go';
 
 /**
- * The application of the start-order test: `db` answers /ready only READY_AFTER_SECONDS after it starts (its
- * health check asks for it); `app` waits for db to be healthy (the default with a health check), `eager` only
- * for it to start. Both record at start whether db already answered. With `neverHealthy`, db's check always
- * fails and `eager` is left out.
+ * The application of the start-order test: `db` answers /ready only once the test creates GO_FILE in it (its
+ * health check asks for /ready); `app` waits for db to be healthy (the default with a health check), `eager`
+ * only for it to start. Both record at start whether db already answered. With `neverHealthy`, db's check
+ * always fails and `eager` is left out.
  */
 export function startOrderApp(name: string, neverHealthy: boolean): Application {
   const app = new Application(name, { imageOverrides: IMAGE_OVERRIDES });
@@ -138,13 +140,13 @@ export function startOrderApp(name: string, neverHealthy: boolean): Application 
     ports: [{ port: WEB_PORT, name: 'http' }],
     command: ['sh', '-c', [
       `trap 'exit 0' TERM`,
-      `sleep ${READY_AFTER_SECONDS} & wait`,
+      `while [ ! -f ${GO_FILE} ]; do sleep 0.2; done`,
       'mkdir -p /tmp/www && echo ready > /tmp/www/ready',
       `httpd -f -p ${WEB_PORT} -h /tmp/www & wait`,
     ].join('\n')],
     healthcheck: neverHealthy
       ? Probe.command(['false'], { periodSeconds: 1, timeoutSeconds: 2, failureThreshold: 2 })
-      : httpHealth('/ready'),
+      : httpHealth('/ready', 180), // stays 'starting', not 'unhealthy', however long the test takes to let it go
   });
   const recordDb = thenIdle('timeout 3 wget -q -O /tmp/seen "http://$DB_HOST:$DB_PORT/ready" || echo early > /tmp/seen');
   const dependent = new Microservice(app, 'app', { image: BUSYBOX(), command: recordDb });

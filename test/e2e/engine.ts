@@ -9,9 +9,9 @@
  *   mc-e2e/redis:7.2      FROM the base, /data owned by 999:1000 like the official redis image
  *   mc-e2e/nginx:1.22     FROM the base (Debian's nginx-light), for the gateway
  *   mc-e2e/busybox:1.35   FROM scratch + the host's busybox-static
- * Remove them with `node scripts/run-ts.js test/e2e/clean-cache.ts`.
+ * Remove them (and whatever a killed run left behind) with `node scripts/run-ts.js test/e2e/clean-cache.ts`.
  */
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -132,7 +132,6 @@ let engineStatus: EngineStatus | undefined;
 /** Whether a Docker engine and docker-compose answer (checked once per test file). */
 export function engine(): EngineStatus {
   if (engineStatus) return engineStatus;
-  const { spawnSync } = require('child_process') as typeof import('child_process');
   const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 20_000 });
   if (info.error || info.status !== 0 || !info.stdout.trim()) {
     const why = info.error ? info.error.message : (info.stderr || info.stdout).trim().split('\n').pop();
@@ -260,7 +259,6 @@ function derivedRecipes(): ImageRecipe[] {
 function busyboxRootfs(root: string): void {
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p));
   if (!busybox) throw new Error('busybox-static is not installed (apt-get install busybox-static)');
-  const { spawnSync } = require('child_process') as typeof import('child_process');
   const file = spawnSync('file', ['-L', busybox], { encoding: 'utf8' });
   if (file.status === 0 && !/statically linked|static-pie/.test(file.stdout)) {
     throw new Error(`${busybox} is not statically linked; install busybox-static`);
@@ -415,10 +413,37 @@ export async function removeCachedImages(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // compose projects
 
+/** Every compose project of these tests starts with this (see uniqueProjectName). */
+export const PROJECT_PREFIX = 'mce2e';
+
+/**
+ * Removes containers, networks and volumes of compose projects named PROJECT_PREFIX* that a killed test run left
+ * behind (tests clean up after themselves; this is for runs that could not). Never called by the tests: it
+ * cannot tell a leftover from a run in progress.
+ */
+export async function sweepLeftovers(): Promise<string[]> {
+  const ours = async (kind: 'ps' | 'network' | 'volume') => {
+    const args = kind === 'ps' ? ['ps', '-a'] : [kind, 'ls'];
+    const fmt = `{{.ID}} {{.Label "com.docker.compose.project"}}`;
+    const out = (await docker([...args, '--filter', 'label=com.docker.compose.project', '--format', kind === 'volume' ? fmt.replace('.ID', '.Name') : fmt])).stdout;
+    return out.split('\n').map((l) => l.trim().split(' ')).filter(([id, p]) => id && p?.startsWith(PROJECT_PREFIX)).map(([id]) => id);
+  };
+  const removed: string[] = [];
+  const containers = await ours('ps');
+  if (containers.length) await docker(['rm', '-f', '-v', ...containers]);
+  const networks = await ours('network');
+  if (networks.length) await docker(['network', 'rm', ...networks], { allowFailure: true });
+  const volumes = await ours('volume');
+  if (volumes.length) await docker(['volume', 'rm', '-f', ...volumes], { allowFailure: true });
+  removed.push(...containers.map((c) => `container ${c}`), ...networks.map((n) => `network ${n}`), ...volumes.map((v) => `volume ${v}`));
+  return removed;
+}
+
 let projectCounter = 0;
 
 /** A compose project name unique to this process and call. */
 export function uniqueProjectName(prefix: string): string {
+  if (!prefix.startsWith(PROJECT_PREFIX)) throw new Error(`project prefix ${prefix} must start with ${PROJECT_PREFIX}`);
   projectCounter += 1;
   return `${prefix}${process.pid.toString(36)}${projectCounter}${Math.floor(Math.random() * 36 ** 3).toString(36)}`.toLowerCase().replace(/[^a-z0-9]/g, '');
 }

@@ -5,6 +5,7 @@
  */
 import { flaskRedis } from '../../stacks/flask-redis';
 import { assertNoContainers, deploy, Deployment } from './apps';
+import { securityViolations } from './checks';
 import {
   describeWithDocker, docker, E2E_TIMEOUT, ensureImages, execIn, httpGet, IMAGE_OVERRIDES, portFree, SETUP_TIMEOUT, waitFor,
 } from './engine';
@@ -68,6 +69,16 @@ describeWithDocker('flask-redis stack on a real Docker engine', () => {
     const gateway = await d!.project.container('gateway');
     const logs = await docker(['logs', gateway.name]);
     expect(logs.stdout + logs.stderr).toMatch(/"GET \/ HTTP\/1\.1" 200/);
+  }, E2E_TIMEOUT);
+
+  test('the stack runs hardened: redis as 999, web and gateway as 10001, read-only roots, no capabilities', async () => {
+    const all = await d!.project.containers();
+    expect(all.map((c) => c.service).sort()).toEqual(['gateway', 'redis', 'web']);
+    const problems: string[] = [];
+    for (const c of all) problems.push(...(await securityViolations(c)));
+    expect(problems).toEqual([]);
+    const uids = Object.fromEntries(await Promise.all(all.map(async (c) => [c.service, (await execIn(c.name, 'id -u')).stdout.trim()])));
+    expect(uids).toEqual({ gateway: '10001', redis: '999', web: '10001' });
   }, E2E_TIMEOUT);
 
   test('the count survives docker-compose down (volumes kept) and up', async () => {
