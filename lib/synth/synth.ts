@@ -60,6 +60,9 @@ export function synthStacks(options: SynthOptions): SynthResult {
   for (const [stack, build] of Object.entries(options.stacks)) {
     try {
       const application = build();
+      // Every backend resolves the application; it cannot change while it renders, so resolve (validate) once.
+      const resolved = application.resolve();
+      application.resolve = () => resolved;
       for (const render of options.renderers) {
         const r = render(stack, application, context);
         files.push(...r.files);
