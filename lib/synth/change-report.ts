@@ -31,8 +31,13 @@ export function changeReport(previous: Map<string, string>, files: OutputFile[])
   for (const f of files) {
     const target = targetOf(f.path);
     if (!target) continue;
+    // Same text, same objects: nothing to parse or compare.
+    if (previous.get(f.path) === f.content) {
+      report.push({ file: f.path, target, isNew: false, changes: [] });
+      continue;
+    }
     const before = previous.has(f.path) ? objectsOf(f.path, previous.get(f.path)!) : new Map<string, unknown>();
-    const after = objectsOf(f.path, f.content);
+    const after = objectsOf(f.path, f.content, f.data);
     const changes: ObjectChange[] = [];
     for (const [key, value] of after) {
       if (!before.has(key)) changes.push({ kind: 'added', object: key, fields: [] });
@@ -77,16 +82,18 @@ function targetOf(file: string): string | undefined {
   return undefined;
 }
 
-function objectsOf(file: string, text: string): Map<string, unknown> {
+/** The objects of a file by key, from `data` (what the YAML was written from) when given, else parsed. */
+function objectsOf(file: string, text: string, data?: unknown): Map<string, unknown> {
   const out = new Map<string, unknown>();
   if (file.endsWith('.k8s.yaml')) {
-    for (const doc of parseAllDocuments(text)) {
-      const o = doc.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+    const docs = Array.isArray(data) ? data : parseAllDocuments(text).map((d) => d.toJS());
+    for (const doc of docs) {
+      const o = doc as { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
       if (!o) continue;
       out.set(`${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`, o);
     }
   } else if (file.endsWith('.compose.yaml')) {
-    const doc = (parseAllDocuments(text)[0]?.toJS() ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const doc = (data ?? parseAllDocuments(text)[0]?.toJS() ?? {}) as Record<string, Record<string, unknown> | undefined>;
     for (const section of ['services', 'networks', 'volumes', 'secrets']) {
       for (const [name, value] of Object.entries(doc[section] ?? {})) out.set(`${section.replace(/s$/, '')}/${name}`, value);
     }

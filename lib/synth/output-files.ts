@@ -7,6 +7,12 @@ export interface OutputFile {
   readonly content: string;
   /** @default 0o644 */
   readonly mode?: number;
+  /**
+   * The data `content` is the YAML of (the Kubernetes documents, the compose file), so the change report need
+   * not parse it back: parsing is slower than rendering.
+   * @default - parsed from `content` when needed
+   */
+  readonly data?: unknown;
 }
 
 /**

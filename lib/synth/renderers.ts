@@ -9,8 +9,9 @@ import { fastYamlDocuments } from './yaml';
 /** `<stack>.k8s.yaml`: the Kubernetes manifests (cdk8s). */
 export const kubernetesRenderer: Renderer = (stack: string, application: Application) => {
   const chart = new ApplicationChart(new App(), stack, { application });
+  const docs = chart.toJson();
   // What `app.synthYaml()` writes for a one-chart app (same documents, same bytes), without yaml's slow writer.
-  return { files: [{ path: `${stack}.k8s.yaml`, content: fastYamlDocuments(chart.toJson()) }], diagnostics: chart.diagnostics };
+  return { files: [{ path: `${stack}.k8s.yaml`, content: fastYamlDocuments(docs), data: docs }], diagnostics: chart.diagnostics };
 };
 
 /**
@@ -20,7 +21,7 @@ export const kubernetesRenderer: Renderer = (stack: string, application: Applica
 export const composeRenderer: Renderer = (stack: string, application: Application, context: RenderContext) => {
   const rendering = toCompose(application, { assetDir: stack, projectDir: context.outdir });
   return {
-    files: [{ path: `${stack}.compose.yaml`, content: composeYaml(rendering) }, ...rendering.files],
+    files: [{ path: `${stack}.compose.yaml`, content: composeYaml(rendering), data: rendering.file }, ...rendering.files],
     diagnostics: rendering.diagnostics,
     ownedDirs: [stack],
     preservedDirs: [`${stack}/secrets`],
