@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import {
   Application, ApplicationProps, Cpu, EnvValue, Gateway, Image, Memory, Microservice, MicroserviceProps, Probe,
 } from '../lib/model';
+import { MongoDatabase } from './mongo-database';
 import { PostgresDatabase } from './postgres-database';
 import { RedisCache } from './redis-cache';
 
@@ -40,14 +41,7 @@ export function shop(props: ApplicationProps = {}): Application {
   const usersDb = new PostgresDatabase(app, 'users-db', { database: 'users', passwordSecret: 'users-db' });
   const ordersDb = new PostgresDatabase(app, 'orders-db', { database: 'orders', passwordSecret: 'orders-db' });
   const cache = new RedisCache(app, 'cache');
-  const catalogDb = new Microservice(app, 'catalog-db', {
-    image: Image.fromRegistry('mongo:7.0.14'),
-    ports: [{ port: 27017, name: 'mongodb', appProtocol: 'mongodb' }],
-    volumes: [{ name: 'catalog-data', mountPath: '/data/db', size: '10Gi' }],
-    readinessProbe: Probe.command(['mongosh', '--quiet', '--eval', 'db.adminCommand("ping").ok'], { periodSeconds: 5, timeoutSeconds: 5 }),
-    security: { user: 999, group: 999 },
-    resources: { memory: { request: Memory.mebibytes(256), limit: Memory.mebibytes(1024) } },
-  });
+  const catalogDb = new MongoDatabase(app, 'catalog-db', { volume: 'catalog-data', size: '10Gi' }).service;
 
   const users = new ShopService(app, 'users', {
     version: '1.4.2',
