@@ -30,3 +30,9 @@ describe('toMermaid', () => {
     expect(toMermaid(STACKS.shop())).toBe(shop);
   });
 });
+
+test('the README embeds the current diagram of the shop', () => {
+  const readme = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8') as string;
+  const embedded = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(embedded).toBe(toMermaid(STACKS.shop()));
+});
