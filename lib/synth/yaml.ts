@@ -120,11 +120,17 @@ const SPECIAL_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'N
 // word or what its 1.1 float pattern takes for an exponent without digits before it (`e5`, `E-2`).
 const SAFE_PLAIN = /^(?![eE]-?[0-9]+$)[A-Za-z][A-Za-z0-9_./-]*$/;
 
+// For values: printable ASCII that `yaml`'s plain-scalar rule accepts (its own regex) and that cannot read as another
+// YAML 1.1 type (those start with a digit, sign, '.', '~' or '<', or are e-exponents or special words).
+const PRINTABLE = /^[\x20-\x7e]+$/;
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+const OTHER_TYPE = /^[-+.~<0-9]|^[eE][-+]?[0-9]+$/;
+
 const scalarCache = new Map<unknown, string>();
 const keyCache = new Map<string, string>();
 
 function scalarText(v: unknown): string {
-  if (typeof v === 'string' && SAFE_PLAIN.test(v) && !SPECIAL_WORDS.has(v)) return v;
+  if (typeof v === 'string' && PRINTABLE.test(v) && !NOT_PLAIN.test(v) && !OTHER_TYPE.test(v) && !SPECIAL_WORDS.has(v)) return v;
   if (typeof v === 'boolean' || v === null) return String(v);
   if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return String(v);
   if (typeof v !== 'string' && typeof v !== 'number') throw FALLBACK; // undefined, bigint, functions...

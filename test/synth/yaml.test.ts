@@ -58,11 +58,15 @@ test('a shared object becomes an alias, as in yaml', () => {
   expect(fastYaml(doc, { aliasDuplicateObjects: false })).toBe('first:\n  a: 1\nsecond:\n  a: 1\n');
 });
 
-test('every short string of name characters, as key and as value', () => {
-  const alphabet = 'abeyonEYNO019_./-+: ';
-  const strings = [...alphabet].flatMap((a) => [a, ...[...alphabet].flatMap((b) => [a + b, ...[...alphabet].map((c) => a + b + c)])]);
+test('every short string of name and indicator characters, as key and as value', () => {
+  const words = (alphabet: string, length: number): string[] =>
+    length === 0 ? [''] : words(alphabet, length - 1).flatMap((w) => [...alphabet].map((c) => w + c));
+  const strings = [
+    ...[1, 2, 3].flatMap((n) => words('abeyonEYNO019_./-+: ', n)),
+    ...[1, 2].flatMap((n) => words('a0 :#,[]{}&*!|>\'"%@`?-<~=.+eE\t', n)),
+  ];
   for (const s of strings) {
-    const doc = { [s]: s, list: [s] };
+    const doc = { [s]: s, list: [s], nested: { [s]: [s, { [s]: s }] } };
     expect(fastYaml(doc)).toBe(stringify(doc, { version: '1.1', lineWidth: 0 }));
   }
 });
