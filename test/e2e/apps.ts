@@ -23,7 +23,13 @@ export interface Deployment {
  */
 export async function deploy(app: Application, projectPrefix: string): Promise<Deployment> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-e2e-'));
-  const written = writeCompose(app, dir, app.name);
+  let written: WrittenCompose;
+  try {
+    written = writeCompose(app, dir, app.name);
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const project = new ComposeProject(uniqueProjectName(projectPrefix), written.composeFile);
   project.rememberBuiltImages(Object.values(written.rendering.file.services).filter((s) => s.build).map((s) => s.image));
   const deployment: Deployment = {
