@@ -12,7 +12,7 @@ import { median, table } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUN_TS = path.join(ROOT, 'scripts', 'run-ts.js');
-const SIZES: Array<[number, number]> = [[10, 5], [100, 5], [1000, 3]]; // [services, runs]
+const SIZES: Array<[number, number]> = [[10, 7], [100, 7], [1000, 3]]; // [services, runs]
 const SIDES = ['ours', 'raw'] as const;
 type Side = (typeof SIDES)[number];
 
