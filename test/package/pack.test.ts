@@ -1,7 +1,8 @@
 /*
  * The npm package as others get it: `npm pack`, install the tarball into a fresh project outside the repo,
  * write a reusable construct there (CachedService = api + redis), compile it against the installed `.d.ts` and
- * render it to Kubernetes, compose and Pulumi Docker resources. Slow (pack + install): one long-timeout suite.
+ * render it to Kubernetes, compose and Pulumi Docker resources; the package's `import` command runs there too.
+ * Slow (pack + install): one long-timeout suite.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -38,6 +39,7 @@ beforeAll(() => {
     }, null, 2),
     'src/cached-service.ts': fixture('cached-service.ts.txt'),
     'src/render.ts': fixture('render.ts.txt'),
+    'docker-compose.yml': fixture('docker-compose.yml'),
   });
   // Peers pinned to this repo's versions: the npm cache has them, and the test exercises what CI tested.
   const peers = [...PEERS, '@types/node'].map((p) => `${p}@${installedVersion(p)}`);
@@ -51,7 +53,7 @@ afterAll(() => {
 
 describe('npm pack', () => {
   test('ships compiled JavaScript and declarations, not tests, stacks or build output', () => {
-    expect(packed.files).toEqual(expect.arrayContaining(['package.json', 'out/lib/index.js', 'out/lib/index.d.ts']));
+    expect(packed.files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/microservice-constructs.js', 'out/lib/index.js', 'out/lib/index.d.ts']));
     for (const f of packed.files) {
       expect(f).not.toMatch(/^(test|stacks|dist|bench|docs|scripts|out\/(test|stacks|bench))\//);
       expect(f).not.toMatch(/(?<!\.d)\.ts$/);
@@ -68,7 +70,13 @@ describe('npm pack', () => {
 describe('a consumer project', () => {
   let outDir: string;
 
+  let imported: string;
+
   beforeAll(() => {
+    // The package's command prints a stack for a compose file; it is compiled with the rest below.
+    const bin = path.join(consumer, 'node_modules', '.bin', 'microservice-constructs');
+    imported = run(bin, ['import', 'docker-compose.yml', '--name', 'legacy', '--quiet'], consumer).stdout;
+    fs.writeFileSync(path.join(consumer, 'src', 'legacy.ts'), imported);
     // The repo's TypeScript compiles the consumer: types must come from the installed package's .d.ts.
     run(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], consumer);
     run(process.execPath, ['dist/render.js'], consumer);
@@ -77,6 +85,12 @@ describe('a consumer project', () => {
 
   test('its construct compiles to JavaScript and declarations', () => {
     expect(fs.readFileSync(path.join(consumer, 'dist', 'cached-service.d.ts'), 'utf8')).toContain('class CachedService extends Construct');
+  });
+
+  test('its `microservice-constructs import` prints a stack that compiles against the package', () => {
+    expect(imported).toContain("from 'microservice-constructs'");
+    expect(imported).toContain("new Microservice(app, 'web'");
+    expect(fs.existsSync(path.join(consumer, 'dist', 'legacy.js'))).toBe(true);
   });
 
   test('renders Kubernetes YAML', () => {
