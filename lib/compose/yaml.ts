@@ -1,5 +1,5 @@
-import { Document } from 'yaml';
 import { Application, formatDiagnostic } from '../model';
+import { fastYaml } from '../yaml';
 import { composePath } from './assets';
 import { ComposeOptions, ComposeRendering, toCompose } from './to-compose';
 
@@ -14,9 +14,11 @@ export function toComposeYaml(application: Application, options?: ComposeOptions
 /** The text of a rendering. */
 export function composeYaml(rendering: ComposeRendering): string {
   // YAML 1.1 quoting, because docker-compose reads YAML 1.1: `no`, `on`, `y` and `5000:50` stay strings.
-  const doc = new Document(rendering.file, { version: '1.1', aliasDuplicateObjects: false });
-  doc.commentBefore = headerLines(rendering).map((l) => (l ? ` ${l}` : '')).join('\n');
-  return doc.toString({ lineWidth: 0 });
+  const header = headerLines(rendering)
+    .flatMap((l) => l.split('\n'))
+    .map((l) => (l ? `# ${l}` : '#'))
+    .join('\n');
+  return `${header}\n\n${fastYaml(rendering.file, { aliasDuplicateObjects: false })}`;
 }
 
 function headerLines(r: ComposeRendering): string[] {

@@ -288,6 +288,21 @@ function mountPaths(p: MicroserviceProps, app: Application): Array<[string, stri
   ];
 }
 
+const volumeOwners = new WeakMap<ValidationContext, Map<string, ServiceEntry>>();
+
+/** The first service declaring each persistent volume name, computed once per validation. */
+function persistentVolumeOwners(ctx: ValidationContext): Map<string, ServiceEntry> {
+  let owners = volumeOwners.get(ctx);
+  if (!owners) {
+    owners = new Map();
+    for (const s of ctx.services) {
+      for (const v of s.props.volumes ?? []) if (!v.scratch && !owners.has(v.name)) owners.set(v.name, s);
+    }
+    volumeOwners.set(ctx, owners);
+  }
+  return owners;
+}
+
 /** Rules about one service. */
 const SERVICE_RULES: ServiceRule[] = [
   // Starting with a letter: Kubernetes Service names are DNS-1035 labels and the name prefixes env variables.
@@ -343,13 +358,10 @@ const SERVICE_RULES: ServiceRule[] = [
       if (v.size !== undefined && !(QUANTITY.test(v.size) && parseFloat(v.size) > 0)) errors.push(`'volumes[${i}].size' must be a quantity like 1Gi, got ${show(v.size)}`);
       if (v.scratch && v.size !== undefined) errors.push(`'volumes[${i}].size' applies to persistent volumes only; ${show(v.name)} is scratch`);
     });
-    for (const other of ctx.services) {
-      if (other === s || ctx.services.indexOf(other) > ctx.services.indexOf(s)) continue;
-      for (const v of (s.props.volumes ?? []).filter((x) => !x.scratch)) {
-        if ((other.props.volumes ?? []).some((o) => !o.scratch && o.name === v.name)) {
-          errors.push(`'volumes' persistent volume ${show(v.name)} is already owned by service '${other.name}'`);
-        }
-      }
+    const owners = persistentVolumeOwners(ctx);
+    for (const v of (s.props.volumes ?? []).filter((x) => !x.scratch)) {
+      const owner = owners.get(v.name);
+      if (owner && owner !== s) errors.push(`'volumes' persistent volume ${show(v.name)} is already owned by service '${owner.name}'`);
     }
     return errors;
   },

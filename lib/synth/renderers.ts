@@ -4,7 +4,7 @@ import { toMermaid } from '../diagram';
 import { ApplicationChart } from '../k8s';
 import { Application } from '../model';
 import { Renderer, RenderContext } from './synth';
-import { fastYamlDocuments } from './yaml';
+import { fastYamlDocuments } from '../yaml';
 
 /** `<stack>.k8s.yaml`: the Kubernetes manifests (cdk8s). */
 export const kubernetesRenderer: Renderer = (stack: string, application: Application) => {

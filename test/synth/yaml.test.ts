@@ -7,7 +7,7 @@ import * as fc from 'fast-check';
 import { stringify } from 'yaml';
 import { toCompose } from '../../lib/compose';
 import { ApplicationChart } from '../../lib/k8s';
-import { fastYaml, fastYamlDocuments } from '../../lib/synth/yaml';
+import { fastYaml, fastYamlDocuments } from '../../lib/yaml';
 import { STACKS } from '../../stacks';
 import { oursApplication } from '../../bench/ours';
 import { benchSpecs } from '../../bench/spec';
