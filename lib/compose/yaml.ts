@@ -16,7 +16,7 @@ export function composeYaml(rendering: ComposeRendering): string {
   // YAML 1.1 quoting, because docker-compose reads YAML 1.1: `no`, `on`, `y` and `5000:50` stay strings.
   const header = headerLines(rendering)
     .flatMap((l) => l.split('\n'))
-    .map((l) => (l ? `# ${l}` : '#'))
+    .map((l) => (l ? `# ${l}` : ''))
     .join('\n');
   return `${header}\n\n${fastYaml(rendering.file, { aliasDuplicateObjects: false })}`;
 }
