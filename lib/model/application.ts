@@ -74,8 +74,15 @@ export class Application extends Construct {
     this.props = props;
   }
 
-  /** Validates the whole application and returns the plain model every backend renders. */
+  private resolved?: ResolvedApplication;
+
+  /**
+   * Validates the whole application and returns the plain model every backend renders. Once the tree is locked
+   * (`app.node.lock()`, as synth does before rendering every target) it cannot change, so the model is computed once.
+   */
   public resolve(): ResolvedApplication {
-    return resolveApplication(this);
+    if (!this.node.locked) return resolveApplication(this);
+    this.resolved ??= resolveApplication(this);
+    return this.resolved;
   }
 }

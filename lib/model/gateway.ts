@@ -71,6 +71,7 @@ export class Gateway extends Construct {
 
   /** Routes `path` (a prefix) to `service`. Rejects a duplicate path. */
   public addRoute(path: string, service: Microservice, port?: number): void {
+    if (this.node.locked) throw new Error(`gateway '${this.node.id}': 'routes' cannot change after the application is locked for synthesis`);
     if (this.routeList.some((r) => r.path === path)) {
       throw new Error(`gateway '${this.node.id}': 'routes' has path '${path}' twice`);
     }

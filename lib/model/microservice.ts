@@ -217,6 +217,7 @@ export class Microservice extends Construct {
 
   /** Declares that this service needs `service`. Rejects a second edge to the same service. */
   public addDependency(service: Microservice, options: DependencyOptions = {}): void {
+    this.assertUnlocked('dependsOn');
     if (this.dependencies.some((d) => d.service === service)) {
       throw new Error(`service '${this.node.path}': 'dependsOn' lists '${service.node.path}' twice`);
     }
@@ -225,10 +226,15 @@ export class Microservice extends Construct {
 
   /** Adds a sidecar container. Rejects a duplicate sidecar name. */
   public addSidecar(sidecar: SidecarProps): void {
+    this.assertUnlocked('sidecars');
     if (this.sidecarList.some((s) => s.name === sidecar.name)) {
       throw new Error(`service '${this.node.path}': 'sidecars' has '${sidecar.name}' twice`);
     }
     this.sidecarList.push(sidecar);
+  }
+
+  private assertUnlocked(field: string): void {
+    if (this.node.locked) throw new Error(`service '${this.node.path}': '${field}' cannot change after the application is locked for synthesis`);
   }
 
   /** The declared dependencies, in order. */

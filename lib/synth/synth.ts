@@ -60,9 +60,8 @@ export function synthStacks(options: SynthOptions): SynthResult {
   for (const [stack, build] of Object.entries(options.stacks)) {
     try {
       const application = build();
-      // Every backend resolves the application; it cannot change while it renders, so resolve (validate) once.
-      const resolved = application.resolve();
-      application.resolve = () => resolved;
+      // Every backend resolves the application: locked, the tree cannot change, so it is resolved (validated) once.
+      application.node.lock();
       for (const render of options.renderers) {
         const r = render(stack, application, context);
         files.push(...r.files);

@@ -402,3 +402,28 @@ describe('misc', () => {
     expect(() => Application.of(new Construct(undefined as unknown as Construct, 'loose'))).toThrow(`construct 'loose' is not inside an Application`);
   });
 });
+
+describe('locked applications', () => {
+  const { Application: App, Image: Img, Microservice: Svc, Gateway: Gw } = require('../../lib/model');
+  test('resolve once when locked, and every call before locking sees changes', () => {
+    const app = new App('locked');
+    const a = new Svc(app, 'a', { image: Img.fromRegistry('a:1'), ports: [{ port: 80 }] });
+    const first = app.resolve();
+    new Svc(app, 'b', { image: Img.fromRegistry('b:1'), dependsOn: [a] });
+    expect(app.resolve()).not.toBe(first);
+    expect(app.resolve().services.map((s: { name: string }) => s.name)).toEqual(['a', 'b']);
+    app.node.lock();
+    expect(app.resolve()).toBe(app.resolve());
+  });
+
+  test('fails to change dependencies, sidecars or routes after locking', () => {
+    const app = new App('locked');
+    const a = new Svc(app, 'a', { image: Img.fromRegistry('a:1'), ports: [{ port: 80 }] });
+    const b = new Svc(app, 'b', { image: Img.fromRegistry('b:1') });
+    const g = new Gw(app, 'gateway');
+    app.node.lock();
+    expect(() => b.addDependency(a)).toThrow("service 'locked/b': 'dependsOn' cannot change after the application is locked for synthesis");
+    expect(() => b.addSidecar({ name: 'x', image: Img.fromRegistry('x:1') })).toThrow("'sidecars' cannot change after the application is locked");
+    expect(() => g.addRoute('/', a)).toThrow("gateway 'gateway': 'routes' cannot change after the application is locked");
+  });
+});
