@@ -5,6 +5,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { DockerApplication } from '../../lib/docker';
 import { Application, EnvSource, ResolvedApplication } from '../../lib/model';
+import { deploy } from '../../pulumi/program';
+import { STACKS } from '../../stacks';
 
 export const PROJECT = 'microservice-constructs';
 export const T = {
@@ -137,4 +139,12 @@ export async function render(create: (opts: pulumi.ComponentResourceOptions) => 
 export function renderApplication(application: Application): Promise<Rendering> {
   setSecrets(application.resolve());
   return render((opts) => new DockerApplication(application.name, { application }, opts));
+}
+
+/** Renders `stack` through the program, as `pulumi config set stack <stack> && pulumi up` does. */
+export async function renderStack(stack: string): Promise<{ model: ResolvedApplication; r: Rendering }> {
+  const model = STACKS[stack]().resolve();
+  setConfig('stack', stack);
+  setSecrets(model);
+  return { model, r: await render((opts) => deploy(opts)) };
 }

@@ -11,9 +11,8 @@ import { ComposeFile, ComposeService, toCompose } from '../../lib/compose';
 import { FILES_LABEL } from '../../lib/docker';
 import { ApplicationChart } from '../../lib/k8s';
 import { EnvSource, ResolvedApplication } from '../../lib/model';
-import { deploy } from '../../pulumi/program';
 import { STACKS } from '../../stacks';
-import { installMocks, mockId, mockImageRef, Recorded, render, Rendering, secretValue, setConfig, setSecrets, T } from './harness';
+import { installMocks, mockId, mockImageRef, Recorded, Rendering, renderStack, secretValue, T } from './harness';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -22,12 +21,6 @@ beforeAll(async () => {
   jest.spyOn(pulumi.log, 'warn').mockImplementation(async () => undefined);
 });
 
-async function renderStack(stack: string): Promise<{ model: ResolvedApplication; r: Rendering }> {
-  const model = STACKS[stack]().resolve();
-  setConfig('stack', stack);
-  setSecrets(model);
-  return { model, r: await render((opts) => deploy(opts)) };
-}
 
 const sorted = <T>(xs: Iterable<T>) => [...xs].sort();
 const reveal = (v: any) => (pulumi.runtime.isRpcSecret(v) ? pulumi.runtime.unwrapRpcSecret(v) : v);

@@ -6,12 +6,11 @@ import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { FILES_LABEL } from '../../lib/docker';
 import { EnvSource, ProbeKind, ResolvedApplication, ResolvedService } from '../../lib/model';
-import { deploy } from '../../pulumi/program';
 import { STACKS } from '../../stacks';
 import {
   awaitedHealthyServices, expectedContainers, expectedDependsOn, expectedNetworkMembers, gatewayName, networkName, replicaNames,
 } from './expected';
-import { installMocks, mockId, mockImageRef, Recorded, render, Rendering, secretValue, setConfig, setSecrets, T } from './harness';
+import { installMocks, mockId, mockImageRef, Recorded, Rendering, renderStack, secretValue, T } from './harness';
 
 const registered: Array<{ type: string; name: string; outputs: any }> = [];
 
@@ -27,13 +26,6 @@ beforeAll(async () => {
   jest.spyOn(pulumi.log, 'warn').mockImplementation(async () => undefined);
 });
 
-/** Renders `stack` through the program, as `pulumi config set stack <stack> && pulumi up` does. */
-async function renderStack(stack: string): Promise<{ model: ResolvedApplication; r: Rendering }> {
-  const model = STACKS[stack]().resolve();
-  setConfig('stack', stack);
-  setSecrets(model);
-  return { model, r: await render((opts) => deploy(opts)) };
-}
 
 const sorted = <T>(xs: Iterable<T>) => [...xs].sort();
 const service = (model: ResolvedApplication, name: string) => model.services.find((s) => s.name === name)!;
