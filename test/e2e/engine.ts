@@ -495,6 +495,16 @@ export class ComposeProject {
     return this.compose(['up', '-d', ...(options.build === false ? [] : ['--build'])], options);
   }
 
+  /** `up` and wait until healthy; a failure carries the project's logs, so a broken start explains itself. */
+  public async start(upTimeoutMs: number, healthyTimeoutMs = 120_000): Promise<void> {
+    try {
+      await this.up({ timeoutMs: upTimeoutMs });
+      await this.waitHealthy(healthyTimeoutMs);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- logs ---\n${await this.logs()}`);
+    }
+  }
+
   /** `down` (without -v: volumes survive). */
   public down(): Promise<RunResult> {
     return this.compose(['down', '--remove-orphans', '--timeout', '15']);

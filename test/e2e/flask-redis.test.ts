@@ -35,12 +35,7 @@ describeWithDocker('flask-redis stack on a real Docker engine', () => {
     }
     await assertNoContainers(['flask-redis-redis-1', 'flask-redis-web-1', 'flask-redis-gateway']);
     d = await deploy(flaskRedis({ imageOverrides: IMAGE_OVERRIDES }), 'mce2eflask');
-    try {
-      await d.project.up({ timeoutMs: 600_000 });
-      await d.project.waitHealthy(120_000);
-    } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- logs ---\n${await d.project.logs()}`);
-    }
+    await d.project.start(600_000);
   }, SETUP_TIMEOUT);
 
   afterAll(async () => {

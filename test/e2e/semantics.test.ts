@@ -22,12 +22,7 @@ describeWithDocker('Docker semantics on running containers (busybox test applica
     await ensureImages();
     gatewayPort = await freePort();
     d = await deploy(behaviourApp(appName, gatewayPort), 'mce2esem');
-    try {
-      await d.project.up({ timeoutMs: 300_000 });
-      await d.project.waitHealthy(120_000);
-    } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- logs ---\n${await d.project.logs()}`);
-    }
+    await d.project.start(300_000);
   }, SETUP_TIMEOUT);
 
   afterAll(async () => {
