@@ -64,9 +64,7 @@ function buildDockerfile(build: BuildDraft, ctx: ImportContext): string | { reas
 /** Container ports; published host ports are checked across services later. */
 export function importPorts(d: ServiceDraft): PortProps[] {
   return d.ports.map((p) => {
-    // A UDP port next to a TCP port of the same number needs its own name (the default is `port-<n>`).
-    const twin = p.protocol === 'udp' && d.ports.some((q) => q.port === p.port && q.protocol === 'tcp');
-    const name = p.name ?? (twin ? `port-${p.port}-udp` : undefined);
+    const name = p.name;
     return {
       port: p.port,
       ...(name !== undefined ? { name } : {}),

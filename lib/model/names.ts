@@ -41,3 +41,8 @@ export function secretVariable(secretName: string, key: string): string {
 export function secretConfigKey(secretName: string, key: string): string {
   return `${secretName}.${key}`.replace(/[^A-Za-z0-9._-]/g, '-');
 }
+
+/** The default name of a port: `port-<n>`, `port-<n>-udp` for UDP, so TCP and UDP on one number do not clash. */
+export function defaultPortName(port: number, protocol: string | undefined): string {
+  return protocol === 'UDP' ? `port-${port}-udp` : `port-${port}`;
+}

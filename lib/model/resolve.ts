@@ -6,7 +6,7 @@ import { DependencyCondition, Protocol, RestartPolicy, ServiceType } from './enu
 import { EnvSource, EnvValue } from './env-value';
 import { Image } from './image';
 import { findMicroservices, PortProps, SidecarProps } from './microservice';
-import { envPrefix, secretConfigKey, secretVariable, serviceNameFromPath } from './names';
+import { defaultPortName, envPrefix, secretConfigKey, secretVariable, serviceNameFromPath } from './names';
 import { Probe } from './probe';
 import { ResourcesProps } from './resources';
 import {
@@ -199,7 +199,7 @@ function resolveImage(image: Image, app: Application, service: string): Resolved
 
 function resolvePorts(ports: PortProps[] | undefined): ResolvedPort[] {
   return (ports ?? []).map((p) => {
-    const name = p.name ?? `port-${p.port}`;
+    const name = p.name ?? defaultPortName(p.port, p.protocol);
     return {
       name,
       port: p.port,

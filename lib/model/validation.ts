@@ -11,7 +11,7 @@ import { EnvSource, EnvValue } from './env-value';
 import { Gateway } from './gateway';
 import { Image } from './image';
 import type { Microservice, MicroserviceProps, PortProps, SidecarProps } from './microservice';
-import { isDnsLabel, isDnsSubdomain, isPortName } from './names';
+import { defaultPortName, isDnsLabel, isDnsSubdomain, isPortName } from './names';
 import { Probe, ProbeKind } from './probe';
 import { ResourcesProps } from './resources';
 import { SecurityProps } from './security';
@@ -99,7 +99,7 @@ function portErrors(ports: PortProps[], where: string): string[] {
     const key = `${p.port}/${p.protocol ?? 'TCP'}`;
     if (seen.has(key)) errors.push(`'${where}' declares port ${key} twice`);
     seen.add(key);
-    const name = p.name ?? `port-${p.port}`;
+    const name = p.name ?? defaultPortName(p.port, p.protocol);
     if (p.name !== undefined && !isPortName(p.name)) {
       errors.push(`'${where}[${i}].name' must be an IANA service name (lowercase, <= 15 characters, a letter), got ${show(p.name)}`);
     }

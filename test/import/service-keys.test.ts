@@ -123,9 +123,9 @@ describe('ports and expose', () => {
 
   it('names a UDP port apart from the TCP port of the same number and publishes the host port once', () => {
     const { props, diags, result } = importService({ image: PINNED, ports: ['5000:5000/tcp', '5000:5000/udp'] });
-    expect(props.ports).toEqual([{ port: 5000, publish: 5000 }, { port: 5000, name: 'port-5000-udp', protocol: Protocol.UDP }]);
+    expect(props.ports).toEqual([{ port: 5000, publish: 5000 }, { port: 5000, protocol: Protocol.UDP }]);
     expect(diags('ports')[0].message).toContain('host port 5000 is already published');
-    expect(() => result.application.resolve()).not.toThrow();
+    expect(result.application.resolve().services[0].ports.map((p) => p.name)).toEqual(['port-5000', 'port-5000-udp']);
   });
 
   it('publishes a container port once', () => {

@@ -17,7 +17,7 @@ describe('main container', () => {
     expect(c.args).toEqual(['app.py', '--port', '8080']);
     expect(c.ports).toEqual([
       { containerPort: 8080, name: 'http', protocol: 'TCP' },
-      { containerPort: 5353, name: 'port-5353', protocol: 'UDP' },
+      { containerPort: 5353, name: 'port-5353-udp', protocol: 'UDP' },
     ]);
   });
 

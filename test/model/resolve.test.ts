@@ -427,3 +427,10 @@ describe('locked applications', () => {
     expect(() => g.addRoute('/', a)).toThrow("gateway 'gateway': 'routes' cannot change after the application is locked");
   });
 });
+
+test('TCP and UDP on one port number get distinct default names', () => {
+  const { Application: App, Image: Img, Microservice: Svc, Protocol: P } = require('../../lib/model');
+  const app = new App('dns');
+  new Svc(app, 'dns', { image: Img.fromRegistry('coredns:1.11'), ports: [{ port: 53 }, { port: 53, protocol: P.UDP }] });
+  expect(app.resolve().services[0].ports.map((p: { name: string }) => p.name)).toEqual(['port-53', 'port-53-udp']);
+});
