@@ -3,7 +3,7 @@
  * where, which capabilities Docker grants. Grammar checks mirror lib/model/validation.ts so that an import never
  * produces a definition the model rejects.
  */
-import { LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from '../model';
+import { isLabelKey, isLabelValue, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from '../model';
 
 /**
  * Variable names whose values are credentials: they become secret references, never plaintext. A superset of the
@@ -24,20 +24,13 @@ export function isSecretFile(fileName: string): boolean {
   return SECRET_FILE.test(fileName);
 }
 
-/** Environment variable names the model accepts. */
-export function isEnvName(name: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
-}
-
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const RESERVED_LABELS = [LABEL_NAME, LABEL_PART_OF, LABEL_MANAGED_BY];
 
 /** Why label `key=value` cannot be a Kubernetes label, or undefined when it can. */
 export function labelProblem(key: string, value: string): string | undefined {
   if (RESERVED_LABELS.includes(key)) return 'is set by the model itself';
-  if (!LABEL_KEY.test(key)) return 'is not a Kubernetes label key';
-  if (!LABEL_VALUE.test(value)) return 'has a value that is not a Kubernetes label value (<= 63 characters of [-A-Za-z0-9_.])';
+  if (!isLabelKey(key)) return 'is not a Kubernetes label key';
+  if (!isLabelValue(value)) return 'has a value that is not a Kubernetes label value (<= 63 characters of [-A-Za-z0-9_.])';
   return undefined;
 }
 

@@ -3,11 +3,11 @@
  * there is reported as "cannot be carried over" (never dropped silently). Cross-service work (dependencies, ports
  * of dependencies, published host ports) is left to compose-import-graph.ts, the final props to compose-import-props.ts.
  */
-import { DEFAULT_SECURITY, DependencyCondition, EnvValue, isPortName, secretVariable } from '../model';
+import { DEFAULT_SECURITY, DependencyCondition, EnvValue, isEnvName, isPortName, secretVariable } from '../model';
 import { eachEntry, guarded, ImportContext, isMap, newDraft, ServiceDraft } from './compose-import-context';
 import { importConfigs, importSecrets, importTmpfs, importVolumes } from './compose-import-mounts';
 import { ImportSecurity } from './compose-import-options';
-import { isEnvName, isSecretName, labelProblem, toSecretKey, WELL_KNOWN_USERS } from './compose-import-rules';
+import { isSecretName, labelProblem, toSecretKey, WELL_KNOWN_USERS } from './compose-import-rules';
 import { importDeploy, importHealthcheck, restartPolicy, setReplicas } from './compose-import-runtime';
 import {
   commandWords, keyValueEntries, parseCpuMillis, parseDotenv, parseExposeEntry, parseMemoryMiB, parsePortEntry,

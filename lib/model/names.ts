@@ -3,6 +3,24 @@
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** An environment variable name every target and shell accepts: `[A-Za-z_][A-Za-z0-9_]*`. */
+export function isEnvName(name: string): boolean {
+  return ENV_NAME.test(name);
+}
+
+/** A Kubernetes label key (optional DNS prefix, name of <= 63 characters). */
+export function isLabelKey(key: string): boolean {
+  return LABEL_KEY.test(key);
+}
+
+/** A Kubernetes label value (<= 63 characters of [-A-Za-z0-9_.]). */
+export function isLabelValue(value: string): boolean {
+  return LABEL_VALUE.test(value);
+}
 
 /** A DNS-1123 label: lowercase alphanumerics and '-', at most 63 characters. */
 export function isDnsLabel(name: string): boolean {

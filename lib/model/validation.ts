@@ -11,7 +11,7 @@ import { EnvSource, EnvValue } from './env-value';
 import { Gateway } from './gateway';
 import { Image } from './image';
 import type { Microservice, MicroserviceProps, PortProps, SidecarProps } from './microservice';
-import { defaultPortName, isDnsLabel, isDnsSubdomain, isPortName } from './names';
+import { defaultPortName, isDnsLabel, isDnsSubdomain, isEnvName, isLabelKey, isLabelValue, isPortName } from './names';
 import { Probe, ProbeKind } from './probe';
 import { ResourcesProps } from './resources';
 import { SecurityProps } from './security';
@@ -43,12 +43,11 @@ type AppRule = (ctx: ValidationContext) => Array<string | undefined> | string | 
 const show = (v: unknown) => JSON.stringify(v);
 const isInt = (n: unknown) => typeof n === 'number' && Number.isInteger(n);
 const inRange = (n: number, lo: number, hi: number) => isInt(n) && n >= lo && n <= hi;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 const CAPABILITY = /^[A-Z][A-Z_]*$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+/** A signal name as Docker takes it for STOPSIGNAL (`SIGINT`, `SIGRTMIN`, `SIGUSR1`). */
+const SIGNAL = /^SIG[A-Z0-9]+$/;
 /** Labels the model sets itself; selectors depend on them, so users must not override them. */
 const RESERVED_LABELS = [D.LABEL_NAME, D.LABEL_PART_OF, D.LABEL_MANAGED_BY];
 /** Gateway route paths: safe in an Ingress path and in an nginx `location` (no ';', '{', quotes or spaces). */
@@ -119,7 +118,7 @@ function envErrors(env: Record<string, EnvValue> | undefined, where: string, ctx
   const errors: string[] = [];
   const config = ctx.app.props.config ?? {};
   for (const [name, value] of Object.entries(env ?? {})) {
-    if (!ENV_NAME.test(name)) errors.push(`'${where}' variable name must match [A-Za-z_][A-Za-z0-9_]*, got ${show(name)}`);
+    if (!isEnvName(name)) errors.push(`'${where}' variable name must match [A-Za-z_][A-Za-z0-9_]*, got ${show(name)}`);
     if (!(value instanceof EnvValue)) {
       errors.push(`'${where}.${name}' must be an EnvValue (EnvValue.fromValue/fromSecret/fromConfig), got ${show(value)}`);
       continue;
@@ -219,8 +218,8 @@ function labelErrors(labels: Record<string, string> | undefined, where: string):
   const errors: string[] = [];
   for (const [k, v] of Object.entries(labels ?? {})) {
     if (RESERVED_LABELS.includes(k)) errors.push(`'${where}' must not set ${show(k)} (the model sets it and selectors rely on it), got ${show(v)}`);
-    if (!LABEL_KEY.test(k)) errors.push(`'${where}' key must be a Kubernetes label key, got ${show(k)}`);
-    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) errors.push(`'${where}.${k}' must be a Kubernetes label value (<= 63 characters), got ${show(v)}`);
+    if (!isLabelKey(k)) errors.push(`'${where}' key must be a Kubernetes label key, got ${show(k)}`);
+    if (typeof v !== 'string' || !isLabelValue(v)) errors.push(`'${where}.${k}' must be a Kubernetes label value (<= 63 characters), got ${show(v)}`);
   }
   return errors;
 }
@@ -405,6 +404,13 @@ const SERVICE_RULES: ServiceRule[] = [
     s.props.command && s.props.command.length === 0 ? `'command' must not be empty, got []` : undefined,
     s.props.restartPolicy !== undefined && !Object.values(RestartPolicy).includes(s.props.restartPolicy) ? `'restartPolicy' must be one of ${Object.values(RestartPolicy).join(', ')}, got ${show(s.props.restartPolicy)}` : undefined,
   ],
+  (s) => {
+    const { stopSignal, stopGracePeriodSeconds: grace } = s.props;
+    return [
+      stopSignal !== undefined && !(typeof stopSignal === 'string' && SIGNAL.test(stopSignal)) ? `'stopSignal' must be a signal name like SIGINT (^SIG[A-Z0-9]+$), got ${show(stopSignal)}` : undefined,
+      grace !== undefined && !inRange(grace, 0, 2147483647) ? `'stopGracePeriodSeconds' must be an integer >= 0, got ${show(grace)}` : undefined,
+    ];
+  },
   (s) => {
     const type = s.props.serviceType ?? ServiceType.CLUSTER_IP;
     if (type === ServiceType.CLUSTER_IP) return undefined;
