@@ -13,6 +13,8 @@ export function flaskRedis(props: ApplicationProps = {}): Application {
     image: Image.fromDockerfile(path.join(__dirname, 'flask-redis', 'web'), { tag: 'flask-redis/web:1.0.0' }),
     ports: [{ port: 5000, name: 'http', publish: 5000 }],
     dependsOn: [redis.service],
+    // Python as PID 1 ignores SIGTERM (the Dockerfile's STOPSIGNAL says so too); Kubernetes reports it.
+    stopSignal: 'SIGINT',
     readinessProbe: Probe.http('/healthz', { periodSeconds: 5 }),
     // The python base has no wget: Docker checks health with python itself.
     healthcheck: Probe.command(

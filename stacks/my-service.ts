@@ -18,6 +18,8 @@ export function myService(props: MyServiceProps = {}): Application {
     image: Image.fromDockerfile(path.join(__dirname, 'my-service', 'app'), { tag: 'my-service:1.0.0' }),
     ports: [{ port: 5000, name: 'http' }],
     replicas: replicas ?? Number(process.env.MY_SERVICE_REPLICAS ?? 3),
+    // Python as PID 1 ignores SIGTERM (the Dockerfile's STOPSIGNAL says so too); Kubernetes reports it.
+    stopSignal: 'SIGINT',
     readinessProbe: Probe.http('/healthz', { periodSeconds: 5 }),
     healthcheck: Probe.command(['python3', '-c', "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/healthz', timeout=2)"]),
   });

@@ -53,6 +53,10 @@ export interface ComposeService {
   /** @default - the image's health check */
   readonly healthcheck?: ComposeHealthcheck;
   readonly restart: 'always' | 'on-failure' | 'no';
+  /** @default - the image's STOPSIGNAL, else SIGTERM */
+  readonly stop_signal?: string;
+  /** Duration as `<n>s`. @default - 10s */
+  readonly stop_grace_period?: string;
   readonly deploy: ComposeDeploy;
   /** @default - none */
   readonly labels?: Record<string, string>;

@@ -96,6 +96,8 @@ export interface ServiceDraft {
   readonly cpu: { request?: number; limit?: number };
   readonly memory: { request?: number; limit?: number };
   restartPolicy?: RestartPolicy;
+  stopSignal?: string;
+  stopGracePeriodSeconds?: number;
   readonly labels: Record<string, string>;
   readonly security: SecurityDraft;
   /** Volume names taken in this service. */

@@ -82,7 +82,7 @@ export interface ComposeImportDiagnostic extends Omit<Diagnostic, 'level'> {
   readonly level: DiagnosticLevel | 'info';
 }
 
-/** `warning [compose-import] service 'web': 'stop_signal' cannot be carried over ...` */
+/** `warning [compose-import] service 'web': 'container_name' cannot be carried over ...` */
 export function formatImportDiagnostic(d: ComposeImportDiagnostic): string {
   // The model's format; only the level's type is wider.
   return formatDiagnostic(d as unknown as Diagnostic);

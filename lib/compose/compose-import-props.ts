@@ -153,6 +153,8 @@ export function draftProps(d: ServiceDraft, ctx: ImportContext, ports: PortProps
     args: d.args,
     resources,
     restartPolicy: d.restartPolicy,
+    stopSignal: d.stopSignal,
+    stopGracePeriodSeconds: d.stopGracePeriodSeconds,
     labels: optional(d.labels, Object.keys(d.labels).length > 0),
     security,
   });

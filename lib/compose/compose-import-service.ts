@@ -10,8 +10,8 @@ import { ImportSecurity } from './compose-import-options';
 import { isSecretName, labelProblem, toSecretKey, WELL_KNOWN_USERS } from './compose-import-rules';
 import { importDeploy, importHealthcheck, restartPolicy, setReplicas } from './compose-import-runtime';
 import {
-  commandWords, keyValueEntries, parseCpuMillis, parseDotenv, parseExposeEntry, parseMemoryMiB, parsePortEntry,
-  stringList, ValueError,
+  commandWords, keyValueEntries, parseCpuMillis, parseDotenv, parseDuration, parseExposeEntry, parseMemoryMiB, parsePortEntry,
+  parseSignal, stringList, ValueError,
 } from './compose-import-values';
 
 const show = (v: unknown) => JSON.stringify(v);
@@ -81,7 +81,13 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
     }
   },
   container_name: (v, d, ctx) => ctx.report.notCarried(d.composeName, 'container_name', `${show(v)}: names come from the service ('${ctx.appName}-${d.name}-1' in Docker, '${d.name}' in Kubernetes); other services reach it as '${d.name}'`),
-  stop_signal: (v, d, ctx) => ctx.report.notCarried(d.composeName, 'stop_signal', `${show(v)}: containers are stopped with SIGTERM in every target; make the process exit on SIGTERM`),
+  stop_signal: (v, d, ctx) => guarded(() => (d.stopSignal = parseSignal(v)), d, 'stop_signal', ctx),
+  stop_grace_period: (v, d, ctx) =>
+    guarded(() => {
+      const seconds = parseDuration(v);
+      d.stopGracePeriodSeconds = Math.ceil(seconds);
+      if (d.stopGracePeriodSeconds !== seconds) ctx.report.info(d.composeName, 'stop_grace_period', `${show(v)} is rounded up to whole seconds: ${d.stopGracePeriodSeconds}s`);
+    }, d, 'stop_grace_period', ctx),
 };
 
 /** Reads compose service `composeName` (model name `name`) into a draft. */

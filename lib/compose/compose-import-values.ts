@@ -19,6 +19,14 @@ export function parseDuration(value: unknown): number {
   return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
 }
 
+/** `SIGINT`, `sigint` or `INT` as the model's signal name `SIGINT`; numbers and other forms are not read. */
+export function parseSignal(value: unknown): string {
+  const text = String(value).trim().toUpperCase();
+  const name = text.startsWith('SIG') ? text : `SIG${text}`;
+  if (typeof value !== 'string' || !/^SIG[A-Z][A-Z0-9]*$/.test(name)) throw new ValueError(`is not a signal name like SIGINT, got ${show(value)}`);
+  return name;
+}
+
 /** `512m`, `1g`, `1gb`, `2048k` or a byte count, in mebibytes (rounded up; compose sizes are 1024-based). */
 export function parseMemoryMiB(value: unknown): number {
   const match = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i.exec(String(value).trim());

@@ -17,11 +17,13 @@
  *                          (DB_HOST=db) become dependencies too, since the model lets a service reach only those
  *   healthcheck            Probe.command as readiness probe (so the Docker health check), compose timing
  *   restart, deploy        restartPolicy, replicas, resources (limits/reservations)
+ *   stop_signal            stopSignal (`INT` -> `SIGINT`); Kubernetes reports it, as it always sends SIGTERM
+ *   stop_grace_period      stopGracePeriodSeconds (durations like 1m30s, rounded up to whole seconds)
  *   command, entrypoint    args, command
  *   user, read_only, cap_* security (see ImportSecurity for what applies where the file is silent)
  *   labels                 labels that are Kubernetes labels
  *   networks               noted: the model derives networks from dependencies
- *   anything else          "cannot be carried over" (container_name, stop_signal, ... with the reason)
+ *   anything else          "cannot be carried over" (container_name, network_mode, ... with the reason)
  */
 import * as path from 'path';
 import { parseDocument } from 'yaml';

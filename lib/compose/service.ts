@@ -44,6 +44,8 @@ export function composeService(c: DockerContainerPlan, ctx: ServiceContext): Com
     security_opt: nonEmpty(c.securityOpt),
     healthcheck: c.healthcheck && composeHealthcheck(c.healthcheck),
     restart: c.restart,
+    stop_signal: c.stopSignal,
+    stop_grace_period: c.stopGracePeriodSeconds === undefined ? undefined : seconds(c.stopGracePeriodSeconds),
     deploy: {
       resources: {
         limits: { cpus: String(c.cpus), memory: memory(c.memoryLimitMiB) },

@@ -20,6 +20,8 @@ export function plainContainerArgs(c: DockerContainerPlan) {
     restart: c.restart,
     // The provider treats a stopped container as a failed create unless told that it may stop (tasks).
     mustRun: c.restart === 'always',
+    stopSignal: c.stopSignal,
+    stopTimeout: c.stopGracePeriodSeconds,
     memory: c.memoryLimitMiB,
     memoryReservation: c.memoryReservationMiB,
     cpus: String(c.cpus),

@@ -47,6 +47,13 @@ const SERVICE_RULES: ServiceRule[] = [
     svc.healthcheck && !svc.readinessProbe && !svc.livenessProbe
       ? [{ field: 'healthcheck', message: 'is a Docker health check only; Kubernetes gets no probe: add a readinessProbe or livenessProbe' }]
       : [],
+  (svc) =>
+    svc.stopSignal !== undefined
+      ? [{
+        field: 'stopSignal',
+        message: `${svc.stopSignal} cannot be expressed in Kubernetes 1.27, which stops containers with SIGTERM: make the process exit on SIGTERM, or send ${svc.stopSignal} from a preStop hook`,
+      }]
+      : [],
 ];
 
 /** Every Kubernetes diagnostic of the application, services in model order, application-wide ones last. */

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApplication, ResolvedService, RestartPolicy } from '../model';
@@ -46,6 +47,8 @@ export function createWorkload(scope: Construct, svc: ResolvedService, app: Reso
     select: false,
     securityContext: podSecurityContext(svc.security),
     automountServiceAccountToken: false,
+    // Unset: cdk8s-plus writes Kubernetes' own default, 30 seconds.
+    terminationGracePeriod: svc.stopGracePeriodSeconds === undefined ? undefined : Duration.seconds(svc.stopGracePeriodSeconds),
   };
   // Omitted when autoscaled so the HorizontalPodAutoscaler owns the count.
   const replicas = svc.autoscaling ? undefined : svc.replicas;

@@ -77,6 +77,10 @@ export interface DockerContainerPlan {
   readonly securityOpt: string[];
   readonly healthcheck?: DockerHealthcheck;
   readonly restart: 'always' | 'on-failure' | 'no';
+  /** Signal `docker stop` sends (service containers only). @default - the image's STOPSIGNAL, else SIGTERM */
+  readonly stopSignal?: string;
+  /** Seconds `docker stop` waits before it kills (sidecars inherit the service's). @default - Docker's 10 */
+  readonly stopGracePeriodSeconds?: number;
   readonly memoryLimitMiB: number;
   readonly memoryReservationMiB: number;
   readonly cpus: number;
@@ -158,6 +162,8 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
         secretMounts: s.secretFiles.map((f) => ({ secret: f.secret, target: f.mountPath })),
         healthcheck,
         restart: restartOf(s.restartPolicy),
+        stopSignal: s.stopSignal,
+        stopGracePeriodSeconds: s.stopGracePeriodSeconds,
         labels: { ...s.labels, ...metricsLabels(s) },
         dependsOn,
       });
@@ -177,6 +183,8 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
           configMounts: [],
           secretMounts: [],
           restart: restartOf(s.restartPolicy),
+          // The stop signal is the main image's matter; the grace period is the service's, like a pod's.
+          stopGracePeriodSeconds: s.stopGracePeriodSeconds,
           labels: { ...s.labels, 'app.kubernetes.io/component': 'sidecar' },
           dependsOn: [{ key, condition: DependencyCondition.STARTED }],
         });

@@ -173,6 +173,19 @@ export interface MicroserviceProps {
   readonly autoscaling?: AutoscalingProps;
   /** @default RestartPolicy.ALWAYS */
   readonly restartPolicy?: RestartPolicy;
+  /**
+   * Signal that stops the main container, e.g. 'SIGINT' for a process that ignores SIGTERM (python as PID 1).
+   * Docker and compose send it; Kubernetes always sends SIGTERM, so there it is reported (make the process exit
+   * on SIGTERM, or stop it from a preStop hook).
+   * @default - the image's STOPSIGNAL, else SIGTERM
+   */
+  readonly stopSignal?: string;
+  /**
+   * Seconds a stopping container (and its sidecars) gets to exit before it is killed: Docker's stop timeout,
+   * compose's `stop_grace_period`, Kubernetes' `terminationGracePeriodSeconds`.
+   * @default - each target's own: 10 in Docker and compose, 30 in Kubernetes
+   */
+  readonly stopGracePeriodSeconds?: number;
   /** Extra labels on every object of this service. @default {} */
   readonly labels?: Record<string, string>;
   /** @default - application security defaults */

@@ -138,6 +138,8 @@ function resolveService(s: ServiceEntry, ctx: ValidationContext, appLabels: Reco
     startupProbe: probe(p.startupProbe),
     healthcheck: probe(p.healthcheck ?? p.readinessProbe ?? p.livenessProbe),
     restartPolicy: p.restartPolicy ?? RestartPolicy.ALWAYS,
+    stopSignal: p.stopSignal,
+    stopGracePeriodSeconds: p.stopGracePeriodSeconds,
     labels: { ...appLabels, ...(p.labels ?? {}), [D.LABEL_NAME]: s.name },
     selectorLabels,
     sidecars: s.construct.sidecars.map((sc) => resolveSidecar(sc, app, s.name, p.resources, security)),

@@ -138,6 +138,10 @@ export interface ResolvedService extends ResolvedContainer {
   /** The Docker health check source (explicit, else readiness, else liveness). */
   readonly healthcheck?: ResolvedProbe;
   readonly restartPolicy: RestartPolicy;
+  /** Signal that stops the main container; undefined: the image's STOPSIGNAL, else SIGTERM. */
+  readonly stopSignal?: string;
+  /** Seconds the service's containers get to exit when stopped; undefined: each target's own default. */
+  readonly stopGracePeriodSeconds?: number;
   /** Standard and user labels of this service's objects. */
   readonly labels: Record<string, string>;
   /** Labels that select this service's pods/containers. */

@@ -1,6 +1,6 @@
 /*
  * Random valid applications for property tests: services with ports, a dependency DAG, replicas or autoscaling,
- * volumes, probes, environment (plain, config, secret), config and secret files, sidecars and a gateway.
+ * volumes, probes, environment (plain, config, secret), config and secret files, sidecars, stop settings and a gateway.
  */
 import * as fc from 'fast-check';
 import {
@@ -28,6 +28,8 @@ interface ServiceSpec {
   readonly cpuMillis: number;
   readonly memoryMiB: number;
   readonly routed: boolean;
+  readonly stopSignal?: string;
+  readonly stopGracePeriodSeconds?: number;
 }
 
 export interface AppSpec {
@@ -65,6 +67,8 @@ const service: fc.Arbitrary<ServiceSpec> = fc.record({
   cpuMillis: fc.integer({ min: 10, max: 4000 }),
   memoryMiB: fc.integer({ min: 16, max: 4096 }),
   routed: fc.boolean(),
+  stopSignal: fc.option(fc.constantFrom('SIGINT', 'SIGQUIT', 'SIGUSR1'), { nil: undefined }),
+  stopGracePeriodSeconds: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
 });
 
 export const appSpec: fc.Arbitrary<AppSpec> = fc.record({
@@ -95,6 +99,8 @@ export function buildApp(spec: AppSpec): Application {
       secretFiles: s.secretFile ? [{ secretName: `sec-${i}`, key: 'file', mountPath: `/run/${name}/secret` }] : [],
       sidecars: s.sidecar ? [{ name: 'side', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: 65000, publish: single && s.publish ? 40000 + i : undefined }] }] : [],
       security: { user: s.user, group: s.user, readOnlyRootFilesystem: s.readOnlyRoot, capabilitiesAdd: s.capAdd },
+      stopSignal: s.stopSignal,
+      stopGracePeriodSeconds: s.stopGracePeriodSeconds,
       resources: { cpu: { limit: Cpu.millis(s.cpuMillis) }, memory: { request: Memory.mebibytes(Math.min(128, s.memoryMiB)), limit: Memory.mebibytes(s.memoryMiB) } },
     });
     // Dependencies point backwards only (a DAG) and only at services with a port to connect to.

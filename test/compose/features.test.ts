@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { toCompose } from '../../lib/compose';
+import { toCompose, toComposeYaml } from '../../lib/compose';
 import { gatewayNginxConfig, Gateway, Image, Memory, Microservice, Probe } from '../../lib/model';
 import { kitchenSink, minimal } from './fixtures';
 import { BUILD_CONTEXT, httpService, IMAGE, networksOf, newApp, render, svc, worker } from './helpers';
@@ -20,7 +20,7 @@ describe('file shape', () => {
 
   test('absent settings are absent keys, not undefined or empty', () => {
     const solo = svc(render(minimal()), 'solo');
-    for (const key of ['build', 'entrypoint', 'command', 'environment', 'expose', 'ports', 'volumes', 'secrets', 'cap_add', 'healthcheck', 'depends_on', 'network_mode']) {
+    for (const key of ['build', 'entrypoint', 'command', 'environment', 'expose', 'ports', 'volumes', 'secrets', 'cap_add', 'healthcheck', 'depends_on', 'network_mode', 'stop_signal', 'stop_grace_period']) {
       expect(solo).not.toHaveProperty(key);
     }
     expect(Object.values(solo).every((v) => v !== undefined)).toBe(true);
@@ -242,6 +242,19 @@ describe('health and lifecycle', () => {
     expect(svc(render(app), 'web').healthcheck!.test).toEqual(['CMD', '/bin/check', '$$PORT']);
     expect(svc(sink, 'worker')).not.toHaveProperty('healthcheck');
     expect(svc(sink, 'gateway')).not.toHaveProperty('healthcheck');
+  });
+
+  test('stop_signal on the service, stop_grace_period on the service and its sidecars; absent when unset', () => {
+    const app = newApp();
+    httpService(app, 'web', { stopSignal: 'SIGINT', stopGracePeriodSeconds: 90, sidecars: [{ name: 'proxy', image: IMAGE }] });
+    worker(app, 'quick', { stopGracePeriodSeconds: 0 });
+    const r = render(app);
+    expect(svc(r, 'web')).toMatchObject({ stop_signal: 'SIGINT', stop_grace_period: '90s' });
+    expect(svc(r, 'web-proxy').stop_grace_period).toBe('90s');
+    expect(svc(r, 'web-proxy')).not.toHaveProperty('stop_signal');
+    expect(svc(r, 'quick').stop_grace_period).toBe('0s');
+    expect(svc(r, 'quick')).not.toHaveProperty('stop_signal');
+    expect(toComposeYaml(app, { projectDir: path.join(__dirname, '..', '..') })).toContain('    stop_signal: SIGINT\n    stop_grace_period: 90s\n');
   });
 
   test('restart policies', () => {

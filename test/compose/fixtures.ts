@@ -40,6 +40,8 @@ export function kitchenSink(): Application {
     startupProbe: Probe.http('/ready', { port: 8080, initialDelaySeconds: 2, periodSeconds: 3, failureThreshold: 10 }),
     metrics: { port: 9090 },
     labels: { team: 'core' },
+    stopSignal: 'SIGQUIT',
+    stopGracePeriodSeconds: 20,
     security: { capabilitiesAdd: ['NET_BIND_SERVICE'] },
     sidecars: [{ name: 'proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: 15001, name: 'proxy' }], args: ['-c', '/etc/envoy.yaml'] }],
   });

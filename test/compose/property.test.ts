@@ -18,6 +18,10 @@ describe('random valid applications', () => {
           expect(networksOf(c)).toEqual([s.name, ...s.dependencies.map((d) => d.service)]);
           expect(Object.keys(c.depends_on ?? {})).toEqual(s.dependencies.flatMap((d) => keysOf(d.service)));
           for (const v of s.env.filter((e) => e.secret)) expect(c.environment![v.name]).toBe(`\${${v.secret!.variable}}`);
+          expect(c.stop_signal).toBe(s.stopSignal);
+          const grace = s.stopGracePeriodSeconds === undefined ? undefined : `${s.stopGracePeriodSeconds}s`;
+          expect(c.stop_grace_period).toBe(grace);
+          for (const sc of s.sidecars) expect(r.file.services[`${key}-${sc.name}`].stop_grace_period).toBe(grace);
         }
       }
       // docker-compose reads YAML 1.1: the text must mean exactly the object.

@@ -90,6 +90,21 @@ test('a run-to-completion task may stop without failing the deployment', async (
   expect([...r2.containers.values()][0].inputs).toMatchObject({ restart: 'no', mustRun: false });
 });
 
+test('the stop signal and grace period become stopSignal and stopTimeout; sidecars share the grace period; none by default', async () => {
+  const r = await renderApplication(app((a) => web(a, {
+    stopSignal: 'SIGINT',
+    stopGracePeriodSeconds: 25,
+    sidecars: [{ name: 'agent', image: Image.fromRegistry('ghcr.io/acme/agent:2.0.0') }],
+  })));
+  const main = r.containers.get(`${r.app.plan.app}-web-1`)!.inputs;
+  const sidecar = r.containers.get(`${r.app.plan.app}-web-1-agent`)!.inputs;
+  expect([main.stopSignal, main.stopTimeout]).toEqual(['SIGINT', 25]);
+  expect([sidecar.stopSignal, sidecar.stopTimeout]).toEqual([undefined, 25]);
+  const plain = [...(await renderApplication(app((a) => web(a)))).containers.values()][0].inputs;
+  expect(plain).not.toHaveProperty('stopSignal');
+  expect(plain).not.toHaveProperty('stopTimeout');
+});
+
 test('sidecars get their own environment, secrets included, and capabilities the service adds', async () => {
   const r = await renderApplication(app((a) => web(a, {
     security: { capabilitiesAdd: ['NET_BIND_SERVICE'] },

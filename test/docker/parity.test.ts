@@ -128,6 +128,14 @@ describe.each(Object.keys(STACKS))('stack %s: Pulumi containers match the compos
     }
   });
 
+  test('stop signal and grace period', () => {
+    for (const [, s] of services) {
+      const c = docker(s);
+      const grace = s.stop_grace_period === undefined ? undefined : Number(s.stop_grace_period.replace(/s$/, ''));
+      expect([s.container_name, c.inputs.stopSignal, c.inputs.stopTimeout]).toEqual([s.container_name, s.stop_signal, grace]);
+    }
+  });
+
   test('restart, memory, cpus, labels and logging', () => {
     for (const [, s] of services) {
       const c = docker(s);

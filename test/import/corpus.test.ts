@@ -6,13 +6,14 @@
 import { parse } from 'yaml';
 import { toComposeYaml } from '../../lib/compose';
 import { ComposeImport, importCompose } from '../../lib/compose/compose-import';
+import { parseDuration } from '../../lib/compose/compose-import-values';
 import { DependencyCondition, EnvSource, ResolvedApplication, ResolvedService, RestartPolicy } from '../../lib/model';
 import { DOCKER_COMPOSE, dockerComposeConfig, itWithCompose } from '../compose/helpers';
 import { all, synth } from '../k8s/helpers';
 import { CORPUS, corpusName, corpusText, diagnosticsOf, tempProject } from './helpers';
 
 /** Keys whose carrying over the assertions below check one by one; every other key must be reported. */
-const CHECKED_KEYS = ['image', 'build', 'ports', 'expose', 'environment', 'volumes', 'depends_on', 'healthcheck', 'restart', 'command', 'secrets', 'labels', 'user'];
+const CHECKED_KEYS = ['image', 'build', 'ports', 'expose', 'environment', 'volumes', 'depends_on', 'healthcheck', 'restart', 'command', 'secrets', 'labels', 'user', 'stop_signal', 'stop_grace_period'];
 /** Variable names that hold credentials in these files. */
 const CREDENTIAL = /PASSWORD$|PASSWD$|SECRET|TOKEN|_KEY$/;
 
@@ -120,7 +121,7 @@ describe.each(CORPUS)('%s', (file) => {
     });
   });
 
-  it('keeps commands, health checks, restart policies, secrets, labels and numeric users', () => {
+  it('keeps commands, health checks, restart policies, stop signals, secrets, labels and numeric users', () => {
     eachService((name, def, s) => {
       const words = typeof def.command === 'string' ? def.command.trim().split(/\s+/) : def.command;
       // Quoted words are checked by the shell-word tests; here the unquoted ones must come through as written.
@@ -134,6 +135,8 @@ describe.each(CORPUS)('%s', (file) => {
       for (const secret of def.secrets ?? []) expect(s.secretFiles).toContainEqual(expect.objectContaining({ mountPath: `/run/secrets/${secret}` }));
       for (const [key, value] of entries(def.labels)) expect(s.labels[key] === value || reported(name, 'labels', key)).toBe(true);
       if (def.user !== undefined) expect(s.security.user === Number(String(def.user).split(':')[0]) || reported(name, 'user', String(def.user))).toBe(true);
+      expect(s.stopSignal).toBe(def.stop_signal);
+      expect(s.stopGracePeriodSeconds).toBe(def.stop_grace_period === undefined ? undefined : Math.ceil(parseDuration(def.stop_grace_period)));
     });
   });
 

@@ -123,9 +123,9 @@ describe('not a compose file', () => {
 
 describe('diagnostics', () => {
   it("carry the target 'compose-import' and format like the backends'", () => {
-    const { result } = importService({ image: PINNED, stop_signal: 'SIGINT' });
-    const d = diagnosticsOf(result, 'svc', 'stop_signal')[0];
-    expect(formatImportDiagnostic(d)).toBe(`warning [compose-import] service 'svc': 'stop_signal' ${d.message}`);
+    const { result } = importService({ image: PINNED, container_name: 'web' });
+    const d = diagnosticsOf(result, 'svc', 'container_name')[0];
+    expect(formatImportDiagnostic(d)).toBe(`warning [compose-import] service 'svc': 'container_name' ${d.message}`);
     expect(result.application.node.findAll().filter(Microservice.isMicroservice)).toHaveLength(1);
   });
 });

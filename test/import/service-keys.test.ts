@@ -1,4 +1,6 @@
 /* Each service key's mapping onto MicroserviceProps, and the diagnostic of everything that is not carried over. */
+import { parse } from 'yaml';
+import { toComposeYaml } from '../../lib/compose';
 import { Cpu, DependencyCondition, EnvValue, Image, Memory, Probe, Protocol, RestartPolicy } from '../../lib/model';
 import { importObject, importService, propsOf, resolvedService, tempProject } from './helpers';
 
@@ -274,6 +276,48 @@ describe('restart and deploy', () => {
   });
 });
 
+describe('stop_signal and stop_grace_period', () => {
+  it.each([
+    ['SIGINT', 'SIGINT'], ['sigquit', 'SIGQUIT'], ['USR1', 'SIGUSR1'], [' SIGRTMIN ', 'SIGRTMIN'],
+  ])('maps stop_signal %p to stopSignal %p', (signal, name) => {
+    const { props, diags, result } = importService({ image: PINNED, stop_signal: signal });
+    expect(props.stopSignal).toBe(name);
+    expect(diags('stop_signal')).toEqual([]);
+    expect(resolvedService(result, 'svc').stopSignal).toBe(name);
+  });
+
+  it.each([[9], ['9'], ['SIGRTMIN+3'], ['']])('fails on stop_signal %p, reported and left out', (signal) => {
+    const { props, diags } = importService({ image: PINNED, stop_signal: signal });
+    expect(props.stopSignal).toBeUndefined();
+    expect(diags('stop_signal')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('is not a signal name like SIGINT') })]);
+  });
+
+  it.each([['1m30s', 90], ['10s', 10], ['0s', 0], [45, 45], ['1h', 3600]])('maps stop_grace_period %p to %p seconds', (duration, seconds) => {
+    const { props, diags, result } = importService({ image: PINNED, stop_grace_period: duration });
+    expect(props.stopGracePeriodSeconds).toBe(seconds);
+    expect(diags('stop_grace_period')).toEqual([]);
+    expect(resolvedService(result, 'svc').stopGracePeriodSeconds).toBe(seconds);
+  });
+
+  it('rounds a fractional stop_grace_period up to whole seconds, noted', () => {
+    const { props, diags } = importService({ image: PINNED, stop_grace_period: '1500ms' });
+    expect(props.stopGracePeriodSeconds).toBe(2);
+    expect(diags('stop_grace_period')).toEqual([expect.objectContaining({ level: 'info', message: '"1500ms" is rounded up to whole seconds: 2s' })]);
+  });
+
+  it('fails on a stop_grace_period that is not a duration, reported and left out', () => {
+    const { props, diags } = importService({ image: PINNED, stop_grace_period: 'a while' });
+    expect(props.stopGracePeriodSeconds).toBeUndefined();
+    expect(diags('stop_grace_period')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('is not a duration like 1m30s') })]);
+  });
+
+  it('round-trips through the compose backend', () => {
+    const { result } = importService({ image: PINNED, stop_signal: 'SIGINT', stop_grace_period: '1m30s' });
+    const svc = (parse(toComposeYaml(result.application)) as any).services.svc;
+    expect(svc).toMatchObject({ stop_signal: 'SIGINT', stop_grace_period: '90s' });
+  });
+});
+
 describe('command and entrypoint', () => {
   it('maps command to args and entrypoint to command, splitting strings like docker-compose', () => {
     const { props } = importService({ image: PINNED, entrypoint: '/bin/sh -c', command: `echo "a b" 'c'` });
@@ -329,7 +373,6 @@ describe('labels', () => {
 describe('keys without a place in the model', () => {
   it.each([
     ['container_name', 'es', 'names come from the service'],
-    ['stop_signal', 'SIGINT', 'SIGTERM'],
     ['network_mode', 'host', 'own network namespace'],
     ['stdin_open', true, ''],
     ['privileged', true, ''],

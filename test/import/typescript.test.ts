@@ -94,7 +94,7 @@ describe('the printed TypeScript', () => {
     }
   }, 60000);
 
-  it('keeps every kind of value exactly: multi-line and quoted text, builds, probes, resources, security, enums', () => {
+  it('keeps every kind of value exactly: multi-line and quoted text, builds, probes, resources, security, stop settings, enums', () => {
     const project = tempProject({ 'web/Dockerfile.dev': 'FROM scratch\n' });
     const tricky = 'line `one` ${not_a_var} \\ back\\slash\n\'single\' "double"\ttab — ünïcode\n';
     const { application } = importObject({
@@ -113,6 +113,8 @@ describe('the printed TypeScript', () => {
           tmpfs: ['/tmp'],
           command: ['serve', '--port', '80'],
           entrypoint: ['/bin/app'],
+          stop_signal: 'SIGINT',
+          stop_grace_period: '1m30s',
         },
       },
       volumes: { data: {} },
@@ -120,7 +122,10 @@ describe('the printed TypeScript', () => {
       configs: { tricky: { content: tricky.replace(/\$/g, '$$$$') } },
     }, { baseDir: project, security: ImportSecurity.COMPOSE, props: { labels: { team: 'shop' } } });
     const file = path.join(OUT, 'tricky.ts');
-    fs.writeFileSync(file, applicationToTypeScript(application, { functionName: 'build', importFrom: IMPORT_FROM }));
+    const code = applicationToTypeScript(application, { functionName: 'build', importFrom: IMPORT_FROM });
+    expect(code).toContain("stopSignal: 'SIGINT'");
+    expect(code).toContain('stopGracePeriodSeconds: 90');
+    fs.writeFileSync(file, code);
     const built = runGenerated({ tricky: file }).tricky as any;
     expect(built).toEqual(JSON.parse(JSON.stringify(application.resolve())));
     expect(built.services.find((s: any) => s.name === 'web').configFiles[0].content).toBe(tricky);

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { isSecretName, toDnsLabel, wellKnownPort } from '../../lib/compose/compose-import-rules';
 import {
   InterpolationProblem, interpolate, parseCpuMillis, parseDotenv, parseDuration, parseExposeEntry, parseMemoryMiB,
-  parsePortEntry, parseVolumeEntry, splitShellWords, ValueError,
+  parsePortEntry, parseSignal, parseVolumeEntry, splitShellWords, ValueError,
 } from '../../lib/compose/compose-import-values';
 
 describe('durations', () => {
@@ -14,6 +14,16 @@ describe('durations', () => {
 
   it.each(['', '10', '10 s', 'soon', '1x', '-1s'])('fails on %p', (text) => {
     expect(() => parseDuration(text)).toThrow(ValueError);
+  });
+});
+
+describe('signals', () => {
+  it.each([['SIGINT', 'SIGINT'], ['int', 'SIGINT'], ['SigTerm', 'SIGTERM'], ['USR2', 'SIGUSR2']])('reads %p as %p', (text, name) => {
+    expect(parseSignal(text)).toBe(name);
+  });
+
+  it.each([2, '2', '', 'SIG', 'SIGRTMIN+3', 'SIG INT'])('fails on %p', (text) => {
+    expect(() => parseSignal(text)).toThrow(ValueError);
   });
 });
 

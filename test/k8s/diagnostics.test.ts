@@ -1,4 +1,5 @@
 import { Diagnostic, DiagnosticLevel, formatDiagnostic, Image, Probe, ServiceType } from '../../lib/model';
+import { STACKS } from '../../stacks';
 import { httpService, newApp, synth } from './helpers';
 
 const fields = (ds: Diagnostic[]) => ds.map((d) => `${d.service}.${d.field}`);
@@ -64,6 +65,28 @@ describe('diagnostics', () => {
     const ds = synth(app).chart.diagnostics;
     expect(fields(ds)).toEqual(['web.metrics']);
     expect(ds[0].message).toContain('port 9090');
+  });
+
+  test('a stop signal cannot be expressed: a warning naming service and field, with the way out', () => {
+    const app = newApp();
+    httpService(app, 'web', { stopSignal: 'SIGINT', stopGracePeriodSeconds: 5 });
+    httpService(app, 'api', { stopGracePeriodSeconds: 5 });
+    const ds = synth(app).chart.diagnostics;
+    expect(ds).toEqual([{
+      level: DiagnosticLevel.WARNING,
+      target: 'kubernetes',
+      service: 'web',
+      field: 'stopSignal',
+      message: 'SIGINT cannot be expressed in Kubernetes 1.27, which stops containers with SIGTERM: make the process exit on SIGTERM, or send SIGINT from a preStop hook',
+    }]);
+    expect(formatDiagnostic(ds[0])).toMatch(/^warning \[kubernetes\] service 'web': 'stopSignal' SIGINT cannot be expressed/);
+  });
+
+  test('the flask stacks report their SIGINT on both Flask services', () => {
+    const flask = synth(STACKS['flask-redis']()).chart.diagnostics;
+    const mine = synth(STACKS['my-service']()).chart.diagnostics;
+    expect(fields(flask.filter((d) => d.field === 'stopSignal'))).toEqual(['web.stopSignal']);
+    expect(fields(mine.filter((d) => d.field === 'stopSignal'))).toEqual(['my-service.stopSignal']);
   });
 
   test('a Docker-only healthcheck leaves Kubernetes without a probe', () => {

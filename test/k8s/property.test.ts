@@ -34,6 +34,8 @@ const serviceSpec = fc.record({
   readOnlyRoot: fc.boolean(),
   user: fc.constantFrom(undefined, 1000, 65534),
   routed: fc.boolean(),
+  stopSignal: fc.option(fc.constantFrom('SIGINT', 'SIGQUIT'), { nil: undefined }),
+  stopGracePeriodSeconds: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
 });
 
 const appSpec = fc.record({
@@ -87,6 +89,8 @@ function buildApp(spec: AppSpec): Application {
       sidecars: s.sidecar ? [{ name: 'proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: sidecarPort, name: 'proxy' }] }] : [],
       metrics: s.metrics && s.ports.length > 0 ? { port: s.ports[s.ports.length - 1] } : undefined,
       security: { readOnlyRootFilesystem: s.readOnlyRoot, user: s.user },
+      stopSignal: s.stopSignal,
+      stopGracePeriodSeconds: s.stopGracePeriodSeconds,
     };
     built.push(new Microservice(app, `s${i}`, props));
   });
@@ -110,7 +114,7 @@ describe('random valid applications', () => {
       fc.property(appSpec, (spec) => {
         const app = buildApp(spec);
         const model = app.resolve();
-        const { objects } = synth(app); // validates every object
+        const { objects, chart } = synth(app); // validates every object
         expect(JSON.stringify(objects)).not.toContain('cdk8s.io/metadata.addr');
         const services = byKind(objects, 'Service');
         const workloads = new Map([...byKind(objects, 'Deployment'), ...byKind(objects, 'StatefulSet'), ...byKind(objects, 'Job')]);
@@ -129,7 +133,10 @@ describe('random valid applications', () => {
           expect(main.name).toBe(svc.name);
           expect(main.env?.map((e: any) => e.name) ?? []).toEqual(svc.env.map((e) => e.name));
           for (const field of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) expect(!!main[field]).toBe(!!svc[field]);
+          expect(w.spec.template.spec.terminationGracePeriodSeconds).toBe(svc.stopGracePeriodSeconds ?? 30);
         }
+        const signalled = model.services.filter((s) => s.stopSignal).map((s) => s.name);
+        expect(chart.diagnostics.filter((d) => d.field === 'stopSignal').map((d) => d.service)).toEqual(signalled);
         expect(byKind(objects, 'HorizontalPodAutoscaler').size).toBe(model.services.filter((s) => s.autoscaling).length);
         expect(byKind(objects, 'Ingress').size).toBe(model.gateway ? 1 : 0);
       }),

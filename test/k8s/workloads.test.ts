@@ -96,6 +96,28 @@ describe('workload kind', () => {
   });
 });
 
+describe('stopping', () => {
+  test('stopGracePeriodSeconds is terminationGracePeriodSeconds of Deployments, StatefulSets and Jobs', () => {
+    const app = newApp();
+    httpService(app, 'web', { stopGracePeriodSeconds: 45 });
+    httpService(app, 'db', { replicas: 2, volumes: [{ name: 'data', mountPath: '/data' }], stopGracePeriodSeconds: 120 });
+    worker(app, 'migrate', { restartPolicy: RestartPolicy.ON_FAILURE, stopGracePeriodSeconds: 0 });
+    const { objects } = synth(app);
+    expect(podSpec(find(objects, 'Deployment', 'web')).terminationGracePeriodSeconds).toBe(45);
+    expect(podSpec(find(objects, 'StatefulSet', 'db')).terminationGracePeriodSeconds).toBe(120);
+    expect(podSpec(find(objects, 'Job', 'migrate')).terminationGracePeriodSeconds).toBe(0);
+  });
+
+  test('unset, the pod keeps Kubernetes\' default of 30 seconds; a stopSignal changes nothing in the objects', () => {
+    const plain = newApp();
+    httpService(plain, 'web');
+    const signalled = newApp();
+    httpService(signalled, 'web', { stopSignal: 'SIGINT' });
+    expect(podSpec(find(synth(plain).objects, 'Deployment', 'web')).terminationGracePeriodSeconds).toBe(30);
+    expect(synth(signalled).objects).toEqual(synth(plain).objects);
+  });
+});
+
 describe('autoscaling', () => {
   test('an autoscaled Deployment omits spec.replicas and gets an autoscaling/v2 HPA on cpu utilization', () => {
     const app = newApp({ namespace: 'shop' });

@@ -222,6 +222,20 @@ describe('restart, labels, diagnostics', () => {
     expect(p.containers.map((c) => [c.key, c.restart])).toEqual([['a', 'always'], ['b', 'on-failure'], ['c', 'no'], ['c-side', 'no']]);
   });
 
+  test('stop signal on the service containers; the grace period on every replica and its sidecars; neither by default', () => {
+    const app = newApp();
+    worker(app, 'a', { replicas: 2, stopSignal: 'SIGINT', stopGracePeriodSeconds: 45, sidecars: [{ name: 'side', image: IMAGE }] });
+    worker(app, 'b', { stopGracePeriodSeconds: 0 });
+    worker(app, 'c');
+    new Gateway(app, 'gateway', { routes: [{ path: '/', service: httpService(app, 'web') }] });
+    const p = plan(app);
+    expect(p.containers.map((c) => [c.key, c.stopSignal, c.stopGracePeriodSeconds])).toEqual([
+      ['a-1', 'SIGINT', 45], ['a-1-side', undefined, 45], ['a-2', 'SIGINT', 45], ['a-2-side', undefined, 45],
+      ['b', undefined, 0], ['c', undefined, undefined], ['web', undefined, undefined], ['gateway', undefined, undefined],
+    ]);
+    expect(p.diagnostics).toEqual([]);
+  });
+
   test('a metrics endpoint becomes Prometheus labels next to the standard ones', () => {
     const app = newApp();
     httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }], metrics: { port: 9090, path: '/prom' } });

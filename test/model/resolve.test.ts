@@ -368,6 +368,19 @@ describe('misc', () => {
     expect(service(app.resolve(), 'web').replicas).toBe(0);
   });
 
+  test('stopSignal and stopGracePeriodSeconds are kept as given, and unset when not given (each target has its own)', () => {
+    const app = newApp();
+    httpService(app, 'web', { stopSignal: 'SIGINT', stopGracePeriodSeconds: 45 });
+    httpService(app, 'api', { stopGracePeriodSeconds: 0 });
+    httpService(app, 'plain');
+    const r = app.resolve();
+    expect(service(r, 'web')).toMatchObject({ stopSignal: 'SIGINT', stopGracePeriodSeconds: 45 });
+    expect(service(r, 'api').stopSignal).toBeUndefined();
+    expect(service(r, 'api').stopGracePeriodSeconds).toBe(0);
+    expect(service(r, 'plain').stopSignal).toBeUndefined();
+    expect(service(r, 'plain').stopGracePeriodSeconds).toBeUndefined();
+  });
+
   test('a gateway without routes resolves to no gateway', () => {
     const app = newApp();
     httpService(app, 'web');

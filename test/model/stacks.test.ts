@@ -63,6 +63,13 @@ describe('flask-redis', () => {
     ]));
     expect(r.services.map((s) => s.name)).toEqual(['redis', 'web']);
   });
+
+  test('web stops with SIGINT, as its Dockerfile says (python as PID 1 ignores SIGTERM); redis keeps the default', () => {
+    expect(fs.readFileSync(path.join(web.image.build!.context, web.image.build!.dockerfile), 'utf8')).toMatch(/^STOPSIGNAL SIGINT$/m);
+    expect(web.stopSignal).toBe('SIGINT');
+    expect(service(r, 'redis').stopSignal).toBeUndefined();
+    expect(planDocker(r, 'docker').containers.filter((c) => c.stopSignal).map((c) => c.key)).toEqual(['web']);
+  });
 });
 
 describe('web-mongo', () => {
@@ -95,6 +102,8 @@ describe('my-service', () => {
     expect(s.replicas).toBe(3);
     expect(s.ports.map((p) => p.port)).toEqual([5000]);
     expect(s.autoscaling).toBeUndefined();
+    expect(s.stopSignal).toBe('SIGINT');
+    expect(fs.readFileSync(path.join(s.image.build!.context, s.image.build!.dockerfile), 'utf8')).toMatch(/^STOPSIGNAL SIGINT$/m);
   });
 
   test('5 replicas with one parameter', () => {

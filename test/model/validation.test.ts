@@ -636,6 +636,32 @@ const CASES: InvalidCase[] = [
     define: (app) => httpService(app, 'web', { command: [] }),
     errors: [`service 'web': 'command' must not be empty, got []`],
   },
+  // --- stopping ------------------------------------------------------------------------------------------------
+  {
+    title: 'a stop signal without the SIG prefix',
+    define: (app) => httpService(app, 'web', { stopSignal: 'INT' }),
+    errors: [`service 'web': 'stopSignal' must be a signal name like SIGINT (^SIG[A-Z0-9]+$), got "INT"`],
+  },
+  {
+    title: 'a lowercase stop signal',
+    define: (app) => httpService(app, 'web', { stopSignal: 'sigint' }),
+    errors: [`service 'web': 'stopSignal' must be a signal name like SIGINT (^SIG[A-Z0-9]+$), got "sigint"`],
+  },
+  {
+    title: 'a stop signal with an offset (SIGRTMIN+3)',
+    define: (app) => httpService(app, 'web', { stopSignal: 'SIGRTMIN+3' }),
+    errors: [`service 'web': 'stopSignal' must be a signal name like SIGINT (^SIG[A-Z0-9]+$), got "SIGRTMIN+3"`],
+  },
+  {
+    title: 'a negative stop grace period',
+    define: (app) => httpService(app, 'web', { stopGracePeriodSeconds: -1 }),
+    errors: [`service 'web': 'stopGracePeriodSeconds' must be an integer >= 0, got -1`],
+  },
+  {
+    title: 'a fractional stop grace period',
+    define: (app) => worker(app, 'jobs', { stopGracePeriodSeconds: 2.5 }),
+    errors: [`service 'jobs': 'stopGracePeriodSeconds' must be an integer >= 0, got 2.5`],
+  },
   {
     title: 'a wait image with the latest tag',
     appProps: { waitImage: 'busybox:latest' },
@@ -752,6 +778,8 @@ describe('valid definitions the rules must accept', () => {
         },
       }),
     },
+    { title: 'a stop signal and a zero grace period', define: (app: Application) => httpService(app, 'web', { stopSignal: 'SIGUSR1', stopGracePeriodSeconds: 0 }) },
+    { title: 'a real-time stop signal', define: (app: Application) => httpService(app, 'web', { stopSignal: 'SIGRTMIN' }) },
     { title: 'an unpinned image with allowUnpinned', define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry('redis', { allowUnpinned: true }) }) },
     { title: 'a latest image with allowUnpinned', define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry('redis:latest', { allowUnpinned: true }) }) },
     { title: 'a digest-pinned image without a tag', define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry(`redis@sha256:${'a'.repeat(64)}`) }) },
