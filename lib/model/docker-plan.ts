@@ -6,6 +6,7 @@
 import { Diagnostic, UnsupportedError } from './diagnostic';
 import { DependencyCondition, DiagnosticLevel, Protocol, RestartPolicy } from './enums';
 import { EnvSource } from './env-value';
+import { replicaKey, sidecarKey } from './names';
 import { ProbeKind } from './probe';
 import {
   ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedEnvVar, ResolvedImage, ResolvedLogging,
@@ -102,7 +103,7 @@ export interface DockerPlan {
 
 /** Compose key / name suffix of replica `index` of `service`: `web` alone, `web-1`..`web-n` when replicated. */
 export function instanceKey(service: ResolvedService, index: number): string {
-  return service.replicas > 1 ? `${service.name}-${index}` : service.name;
+  return replicaKey(service.name, service.replicas, index);
 }
 
 /** The plan of `app` for Docker target `target` ('docker' or 'compose', used in diagnostics). */
@@ -170,7 +171,7 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
       for (const sc of s.sidecars) {
         containers.push({
           ...containerBase(app, sc, s),
-          key: `${key}-${sc.name}`,
+          key: sidecarKey(key, sc.name),
           containerName: `${app.name}-${s.name}-${index}-${sc.name}`,
           service: s.name,
           role: DockerRole.SIDECAR,

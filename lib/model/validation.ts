@@ -11,7 +11,7 @@ import { EnvSource, EnvValue } from './env-value';
 import { Gateway } from './gateway';
 import { Image } from './image';
 import type { Microservice, MicroserviceProps, PortProps, SidecarProps } from './microservice';
-import { defaultPortName, isDnsLabel, isDnsSubdomain, isEnvName, isLabelKey, isLabelValue, isPortName } from './names';
+import { defaultPortName, isDnsLabel, isDnsSubdomain, isEnvName, isLabelKey, isLabelValue, isPortName, replicaKey, sidecarKey } from './names';
 import { Probe, ProbeKind } from './probe';
 import { ResourcesProps } from './resources';
 import { SecurityProps } from './security';
@@ -484,16 +484,16 @@ const APP_RULES: AppRule[] = [
     return errors;
   },
   (ctx) => {
-    // The Docker/compose container keys (see instanceKey in docker-plan.ts): `web` or `web-1`..`web-n`, plus
-    // `<key>-<sidecar>`. A service named like another one's replica or sidecar would silently replace it.
+    // The Docker/compose container keys (replicaKey, sidecarKey): a service named like another one's replica or
+    // sidecar would silently replace it.
     const errors: string[] = [];
     const keys = new Map<string, string>();
     for (const s of ctx.services) {
       const replicas = s.props.autoscaling?.minReplicas ?? s.props.replicas ?? 1;
       if (!isInt(replicas) || replicas < 0) continue;
-      const own = replicas > 1 ? Array.from({ length: replicas }, (_, i) => [`${s.name}-${i + 1}`, `replica ${i + 1} of service '${s.name}'`]) : [[s.name, `service '${s.name}'`]];
+      const own = Array.from({ length: Math.max(replicas, 1) }, (_, i) => [replicaKey(s.name, replicas, i + 1), replicas > 1 ? `replica ${i + 1} of service '${s.name}'` : `service '${s.name}'`]);
       for (const [key, what] of own) {
-        for (const [k, w] of [[key, what], ...s.construct.sidecars.map((sc) => [`${key}-${sc.name}`, `sidecar '${sc.name}' of ${what}`])]) {
+        for (const [k, w] of [[key, what], ...s.construct.sidecars.map((sc) => [sidecarKey(key, sc.name), `sidecar '${sc.name}' of ${what}`])]) {
           const prior = keys.get(k);
           if (prior && prior !== w) errors.push(`service '${s.name}': 'name' gives Docker container key ${show(k)} to ${w}, which ${prior} already has`);
           else keys.set(k, w);
