@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  changeReport, composeRenderer, diagramRenderer, formatChangeReport, formatDiagnostics, kubernetesRenderer, synthStacks,
+  changeReport, formatChangeReport, formatDiagnostics, synthStacks, SYNTH_RENDERERS,
 } from './lib/synth';
 import { STACKS } from './stacks';
 
@@ -31,7 +31,7 @@ const cliOutdir = process.env.CDK8S_OUTDIR && path.resolve(process.env.CDK8S_OUT
 const result = synthStacks({
   outdir,
   stacks,
-  renderers: [kubernetesRenderer, composeRenderer, diagramRenderer],
+  renderers: [...SYNTH_RENDERERS],
   onFile: (file) => {
     if (cliOutdir && file.path.endsWith('.k8s.yaml')) {
       fs.mkdirSync(cliOutdir, { recursive: true });

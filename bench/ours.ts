@@ -1,8 +1,7 @@
 /* Our side of the benchmark: the specs as a model Application, synthesized as `npm run synth` does it. */
 import { Application, EnvValue, Image, Microservice, Probe } from '../lib/model';
-import { SynthResult, synthStacks } from '../lib/synth';
+import { SYNTH_RENDERERS, SynthResult, synthStacks } from '../lib/synth';
 import { ProbeSpec, ServiceSpec } from './spec';
-import { synthRenderers } from './renderers';
 
 export function oursApplication(specs: ServiceSpec[]): Application {
   const app = new Application('bench', { namespace: 'bench' });
@@ -39,7 +38,7 @@ function probe(p: ProbeSpec): Probe {
 
 /** Builds and renders the application into `outdir`, exactly the path `npm run synth` takes. */
 export function synthOurs(specs: ServiceSpec[], outdir: string): SynthResult {
-  const result = synthStacks({ outdir, stacks: { bench: () => oursApplication(specs) }, renderers: synthRenderers() });
+  const result = synthStacks({ outdir, stacks: { bench: () => oursApplication(specs) }, renderers: [...SYNTH_RENDERERS] });
   if (!result.ok) throw new Error(`bench synth failed: ${result.errors.join('; ')}`);
   return result;
 }
