@@ -21,10 +21,10 @@ options:
 
 function loadLibrary() {
   const root = path.join(__dirname, '..');
-  const compiled = path.join(root, 'out', 'lib', 'compose', 'compose-import.js');
+  const compiled = path.join(root, 'out', 'lib', 'compose-import', 'index.js');
   if (fs.existsSync(compiled) && !process.env.MICROSERVICE_CONSTRUCTS_FROM_SOURCE) return require(compiled);
   require(path.join(root, 'scripts', 'register-ts.js'));
-  return require(path.join(root, 'lib', 'compose', 'compose-import.ts'));
+  return require(path.join(root, 'lib', 'compose-import', 'index.ts'));
 }
 
 function parseArgs(argv) {

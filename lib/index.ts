@@ -2,6 +2,7 @@
 export * from './model';
 export * from './k8s';
 export * from './compose';
+export * from './compose-import';
 export * from './docker';
 export * from './diagram';
 export * from './synth';

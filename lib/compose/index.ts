@@ -2,4 +2,3 @@ export * from './compose-file';
 export * from './to-compose';
 export * from './write';
 export * from './yaml';
-export * from './compose-import';

@@ -3,7 +3,8 @@
  * spells it in Compose Specification fields.
  */
 import * as path from 'path';
-import { DependencyCondition, DockerContainerPlan, DockerHealthcheck, DockerPortPlan, EnvSource, ResolvedEnvVar, ResolvedImage } from '../model';
+import { DependencyCondition, EnvSource, ResolvedEnvVar, ResolvedImage } from '../model';
+import { DockerContainerPlan, DockerHealthcheck, DockerPortPlan } from '../docker-plan';
 import { AssetLayout, composePath, secretKey } from './assets';
 import { ComposeBuild, ComposeHealthcheck, ComposeService } from './compose-file';
 import { literal, literalDeep, variable } from './interpolation';

@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { Application, Diagnostic, DockerContainerPlan, DockerPlan, planDocker, ResolvedSecretRef } from '../model';
+import { Application, Diagnostic, ResolvedSecretRef } from '../model';
+import { DockerContainerPlan, DockerPlan, planDocker } from '../docker-plan';
 import { AssetLayout, composePath, CONFIG_FILE_MODE, secretKey } from './assets';
 import { ComposeAsset, ComposeFile, ComposeSecret } from './compose-file';
 import { literalDeep } from './interpolation';

@@ -1,5 +1,6 @@
 import * as docker from '@pulumi/docker';
-import { DependencyCondition, DiagnosticLevel, DockerContainerPlan, DockerHealthcheck, DockerPlan, UnsupportedError } from '../model';
+import { DependencyCondition, DiagnosticLevel, UnsupportedError } from '../model';
+import { DockerContainerPlan, DockerHealthcheck, DockerPlan } from '../docker-plan';
 
 /**
  * The @pulumi/docker Container arguments that follow from the plan alone (no other resource involved): a field

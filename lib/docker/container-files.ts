@@ -1,6 +1,6 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { DockerContainerPlan } from '../model';
+import { DockerContainerPlan } from '../docker-plan';
 import { FilePlacement } from './file-placement';
 import { childName } from './names';
 import { SecretValues } from './secrets';

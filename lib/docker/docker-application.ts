@@ -1,8 +1,7 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import {
-  Application, Diagnostic, DockerContainerPlan, DockerPlan, dockerEnvValue, EnvSource, formatDiagnostic, planDocker,
-} from '../model';
+import { Application, Diagnostic, EnvSource, formatDiagnostic } from '../model';
+import { DockerContainerPlan, DockerPlan, dockerEnvValue, planDocker } from '../docker-plan';
 import { assertProviderExpressible, awaitedHealthy, plainContainerArgs, waitTimeoutSeconds } from './container-args';
 import { createContainerFiles } from './container-files';
 import { placeFiles } from './file-placement';

@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { DiagnosticLevel, DockerContainerPlan, UnsupportedError } from '../model';
+import { DiagnosticLevel, UnsupportedError } from '../model';
+import { DockerContainerPlan } from '../docker-plan';
 
 /**
  * A volume that receives config/secret files: filled through a created-only "seed" container that mounts it,

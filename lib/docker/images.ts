@@ -1,7 +1,8 @@
 import * as path from 'path';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { DockerPlan, ResolvedImage } from '../model';
+import { ResolvedImage } from '../model';
+import { DockerPlan } from '../docker-plan';
 import { childName } from './names';
 
 /** An image resource and the value a container's `image` takes from it. */

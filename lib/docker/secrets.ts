@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { DockerPlan, ResolvedSecretRef } from '../model';
+import { ResolvedSecretRef } from '../model';
+import { DockerPlan } from '../docker-plan';
 
 /**
  * Secret values from Pulumi config (`pulumi config set --secret <configKey> <value>`). The values stay secret

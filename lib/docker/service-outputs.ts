@@ -1,4 +1,5 @@
-import { DockerPlan, Protocol } from '../model';
+import { Protocol } from '../model';
+import { DockerPlan } from '../docker-plan';
 
 /** What `pulumi stack output` shows of one service (or of the gateway). */
 export interface ServiceOutputs {

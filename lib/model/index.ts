@@ -1,7 +1,6 @@
 export * from './application';
 export * from './defaults';
 export * from './diagnostic';
-export * from './docker-plan';
 export * from './enums';
 export * from './env-value';
 export * from './gateway';

@@ -11,7 +11,7 @@ import { EnvSource, EnvValue } from './env-value';
 import { Gateway } from './gateway';
 import { Image } from './image';
 import type { Microservice, MicroserviceProps, PortProps, SidecarProps } from './microservice';
-import { defaultPortName, isDnsLabel, isDnsSubdomain, isEnvName, isLabelKey, isLabelValue, isPortName, replicaKey, sidecarKey } from './names';
+import { defaultPortName, isDnsLabel, isDnsSubdomain, isEnvName, isLabelKey, isLabelValue, isPortName } from './names';
 import { Probe, ProbeKind } from './probe';
 import { ResourcesProps } from './resources';
 import { SecurityProps } from './security';
@@ -442,9 +442,6 @@ function gatewayErrors(g: Gateway, ctx: ValidationContext): string[] {
   if (g.props.publish !== undefined && !inRange(g.props.publish, 1, 65535)) errors.push(`'publish' must be an integer in 1..65535, got ${show(g.props.publish)}`);
   if (g.props.image !== undefined) errors.push(...referenceErrors(g.props.image, 'image', false));
   if (!isDnsLabel(g.node.id.toLowerCase())) errors.push(`'id' must be a DNS-1123 label, got ${show(g.node.id)}`);
-  // Docker and compose run the gateway as one more container keyed by its name.
-  const twin = ctx.services.find((s) => s.name === g.node.id.toLowerCase());
-  if (twin) errors.push(`'id' must differ from every service name (the gateway is a container next to them), got ${show(g.node.id)}`);
   return errors.map((e) => `gateway '${g.node.id}': ${e}`);
 }
 
@@ -481,25 +478,6 @@ const APP_RULES: AppRule[] = [
       }
     }
     for (const g of gatewaysOf(ctx.app)) if (g.routes.length > 0) claim(g.props.publish ?? 8080, `gateway '${g.node.id}'`);
-    return errors;
-  },
-  (ctx) => {
-    // The Docker/compose container keys (replicaKey, sidecarKey): a service named like another one's replica or
-    // sidecar would silently replace it.
-    const errors: string[] = [];
-    const keys = new Map<string, string>();
-    for (const s of ctx.services) {
-      const replicas = s.props.autoscaling?.minReplicas ?? s.props.replicas ?? 1;
-      if (!isInt(replicas) || replicas < 0) continue;
-      const own = Array.from({ length: Math.max(replicas, 1) }, (_, i) => [replicaKey(s.name, replicas, i + 1), replicas > 1 ? `replica ${i + 1} of service '${s.name}'` : `service '${s.name}'`]);
-      for (const [key, what] of own) {
-        for (const [k, w] of [[key, what], ...s.construct.sidecars.map((sc) => [sidecarKey(key, sc.name), `sidecar '${sc.name}' of ${what}`])]) {
-          const prior = keys.get(k);
-          if (prior && prior !== w) errors.push(`service '${s.name}': 'name' gives Docker container key ${show(k)} to ${w}, which ${prior} already has`);
-          else keys.set(k, w);
-        }
-      }
-    }
     return errors;
   },
   (ctx) => {

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { toCompose, toComposeYaml } from '../../lib/compose';
-import { gatewayNginxConfig, Gateway, Image, Memory, Microservice, Probe } from '../../lib/model';
+import { Gateway, Image, Memory, Microservice, Probe } from '../../lib/model';
+import { gatewayNginxConfig } from '../../lib/docker-plan';
 import { kitchenSink, minimal } from './fixtures';
 import { BUILD_CONTEXT, httpService, IMAGE, networksOf, newApp, render, svc, worker } from './helpers';
 

@@ -1,5 +1,6 @@
 import { FilePlacement, placeFiles } from '../../lib/docker';
-import { DockerContainerPlan, DockerRole, UnsupportedError } from '../../lib/model';
+import { UnsupportedError } from '../../lib/model';
+import { DockerContainerPlan, DockerRole } from '../../lib/docker-plan';
 
 /** A container plan with only what placeFiles reads set meaningfully. */
 function plan(opts: { readOnly?: boolean; configs?: string[]; secrets?: string[]; volumes?: Array<[string, string]>; tmpfs?: string[] }): DockerContainerPlan {

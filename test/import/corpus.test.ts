@@ -5,8 +5,8 @@
  */
 import { parse } from 'yaml';
 import { toComposeYaml } from '../../lib/compose';
-import { ComposeImport, importCompose } from '../../lib/compose/compose-import';
-import { parseDuration } from '../../lib/compose/compose-import-values';
+import { ComposeImport, importCompose } from '../../lib/compose-import';
+import { parseDuration } from '../../lib/compose-import/values';
 import { DependencyCondition, EnvSource, ResolvedApplication, ResolvedService, RestartPolicy } from '../../lib/model';
 import { DOCKER_COMPOSE, dockerComposeConfig, itWithCompose } from '../compose/helpers';
 import { all, synth } from '../k8s/helpers';

@@ -1,17 +1,18 @@
-/* The file as a whole: top-level keys, names, interpolation, security modes, errors and Application.fromCompose. */
+/* The file as a whole: top-level keys, names, interpolation, security modes, errors and the importCompose entry point. */
 import { stringify } from 'yaml';
+import * as lib from '../../lib';
 import { Application } from '../../lib';
-import { ComposeImportError, formatImportDiagnostic, importCompose, ImportSecurity } from '../../lib/compose/compose-import';
-import { DOCKER_DEFAULT_CAPABILITIES } from '../../lib/compose/compose-import-rules';
+import { ComposeImportError, formatImportDiagnostic, importCompose, ImportSecurity } from '../../lib/compose-import';
+import { DOCKER_DEFAULT_CAPABILITIES } from '../../lib/compose-import/rules';
 import { EnvValue, Microservice } from '../../lib/model';
 import { diagnosticsOf, importObject, importService, propsOf, resolvedService, tempProject } from './helpers';
 
 const PINNED = 'nginx:1.27-alpine';
 
-describe('Application.fromCompose', () => {
-  it('is importCompose, reachable from the package entry point', () => {
+describe('importCompose', () => {
+  it('is reachable from the package entry point and returns an Application', () => {
     const yaml = stringify({ services: { web: { image: PINNED } } });
-    const result = Application.fromCompose(yaml, { name: 'shop' });
+    const result = lib.importCompose(yaml, { name: 'shop' });
     expect(result.application).toBeInstanceOf(Application);
     expect(result.application.name).toBe('shop');
     expect(result.diagnostics).toEqual(importCompose(yaml, { name: 'shop' }).diagnostics);

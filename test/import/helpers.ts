@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { ComposeImport, ComposeImportDiagnostic, ComposeImportOptions, importCompose } from '../../lib/compose/compose-import';
+import { ComposeImport, ComposeImportDiagnostic, ComposeImportOptions, importCompose } from '../../lib/compose-import';
 import { findMicroservices, MicroserviceProps, ResolvedService } from '../../lib/model';
 
 /** The real compose files of docker/awesome-compose (see corpus/README.md). */

@@ -1,7 +1,7 @@
 /* volumes, tmpfs, host bind mounts, env_file, secrets and configs: what is read from the project and what is not. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { HostBindMounts } from '../../lib/compose/compose-import';
+import { HostBindMounts } from '../../lib/compose-import';
 import { EnvValue } from '../../lib/model';
 import { importObject, importService, propsOf, resolvedService, tempProject } from './helpers';
 

@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { applicationToTypeScript, importCompose, ImportSecurity } from '../../lib/compose/compose-import';
+import { applicationToTypeScript, importCompose, ImportSecurity } from '../../lib/compose-import';
 import { CORPUS, CORPUS_DIR, corpusName, corpusText, importObject, tempProject } from './helpers';
 
 const REPO = path.join(__dirname, '..', '..');

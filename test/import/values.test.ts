@@ -1,9 +1,9 @@
 import * as fc from 'fast-check';
-import { isSecretName, toDnsLabel, wellKnownPort } from '../../lib/compose/compose-import-rules';
+import { isSecretName, toDnsLabel, wellKnownPort } from '../../lib/compose-import/rules';
 import {
   InterpolationProblem, interpolate, parseCpuMillis, parseDotenv, parseDuration, parseExposeEntry, parseMemoryMiB,
   parsePortEntry, parseSignal, parseVolumeEntry, splitShellWords, ValueError,
-} from '../../lib/compose/compose-import-values';
+} from '../../lib/compose-import/values';
 
 describe('durations', () => {
   it.each([

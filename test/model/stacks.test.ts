@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DependencyCondition, EnvSource, planDocker, ResolvedApplication, ResolvedService } from '../../lib/model';
+import { DependencyCondition, EnvSource, ResolvedApplication, ResolvedService } from '../../lib/model';
+import { planDocker } from '../../lib/docker-plan';
 import { STACKS } from '../../stacks';
 import { myService } from '../../stacks/my-service';
 

@@ -72,19 +72,6 @@ const CASES: InvalidCase[] = [
     },
     errors: [`service 'web': 'name' is used twice, by 'app/web' and 'app/frontend/site'`],
   },
-  {
-    title: 'gateway named like a service',
-    define: (app) => new Gateway(app, 'gateway', { routes: [{ path: '/', service: httpService(app, 'edge', { name: 'gateway' }) }] }),
-    errors: [`gateway 'gateway': 'id' must differ from every service name (the gateway is a container next to them), got "gateway"`],
-  },
-  {
-    title: 'service named like the Docker container key of another service\'s replica',
-    define: (app) => {
-      httpService(app, 'web', { replicas: 2 });
-      httpService(app, 'web-1');
-    },
-    errors: [`service 'web-1': 'name' gives Docker container key "web-1" to service 'web-1', which replica 1 of service 'web' already has`],
-  },
   // --- ports -----------------------------------------------------------------------------------------------------
   {
     title: 'port 0',

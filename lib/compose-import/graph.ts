@@ -4,10 +4,10 @@
  * the model injects for dependencies, and host ports published twice.
  */
 import { DependencyCondition, envPrefix, PortProps } from '../model';
-import { ImportContext, PortDraft, ServiceDraft } from './compose-import-context';
-import { COMPOSE_IMPORT_TOP_LEVEL } from './compose-import-options';
-import { wellKnownPort } from './compose-import-rules';
-import { importPorts } from './compose-import-props';
+import { ImportContext, PortDraft, ServiceDraft } from './context';
+import { COMPOSE_IMPORT_TOP_LEVEL } from './options';
+import { wellKnownPort } from './rules';
+import { importPorts } from './props';
 
 const show = (v: unknown) => JSON.stringify(v);
 

@@ -1,9 +1,6 @@
-import {
-  Application, Cpu, DependencyCondition, DiagnosticLevel, DockerContainerPlan, DockerPlan, DockerRole, dockerEnvValue,
-  EnvSource, EnvValue, Gateway, GATEWAY_CONFIG_PATH, Memory, planDocker, Probe, Protocol, RestartPolicy,
-  UnsupportedError,
-} from '../../lib/model';
-import { httpService, IMAGE, newApp, worker } from './helpers';
+import { Application, Cpu, DependencyCondition, DiagnosticLevel, EnvSource, EnvValue, Gateway, Memory, Probe, Protocol, RestartPolicy, UnsupportedError } from '../../lib/model';
+import { DockerContainerPlan, DockerPlan, DockerRole, dockerEnvValue, GATEWAY_CONFIG_PATH, planDocker } from '../../lib/docker-plan';
+import { httpService, IMAGE, newApp, worker } from '../model/helpers';
 
 function plan(app: Application, target = 'docker'): DockerPlan {
   return planDocker(app.resolve(), target);
@@ -335,3 +332,33 @@ describe('gateway', () => {
   });
 });
 
+
+describe('container keys (a Docker-only rule: Kubernetes renders these applications)', () => {
+  test('fails when a service is named like the container key of another service\'s replica', () => {
+    const app = newApp();
+    httpService(app, 'web', { replicas: 2 });
+    httpService(app, 'web-1');
+    expect(() => app.resolve()).not.toThrow();
+    expect(unsupported(() => plan(app, 'compose')).message).toBe(
+      `error [compose] service 'web-1': 'name' gives Docker container key "web-1" to service 'web-1', which replica 1 of service 'web' already has`,
+    );
+  });
+
+  test('fails when a sidecar key meets another service', () => {
+    const app = newApp();
+    httpService(app, 'web', { sidecars: [{ name: 'proxy', image: IMAGE }] });
+    httpService(app, 'web-proxy');
+    expect(unsupported(() => plan(app)).message).toBe(
+      `error [docker] service 'web-proxy': 'name' gives Docker container key "web-proxy" to service 'web-proxy', which sidecar 'proxy' of service 'web' already has`,
+    );
+  });
+
+  test('fails when the gateway is named like a service', () => {
+    const app = newApp();
+    new Gateway(app, 'gateway', { routes: [{ path: '/', service: httpService(app, 'edge', { name: 'gateway' }) }] });
+    expect(() => app.resolve()).not.toThrow();
+    expect(unsupported(() => plan(app)).message).toBe(
+      `error [docker] service 'gateway': 'id' must differ from every service name (the gateway is a container next to them), got "gateway"`,
+    );
+  });
+});

@@ -2,10 +2,10 @@
 import {
   ConfigFileProps, DependencyCondition, EnvValue, Probe, RestartPolicy, SecretFileProps, VolumeProps,
 } from '../model';
-import { ProjectFiles } from './compose-import-files';
-import { HostBindMounts, ImportSecurity } from './compose-import-options';
-import { ImportReport } from './compose-import-report';
-import { PortSpec, ValueError } from './compose-import-values';
+import { ProjectFiles } from './files';
+import { HostBindMounts, ImportSecurity } from './options';
+import { ImportReport } from './report';
+import { PortSpec, ValueError } from './values';
 
 /** A plain mapping read from YAML. */
 export type YamlMap = Record<string, unknown>;

@@ -1,8 +1,8 @@
 /* The keys about how a service runs: `healthcheck`, `restart`, `deploy` (replicas, resources, restart_policy). */
 import { Probe, RestartPolicy } from '../model';
-import { guarded, ImportContext, isMap, ServiceDraft, YamlMap } from './compose-import-context';
-import { COMPOSE_HEALTHCHECK_DEFAULTS } from './compose-import-rules';
-import { parseCpuMillis, parseDuration, parseMemoryMiB } from './compose-import-values';
+import { guarded, ImportContext, isMap, ServiceDraft, YamlMap } from './context';
+import { COMPOSE_HEALTHCHECK_DEFAULTS } from './rules';
+import { parseCpuMillis, parseDuration, parseMemoryMiB } from './values';
 
 const show = (v: unknown) => JSON.stringify(v);
 

@@ -8,9 +8,9 @@ import {
   Cpu, DEFAULT_BUILD_TAG, DEFAULT_RESOURCES, DEFAULT_SECURITY, Image, Memory, MicroserviceProps, PortProps, Protocol,
   ResourcesProps, SecurityProps,
 } from '../model';
-import { BuildDraft, ImportContext, ServiceDraft } from './compose-import-context';
-import { ImportSecurity } from './compose-import-options';
-import { DOCKER_DEFAULT_CAPABILITIES } from './compose-import-rules';
+import { BuildDraft, ImportContext, ServiceDraft } from './context';
+import { ImportSecurity } from './options';
+import { DOCKER_DEFAULT_CAPABILITIES } from './rules';
 
 const show = (v: unknown) => JSON.stringify(v);
 

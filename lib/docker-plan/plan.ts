@@ -3,15 +3,12 @@
  * exist, their names, networks, aliases, mounts, health checks, limits and hardening. The Pulumi and compose
  * backends only translate this plan into their own field names, so they cannot drift apart.
  */
-import { Diagnostic, UnsupportedError } from './diagnostic';
-import { DependencyCondition, DiagnosticLevel, Protocol, RestartPolicy } from './enums';
-import { EnvSource } from './env-value';
-import { replicaKey, sidecarKey } from './names';
-import { ProbeKind } from './probe';
 import {
+  DependencyCondition, Diagnostic, DiagnosticLevel, EnvSource, ProbeKind, Protocol, RestartPolicy, UnsupportedError,
   ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedEnvVar, ResolvedImage, ResolvedLogging,
   ResolvedProbe, ResolvedSecretRef, ResolvedService,
-} from './resolved';
+} from '../model';
+import { replicaKey, sidecarKey } from './keys';
 
 /** Role of a planned container. */
 export enum DockerRole {
@@ -115,6 +112,7 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
     throw new UnsupportedError({ level: DiagnosticLevel.ERROR, target, service, field, message });
   };
 
+  checkContainerKeys(app, fail);
   const byName = new Map(app.services.map((s) => [s.name, s]));
   const networks = app.services.map((s) => ({ key: s.name, name: `${app.name}-${s.name}`, service: s.name }));
   const volumes: DockerPlan['volumes'] = [];
@@ -230,6 +228,29 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
     volumeOwners.set(v.key, v.service);
   }
   return { app: app.name, networks, volumes, containers, diagnostics };
+}
+
+/**
+ * Container keys are derived (`web-1` for replica 1, `web-1-proxy` for its sidecar), so a service named like
+ * another one's replica or sidecar, or like the gateway, would silently replace that container.
+ */
+function checkContainerKeys(app: ResolvedApplication, fail: (service: string, field: string, message: string) => never): void {
+  const keys = new Map<string, string>();
+  for (const s of app.services) {
+    for (const index of range(Math.max(s.replicas, 1))) {
+      const key = replicaKey(s.name, s.replicas, index);
+      const what = s.replicas > 1 ? `replica ${index} of service '${s.name}'` : `service '${s.name}'`;
+      for (const [k, w] of [[key, what], ...s.sidecars.map((sc) => [sidecarKey(key, sc.name), `sidecar '${sc.name}' of ${what}`])]) {
+        const prior = keys.get(k);
+        if (prior && prior !== w) fail(s.name, 'name', `gives Docker container key ${JSON.stringify(k)} to ${w}, which ${prior} already has`);
+        keys.set(k, w);
+      }
+    }
+  }
+  const g = app.gateway;
+  if (g && keys.has(g.name)) {
+    fail(g.name, 'id', `must differ from every service name (the gateway is a container next to them), got ${JSON.stringify(g.name)}`);
+  }
 }
 
 /** Where the gateway's generated nginx configuration is mounted. */

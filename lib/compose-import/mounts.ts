@@ -5,11 +5,11 @@
  */
 import * as path from 'path';
 import { secretVariable } from '../model';
-import { eachEntry, ImportContext, isMap, ServiceDraft, YamlMap } from './compose-import-context';
-import { ProjectFile } from './compose-import-files';
-import { HostBindMounts } from './compose-import-options';
-import { isSecretFile, toDnsLabel, toSecretKey, uniqueName } from './compose-import-rules';
-import { parseVolumeEntry, stringList, ValueError, VolumeSpec } from './compose-import-values';
+import { eachEntry, ImportContext, isMap, ServiceDraft, YamlMap } from './context';
+import { ProjectFile } from './files';
+import { HostBindMounts } from './options';
+import { isSecretFile, toDnsLabel, toSecretKey, uniqueName } from './rules';
+import { parseVolumeEntry, stringList, ValueError, VolumeSpec } from './values';
 
 const show = (v: unknown) => JSON.stringify(v);
 

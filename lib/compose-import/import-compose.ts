@@ -28,20 +28,18 @@
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { Application, Microservice } from '../model';
-import { ImportContext, isMap, YamlMap } from './compose-import-context';
-import { ProjectFiles } from './compose-import-files';
-import { connectServices } from './compose-import-graph';
+import { ImportContext, isMap, YamlMap } from './context';
+import { ProjectFiles } from './files';
+import { connectServices } from './graph';
 import {
   COMPOSE_IMPORT_TOP_LEVEL, ComposeImport, ComposeImportDiagnostic, ComposeImportOptions, HostBindMounts, ImportSecurity,
-} from './compose-import-options';
-import { ImportReport } from './compose-import-report';
-import { toDnsLabel, uniqueName } from './compose-import-rules';
-import { draftProps } from './compose-import-props';
-import { importService } from './compose-import-service';
-import { interpolate, InterpolationProblem, parseDotenv, ValueError } from './compose-import-values';
+} from './options';
+import { ImportReport } from './report';
+import { toDnsLabel, uniqueName } from './rules';
+import { draftProps } from './props';
+import { importService } from './service';
+import { interpolate, InterpolationProblem, parseDotenv, ValueError } from './values';
 
-export * from './compose-import-options';
-export { applicationToTypeScript, TypeScriptOptions } from './compose-to-typescript';
 
 /** Thrown when the text is not a compose file at all (not YAML, no `services`). */
 export class ComposeImportError extends Error {
@@ -172,13 +170,3 @@ function dotenv(files: ProjectFiles): Record<string, string> {
 function mapOf(v: unknown): YamlMap {
   return isMap(v) ? v : {};
 }
-
-// `Application.fromCompose(...)`: the model does not import YAML, so the static is added here.
-declare module '../model/application' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Application {
-    /** Imports a docker-compose file; see {@link importCompose}. */
-    function fromCompose(yamlText: string, options?: ComposeImportOptions): ComposeImport;
-  }
-}
-(Application as unknown as { fromCompose: typeof importCompose }).fromCompose = importCompose;

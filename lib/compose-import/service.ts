@@ -4,15 +4,15 @@
  * of dependencies, published host ports) is left to compose-import-graph.ts, the final props to compose-import-props.ts.
  */
 import { DEFAULT_SECURITY, DependencyCondition, EnvValue, isEnvName, isPortName, secretVariable } from '../model';
-import { eachEntry, guarded, ImportContext, isMap, newDraft, ServiceDraft } from './compose-import-context';
-import { importConfigs, importSecrets, importTmpfs, importVolumes } from './compose-import-mounts';
-import { ImportSecurity } from './compose-import-options';
-import { isSecretName, labelProblem, toSecretKey, WELL_KNOWN_USERS } from './compose-import-rules';
-import { importDeploy, importHealthcheck, restartPolicy, setReplicas } from './compose-import-runtime';
+import { eachEntry, guarded, ImportContext, isMap, newDraft, ServiceDraft } from './context';
+import { importConfigs, importSecrets, importTmpfs, importVolumes } from './mounts';
+import { ImportSecurity } from './options';
+import { isSecretName, labelProblem, toSecretKey, WELL_KNOWN_USERS } from './rules';
+import { importDeploy, importHealthcheck, restartPolicy, setReplicas } from './runtime';
 import {
   commandWords, keyValueEntries, parseCpuMillis, parseDotenv, parseDuration, parseExposeEntry, parseMemoryMiB, parsePortEntry,
   parseSignal, stringList, ValueError,
-} from './compose-import-values';
+} from './values';
 
 const show = (v: unknown) => JSON.stringify(v);
 

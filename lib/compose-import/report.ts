@@ -1,6 +1,6 @@
 /* The diagnostics collector of one import (internal). */
 import { DiagnosticLevel } from '../model';
-import { COMPOSE_IMPORT_TARGET, ComposeImportDiagnostic } from './compose-import-options';
+import { COMPOSE_IMPORT_TARGET, ComposeImportDiagnostic } from './options';
 
 /** Collects the diagnostics of one import. */
 export class ImportReport {

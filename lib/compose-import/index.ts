@@ -1,0 +1,3 @@
+export * from './import-compose';
+export * from './options';
+export * from './typescript-printer';
