@@ -8,6 +8,7 @@ import { createIngress } from './ingress';
 import { MicroserviceObjects, renderMicroservice } from './microservice-objects';
 import { createNetworkPolicies } from './network-policies';
 import { References } from './references';
+import { toServerForm } from './server-form';
 import { ServiceWorkload } from './workload';
 
 /**
@@ -20,9 +21,13 @@ export interface ApplicationChartProps extends ChartProps {
 }
 
 /**
- * A cdk8s Chart rendering one {@link Application}: per service a Deployment, StatefulSet or Job, a Service named
+ * A cdk8s Chart rendering one {@link Application}: the application's Namespace when it names one (first, so
+ * `kubectl apply` creates it before what goes in it); per service a Deployment, StatefulSet or Job, a Service named
  * after it, ConfigMaps, PersistentVolumeClaims and an HorizontalPodAutoscaler as needed; an Ingress for the
  * gateway; NetworkPolicies from the dependency graph.
+ *
+ * The objects come out in the form the API server stores them (no zero values it drops, canonical quantities),
+ * so applying unchanged output again changes nothing.
  *
  * Prometheus scraping: metrics endpoints get `prometheus.io/*` pod annotations, but the default-deny
  * NetworkPolicy applies to Prometheus too (reported in `diagnostics`); allow your monitoring namespace with a
@@ -37,6 +42,8 @@ export class ApplicationChart extends Chart {
   public readonly ingress?: kplus.Ingress;
   /** The default-deny policy followed by each service's allow policy. */
   public readonly networkPolicies: kplus.NetworkPolicy[];
+  /** The Namespace object, when the application names a namespace. */
+  public readonly namespaceObject?: kplus.k8s.KubeNamespace;
   private readonly objects: ReadonlyMap<string, MicroserviceObjects>;
 
   constructor(scope: Construct, id: string, props: ApplicationChartProps) {
@@ -48,12 +55,27 @@ export class ApplicationChart extends Chart {
     super(scope, id, chartProps);
     this.model = model;
     this.diagnostics = kubernetesDiagnostics(model);
+    if (model.namespace) {
+      this.namespaceObject = new kplus.k8s.KubeNamespace(this, 'Namespace', { metadata: { name: model.namespace, labels: { ...model.labels } } });
+    }
     const refs = new References(this, appConfigMap(this, model));
     // One scope per service, named after it; the chart's other ids are capitalised, so they cannot clash.
     this.objects = new Map(model.services.map((svc) => [svc.name, renderMicroservice(new Construct(this, svc.name), svc, model, refs)]));
     const services = new Map([...this.objects].flatMap(([name, o]) => (o.service ? [[name, o.service] as const] : [])));
     this.ingress = model.gateway && createIngress(this, model.gateway, model, services);
     this.networkPolicies = createNetworkPolicies(this, model);
+  }
+
+  /**
+   * The chart's objects in the form the API server stores them; the Namespace is cluster-scoped, so it carries
+   * no namespace even when the chart's props give one.
+   */
+  public toJson(): any[] {
+    return super.toJson().map((o: any) => {
+      const obj = toServerForm(o);
+      if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') delete obj.metadata.namespace;
+      return obj;
+    });
   }
 
   /** The workload (Deployment, StatefulSet or Job) of `service`, to patch what the model does not cover. */

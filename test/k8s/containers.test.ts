@@ -56,7 +56,7 @@ describe('main container', () => {
     httpService(app, 'web', { resources: { cpu: { request: Cpu.millis(250), limit: Cpu.cores(2) } } });
     expect(container(find(synth(app).objects, 'Deployment', 'web')).resources).toEqual({
       requests: { cpu: '250m', memory: '128Mi' },
-      limits: { cpu: '2000m', memory: '1024Mi' },
+      limits: { cpu: '2', memory: '1Gi' }, // the canonical form the API server stores
     });
   });
 });
@@ -72,8 +72,8 @@ describe('probes', () => {
     });
     const c = container(find(synth(app).objects, 'Deployment', 'web'));
     expect(c.livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 5 });
-    expect(c.readinessProbe).toEqual({ tcpSocket: { port: 9000 }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 });
-    expect(c.startupProbe).toEqual({ exec: { command: ['cat', '/tmp/started'] }, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 3, failureThreshold: 60 });
+    expect(c.readinessProbe).toEqual({ tcpSocket: { port: 9000 }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 });
+    expect(c.startupProbe).toEqual({ exec: { command: ['cat', '/tmp/started'] }, periodSeconds: 1, timeoutSeconds: 3, failureThreshold: 60 });
   });
 
   test('a gRPC probe is rendered on the main container although cdk8s-plus has no gRPC action', () => {
@@ -84,7 +84,7 @@ describe('probes', () => {
       sidecars: [{ name: 'proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2') }],
     });
     const d = find(synth(app).objects, 'Deployment', 'api');
-    expect(container(d).readinessProbe).toEqual({ grpc: { port: 50051 }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 });
+    expect(container(d).readinessProbe).toEqual({ grpc: { port: 50051 }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 });
     expect(container(d, 'proxy').readinessProbe).toBeUndefined();
   });
 

@@ -44,7 +44,24 @@ describe('labels and namespace', () => {
   });
 
   test('the namespace is set on every object when the application has one', () => {
-    for (const o of synth(everything('shop-prod')).objects) expect(o.metadata.namespace).toBe('shop-prod');
+    for (const o of synth(everything('shop-prod')).objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe('shop-prod');
+  });
+
+  test('the application\'s namespace is created first, by a cluster-scoped Namespace with the application labels', () => {
+    const [first, ...rest] = synth(everything('shop-prod')).objects;
+    expect(first).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop-prod', labels: expect.objectContaining({ 'app.kubernetes.io/part-of': 'shop' }) } });
+    expect(rest.map((o) => o.kind)).not.toContain('Namespace');
+  });
+
+  test('the Namespace stays cluster-scoped when the chart itself is given a namespace', () => {
+    const chart = new ApplicationChart(Testing.app(), 'test', { application: everything('shop-prod'), namespace: 'other' });
+    const objects = Testing.synth(chart);
+    expect(objects[0].kind).toBe('Namespace');
+    expect(objects[0].metadata).not.toHaveProperty('namespace');
+  });
+
+  test('no Namespace object when the application has no namespace', () => {
+    expect(synth(everything()).objects.map((o) => o.kind)).not.toContain('Namespace');
   });
 
   test('no namespace is set when the application has none', () => {

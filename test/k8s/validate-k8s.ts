@@ -14,6 +14,7 @@ interface Validatable {
 }
 
 const MODELS: Record<string, () => new (data: any) => Validatable> = {
+  'v1/Namespace': () => require('kubernetes-models/v1/Namespace').Namespace,
   'v1/ConfigMap': () => require('kubernetes-models/v1/ConfigMap').ConfigMap,
   'v1/PersistentVolumeClaim': () => require('kubernetes-models/v1/PersistentVolumeClaim').PersistentVolumeClaim,
   'v1/Service': () => require('kubernetes-models/v1/Service').Service,

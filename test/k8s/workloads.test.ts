@@ -33,7 +33,7 @@ describe('workload kind', () => {
     const pvc = find(objects, 'PersistentVolumeClaim', 'dbdata');
     expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '500Mi' } } });
     const { mount, volume } = volumeAt(d, '/data/db');
-    expect(volume).toEqual({ name: mount.name, persistentVolumeClaim: { claimName: 'dbdata', readOnly: false } });
+    expect(volume).toEqual({ name: mount.name, persistentVolumeClaim: { claimName: 'dbdata' } });
     expect(mount.readOnly).toBeUndefined();
   });
 
