@@ -5,10 +5,14 @@ import { STACKS } from '../stacks';
 /** Config keys of the program, in the `microservice-constructs` namespace. */
 export const CONFIG_STACK = 'stack';
 export const CONFIG_IMAGE_OVERRIDES = 'imageOverrides';
+export const CONFIG_PLATFORM = 'platform';
+export const CONFIG_PUBLISH_ADDRESS = 'publishAddress';
+export const CONFIG_RETAIN_DATA_VOLUMES = 'retainDataVolumes';
 
 /**
  * The Pulumi program: runs the application of `stacks/` named by config `stack` as Docker containers.
- * Optional config `imageOverrides` (a JSON object, reference -> reference) goes to the stack's factory.
+ * Optional config `imageOverrides` (a JSON object, reference -> reference) goes to the stack's factory;
+ * `platform`, `publishAddress` and `retainDataVolumes` to the {@link DockerApplication}.
  */
 export function deploy(opts?: pulumi.ComponentResourceOptions): DockerApplication {
   const config = new pulumi.Config();
@@ -19,7 +23,10 @@ export function deploy(opts?: pulumi.ComponentResourceOptions): DockerApplicatio
   }
   const imageOverrides = readImageOverrides(config);
   const application = factory(imageOverrides ? { imageOverrides } : {});
-  return new DockerApplication(application.name, { application, secretsConfig: config }, opts);
+  const platform = config.get(CONFIG_PLATFORM, { pattern: /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/ });
+  const publishAddress = config.get(CONFIG_PUBLISH_ADDRESS);
+  const retainDataVolumes = config.getBoolean(CONFIG_RETAIN_DATA_VOLUMES);
+  return new DockerApplication(application.name, { application, secretsConfig: config, platform, publishAddress, retainDataVolumes }, opts);
 }
 
 function readImageOverrides(config: pulumi.Config): Record<string, string> | undefined {

@@ -1,6 +1,7 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { DockerContainerPlan } from '../docker-plan';
+import { loggingArgs } from './container-args';
 import { FilePlacement } from './file-placement';
 import { childName } from './names';
 import { SecretValues } from './secrets';
@@ -61,6 +62,8 @@ export function createContainerFiles(ctx: ContainerFilesContext, c: DockerContai
         volumes: mounts.map((m) => ({ volumeName: m.volumeName, containerPath: m.mountPath })),
         uploads: uploadsOf(mounts.flatMap((m) => m.files)),
         labels: Object.entries(c.labels).map(([label, value]) => ({ label, value })),
+        // Else the daemon's log options, which the provider reads back as a diff on hosts that set log-opts.
+        ...loggingArgs(c),
       }, opts);
       return {
         uploads: [],

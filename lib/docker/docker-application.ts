@@ -2,7 +2,7 @@ import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { Application, Diagnostic, EnvSource, formatDiagnostic } from '../model';
 import { DockerContainerPlan, DockerPlan, dockerEnvValue, planDocker } from '../docker-plan';
-import { assertProviderExpressible, awaitedHealthy, plainContainerArgs, waitTimeoutSeconds } from './container-args';
+import { assertProviderExpressible, awaitedHealthy, plainContainerArgs, REPLACE_ON_CHANGES, waitTimeoutSeconds } from './container-args';
 import { createContainerFiles } from './container-files';
 import { placeFiles } from './file-placement';
 import { createImages, distinctImages, ImageResource } from './images';
@@ -20,7 +20,35 @@ export interface DockerApplicationProps {
    * @default new pulumi.Config() - the current project's config
    */
   readonly secretsConfig?: pulumi.Config;
+  /**
+   * Host address that published ports bind to, e.g. `127.0.0.1` to reach them from the Docker host only.
+   * @default '0.0.0.0' - every address of the Docker host, as `docker run -p` and compose do
+   */
+  readonly publishAddress?: string;
+  /**
+   * Platform (`os/arch`) of the Docker host, for images that are built or pulled. The provider would otherwise
+   * use the platform of the machine that runs `pulumi`.
+   * @default 'linux/amd64'
+   */
+  readonly platform?: string;
+  /**
+   * Keep the persistent (data) volumes in Docker when Pulumi deletes them: on `pulumi destroy`, and when a
+   * rename of the application, service or volume replaces them. Pulumi forgets them; remove them with
+   * `docker volume rm`.
+   * @default false - `pulumi destroy` removes the volumes and their data
+   */
+  readonly retainDataVolumes?: boolean;
+  /**
+   * Directory that build contexts are recorded relative to.
+   * @default process.cwd() - the Pulumi project directory, where `pulumi` runs the program
+   */
+  readonly projectDir?: string;
 }
+
+/** Default of {@link DockerApplicationProps.platform}. */
+export const DEFAULT_PLATFORM = 'linux/amd64';
+/** Default of {@link DockerApplicationProps.publishAddress}. */
+export const DEFAULT_PUBLISH_ADDRESS = '0.0.0.0';
 
 /**
  * An {@link Application} as Pulumi-managed Docker resources: images, one network per service, volumes and one
@@ -61,9 +89,10 @@ export class DockerApplication extends pulumi.ComponentResource {
 
     // Fixed Docker names cannot exist twice, so a replacement must delete before it creates.
     const childOpts = { parent: this, deleteBeforeReplace: true };
-    const images = createImages(name, imageSpecs, this);
+    const images = createImages(name, imageSpecs, this, { platform: props.platform ?? DEFAULT_PLATFORM, projectDir: props.projectDir ?? process.cwd() });
     const networks = new Map(plan.networks.map((n) => [n.key, new docker.Network(childName(name, 'network', n.key), { name: n.name }, childOpts)]));
-    const volumes = new Map(plan.volumes.map((v) => [v.key, new docker.Volume(childName(name, 'volume', v.key), { name: v.name }, childOpts)]));
+    const volumeOpts = { ...childOpts, retainOnDelete: props.retainDataVolumes ?? false };
+    const volumes = new Map(plan.volumes.map((v) => [v.key, new docker.Volume(childName(name, 'volume', v.key), { name: v.name }, volumeOpts)]));
     const healthyAwaited = awaitedHealthy(plan);
     const containers = new Map<string, docker.Container>();
 
@@ -71,7 +100,7 @@ export class DockerApplication extends pulumi.ComponentResource {
     for (const c of plan.containers) {
       const image = imageOf(images, c);
       const files = createContainerFiles({ component: name, parent: this, secrets, image, volumeName: (key) => volumes.get(key)!.name }, c, placements.get(c.key)!);
-      const plain = plainContainerArgs(c);
+      const plain = plainContainerArgs(c, { publishAddress: props.publishAddress ?? DEFAULT_PUBLISH_ADDRESS });
       const container = new docker.Container(childName(name, 'container', c.key), {
         ...plain,
         image,
@@ -89,6 +118,7 @@ export class DockerApplication extends pulumi.ComponentResource {
         waitTimeout: healthyAwaited.has(c.key) ? waitTimeoutSeconds(c.healthcheck!) : undefined,
       }, {
         ...childOpts,
+        replaceOnChanges: REPLACE_ON_CHANGES,
         dependsOn: [...c.dependsOn.map((d) => containers.get(d.key)!), ...(files.seed ? [files.seed] : [])],
       });
       containers.set(c.key, container);

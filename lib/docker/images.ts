@@ -25,26 +25,49 @@ export function distinctImages(plan: DockerPlan): Map<string, ResolvedImage> {
   return images;
 }
 
-/** One image resource per image of {@link distinctImages}, keyed by reference. */
-export function createImages(component: string, images: Map<string, ResolvedImage>, parent: pulumi.Resource): Map<string, ImageResource> {
-  return new Map([...images.values()].map((image) => [image.reference, createImage(component, image, parent)]));
+/** How images are built and pulled. */
+export interface ImageOptions {
+  /**
+   * Platform of the Docker host (`os/arch`): the provider otherwise builds and pulls for the machine that runs
+   * `pulumi`, which is wrong for a remote `DOCKER_HOST` of another architecture.
+   */
+  readonly platform: string;
+  /**
+   * Directory that build contexts are made relative to (the Pulumi project directory, where `pulumi` runs the
+   * program), so the state holds the same paths in every checkout of the project.
+   */
+  readonly projectDir: string;
 }
 
-function createImage(component: string, image: ResolvedImage, parent: pulumi.Resource): ImageResource {
+/** One image resource per image of {@link distinctImages}, keyed by reference. */
+export function createImages(component: string, images: Map<string, ResolvedImage>, parent: pulumi.Resource, options: ImageOptions): Map<string, ImageResource> {
+  return new Map([...images.values()].map((image) => [image.reference, createImage(component, image, parent, options)]));
+}
+
+/** `p` relative to `dir` (`.` for `dir` itself), or `p` unchanged when it is outside `dir`. */
+export function projectRelative(dir: string, p: string): string {
+  const rel = path.relative(dir, p);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}
+
+function createImage(component: string, image: ResolvedImage, parent: pulumi.Resource, options: ImageOptions): ImageResource {
   const name = childName(component, 'image', image.reference);
   if (!image.build) {
     // Kept on destroy: other stacks or containers on the host may use the same image.
-    const remote = new docker.RemoteImage(name, { name: image.reference, keepLocally: true }, { parent });
+    const remote = new docker.RemoteImage(name, { name: image.reference, keepLocally: true, platform: options.platform }, { parent });
     return { resource: remote, ref: remote.imageId };
   }
+  const context = projectRelative(options.projectDir, image.build.context);
   const built = new docker.Image(name, {
     imageName: image.reference,
     build: {
-      context: image.build.context,
+      context,
       // The provider resolves `dockerfile` against the working directory, not the context.
-      dockerfile: path.join(image.build.context, image.build.dockerfile),
+      dockerfile: path.join(context, image.build.dockerfile),
       args: image.build.buildArgs,
       target: image.build.target,
+      platform: options.platform,
     },
     skipPush: true,
   }, { parent });

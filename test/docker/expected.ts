@@ -70,3 +70,15 @@ export function expectedDependsOn(app: ResolvedApplication): Map<string, string[
 export function awaitedHealthyServices(app: ResolvedApplication): Set<string> {
   return new Set(app.services.flatMap((s) => s.dependencies.filter((d) => d.condition === DependencyCondition.HEALTHY).map((d) => d.service)));
 }
+
+/** Whole seconds as Go's time.Duration prints them (how the provider reads durations back): 300 -> `5m0s`. */
+export function goDuration(seconds: number): string {
+  const parts: Array<[number, string]> = [[Math.floor(seconds / 3600), 'h'], [Math.floor(seconds / 60) % 60, 'm'], [seconds % 60, 's']];
+  const first = parts.findIndex(([n]) => n > 0);
+  return first < 0 ? '0s' : parts.slice(first).map(([n, u]) => `${n}${u}`).join('');
+}
+
+/** A cpu limit as the provider reads it back (`%.1f`): 1000m -> `1.0`, 500m -> `0.5`. */
+export function providerCpus(millis: number): string {
+  return `${Math.floor(millis / 1000)}.${Math.round((millis % 1000) / 100)}`;
+}

@@ -12,6 +12,7 @@ import { FILES_LABEL } from '../../lib/docker';
 import { ApplicationChart } from '../../lib/k8s';
 import { EnvSource, ResolvedApplication } from '../../lib/model';
 import { STACKS } from '../../stacks';
+import { goDuration } from './expected';
 import { installMocks, mockId, mockImageRef, Recorded, Rendering, renderStack, secretValue, T } from './harness';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -57,8 +58,10 @@ describe.each(Object.keys(STACKS))('stack %s: Pulumi containers match the compos
       const image = imageOf(s.image)!;
       if (s.build) {
         expect(image.type).toBe(T.image);
-        expect(image.inputs.build.context).toBe(path.resolve(ROOT, s.build.context));
-        expect(image.inputs.build.dockerfile).toBe(path.join(path.resolve(ROOT, s.build.context), s.build.dockerfile));
+        // Pulumi records the context relative to the project directory (the jest root here), compose to its file.
+        const context = path.relative(ROOT, path.resolve(ROOT, s.build.context));
+        expect(image.inputs.build.context).toBe(context);
+        expect(image.inputs.build.dockerfile).toBe(path.join(context, s.build.dockerfile));
         expect(image.inputs.build.args ?? {}).toEqual(s.build.args ?? {});
         expect(image.inputs.build.target).toEqual(s.build.target);
       } else {
@@ -76,11 +79,12 @@ describe.each(Object.keys(STACKS))('stack %s: Pulumi containers match the compos
     }
   });
 
-  test('ports: exposed and published alike', () => {
+  test('ports: the published ones alike; compose `expose` has no Pulumi counterpart', () => {
+    // Compose `expose` publishes nothing, but a @pulumi/docker port without `external` is published on a random
+    // host port (ContainerPort.external). Containers on a shared network reach every port without either.
     for (const [, s] of services) {
       const ports = (docker(s).inputs.ports ?? []) as Array<{ internal: number; external?: number; protocol: string }>;
-      expect([s.container_name, ports.map((p) => `${p.internal}/${p.protocol}`)]).toEqual([s.container_name, s.expose ?? []]);
-      expect([s.container_name, ports.filter((p) => p.external !== undefined).map((p) => `${p.external}:${p.internal}/${p.protocol}`)]).toEqual([s.container_name, s.ports ?? []]);
+      expect([s.container_name, ports.map((p) => `${p.external}:${p.internal}/${p.protocol}`)]).toEqual([s.container_name, s.ports ?? []]);
     }
   });
 
@@ -123,7 +127,9 @@ describe.each(Object.keys(STACKS))('stack %s: Pulumi containers match the compos
   test('health check', () => {
     for (const [, s] of services) {
       const h = docker(s).inputs.healthcheck;
-      const expected = s.healthcheck && { tests: s.healthcheck.test.map(unescape), interval: s.healthcheck.interval, timeout: s.healthcheck.timeout, retries: s.healthcheck.retries, startPeriod: s.healthcheck.start_period };
+      // The same durations; Pulumi's in Go's format, as the provider reads them back.
+      const go = (d: string) => goDuration(Number(d.replace(/s$/, '')));
+      const expected = s.healthcheck && { tests: s.healthcheck.test.map(unescape), interval: go(s.healthcheck.interval), timeout: go(s.healthcheck.timeout), retries: s.healthcheck.retries, startPeriod: go(s.healthcheck.start_period) };
       expect([s.container_name, h]).toEqual([s.container_name, expected]);
     }
   });
@@ -133,6 +139,9 @@ describe.each(Object.keys(STACKS))('stack %s: Pulumi containers match the compos
       const c = docker(s);
       const grace = s.stop_grace_period === undefined ? undefined : Number(s.stop_grace_period.replace(/s$/, ''));
       expect([s.container_name, c.inputs.stopSignal, c.inputs.stopTimeout]).toEqual([s.container_name, s.stop_signal, grace]);
+      // `docker-compose down` and a replacement wait stop_grace_period (else Docker's 10 s); so does the
+      // provider's delete only with destroyGraceSeconds (unset: an explicit timeout of 0, i.e. SIGKILL).
+      expect([s.container_name, c.inputs.destroyGraceSeconds]).toEqual([s.container_name, grace ?? 10]);
     }
   });
 
@@ -140,8 +149,10 @@ describe.each(Object.keys(STACKS))('stack %s: Pulumi containers match the compos
     for (const [, s] of services) {
       const c = docker(s);
       const { limits, reservations } = s.deploy.resources;
-      expect([s.container_name, c.inputs.restart, `${c.inputs.memory}M`, `${c.inputs.memoryReservation}M`, c.inputs.cpus])
-        .toEqual([s.container_name, s.restart, limits.memory, reservations.memory, limits.cpus]);
+      expect([s.container_name, c.inputs.restart, `${c.inputs.memory}M`, `${c.inputs.memoryReservation}M`, Number(c.inputs.cpus)])
+        .toEqual([s.container_name, s.restart, limits.memory, reservations.memory, Number(limits.cpus)]);
+      // Compose leaves MemorySwap to Docker, which stores twice the limit: Pulumi sets the same explicitly.
+      expect([s.container_name, c.inputs.memorySwap]).toEqual([s.container_name, 2 * c.inputs.memory]);
       const { [FILES_LABEL]: _seed, ...labels } = labelsOf(c);
       expect([s.container_name, labels]).toEqual([s.container_name, Object.fromEntries(Object.entries(s.labels ?? {}).map(([k, v]) => [k, unescape(v)]))]);
       expect([s.container_name, c.inputs.logDriver, c.inputs.logOpts ?? {}]).toEqual([s.container_name, s.logging.driver, s.logging.options ?? {}]);
@@ -223,7 +234,8 @@ function dockerView(r: Rendering): Record<string, ServiceView> {
     const persistentVolumes = new Set(r.ofType(T.volume).map((v) => v.inputs.name).filter((v) => !v.includes('-files-')));
     const view: ServiceView = {
       replicas: running.filter((x) => serviceOf(x) === name && !x.inputs.networkMode).length,
-      ports: (c.inputs.ports ?? []).map((p: any) => `${p.internal}/${p.protocol.toUpperCase()}`),
+      // The ports the service serves on its networks: the plan's (the container inputs carry only published ones).
+      ports: r.app.plan.containers.find((x) => x.containerName === c.inputs.name)!.ports.map((p) => `${p.port}/${p.protocol}`),
       envKeys: (reveal(c.inputs.envs) ?? []).map((e: string) => e.slice(0, e.indexOf('='))),
       sidecarEnvKeys: Object.fromEntries(sidecars.map((x) => [x.inputs.name.slice(c.inputs.name.length + 1), (reveal(x.inputs.envs) ?? []).map((e: string) => e.slice(0, e.indexOf('=')))])),
       persistentMounts: sorted((c.inputs.volumes ?? []).filter((v: any) => persistentVolumes.has(v.volumeName)).map((v: any) => v.containerPath)),

@@ -8,7 +8,7 @@ import { FILES_LABEL } from '../../lib/docker';
 import { EnvSource, ProbeKind, ResolvedApplication, ResolvedService } from '../../lib/model';
 import { STACKS } from '../../stacks';
 import {
-  awaitedHealthyServices, expectedContainers, expectedDependsOn, expectedNetworkMembers, gatewayName, networkName, replicaNames,
+  awaitedHealthyServices, expectedContainers, goDuration, providerCpus, expectedDependsOn, expectedNetworkMembers, gatewayName, networkName, replicaNames,
 } from './expected';
 import { installMocks, mockId, mockImageRef, Recorded, Rendering, renderStack, secretValue, T } from './harness';
 
@@ -97,14 +97,15 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
     }
   });
 
-  test('ports: the service and its sidecars, published where asked', () => {
+  test('ports: only those the model publishes, on 0.0.0.0; the provider would publish any other on a random host port', () => {
+    // @pulumi/docker ContainerPort.external: "If not given a free random port >= 32768 will be used".
     for (const s of model.services) {
-      const expected = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].map((p) => ({ internal: p.port, external: p.publish, protocol: p.protocol.toLowerCase() }));
-      for (const name of replicaNames(model, s)) {
-        expect(container(r, name).inputs.ports.map((p: any) => ({ internal: p.internal, external: p.external, protocol: p.protocol }))).toEqual(expected);
-      }
+      const expected = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].filter((p) => p.publish !== undefined)
+        .map((p) => ({ internal: p.port, external: p.publish, ip: '0.0.0.0', protocol: p.protocol.toLowerCase() }));
+      for (const name of replicaNames(model, s)) expect([name, container(r, name).inputs.ports ?? []]).toEqual([name, expected]);
     }
-    if (model.gateway) expect(container(r, gatewayName(model)!).inputs.ports).toEqual([{ internal: model.gateway.listenPort, external: model.gateway.publish, protocol: 'tcp' }]);
+    if (model.gateway) expect(container(r, gatewayName(model)!).inputs.ports).toEqual([{ internal: model.gateway.listenPort, external: model.gateway.publish, ip: '0.0.0.0', protocol: 'tcp' }]);
+    for (const c of r.ofType(T.container)) expect([c.inputs.name, (c.inputs.ports ?? []).filter((p: any) => p.external === undefined)]).toEqual([c.inputs.name, []]);
   });
 
   test('dependsOn edges follow the dependencies, plus the seed that brings the files', () => {
@@ -170,22 +171,25 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
             : ['CMD', 'nc', '-z', '127.0.0.1', String(p.port)];
         expect(h).toEqual({
           tests: test,
-          interval: `${p.periodSeconds}s`,
-          timeout: `${p.timeoutSeconds}s`,
+          interval: goDuration(p.periodSeconds),
+          timeout: goDuration(p.timeoutSeconds),
           retries: p.failureThreshold,
-          startPeriod: `${s.startupProbe ? s.startupProbe.initialDelaySeconds + s.startupProbe.periodSeconds * s.startupProbe.failureThreshold : p.initialDelaySeconds}s`,
+          startPeriod: goDuration(s.startupProbe ? s.startupProbe.initialDelaySeconds + s.startupProbe.periodSeconds * s.startupProbe.failureThreshold : p.initialDelaySeconds),
         });
       }
     }
   });
 
-  test('limits, restart and logging', () => {
+  test('limits (memorySwap explicit, cpus as the provider reads them back), restart, logging and the stop on delete', () => {
     for (const c of expectedContainers(model)) {
       const rec = container(r, c.name);
       const res = c.role === 'gateway' ? model.gateway!.resources
         : c.role === 'sidecar' ? service(model, c.service).sidecars.find((sc) => c.name.endsWith(`-${sc.name}`))!.resources
           : service(model, c.service).resources;
-      expect([c.name, rec.inputs.memory, rec.inputs.memoryReservation, rec.inputs.cpus]).toEqual([c.name, res.memoryLimitMiB, res.memoryRequestMiB, String(res.cpuLimitMillis / 1000)]);
+      expect([c.name, rec.inputs.memory, rec.inputs.memorySwap, rec.inputs.memoryReservation, rec.inputs.cpus])
+        .toEqual([c.name, res.memoryLimitMiB, 2 * res.memoryLimitMiB, res.memoryRequestMiB, providerCpus(res.cpuLimitMillis)]);
+      const grace = c.role === 'gateway' ? undefined : service(model, c.service).stopGracePeriodSeconds;
+      expect([c.name, rec.inputs.destroyGraceSeconds]).toEqual([c.name, grace ?? 10]);
       expect(rec.inputs.restart).toBe('always');
       expect(rec.inputs.logDriver).toBe(model.logging.driver);
       expect(rec.inputs.logOpts).toEqual(model.logging.options);
@@ -269,9 +273,12 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
     expect(sorted([...built.map((b) => b.inputs.imageName), ...remote.map((b) => b.inputs.name)])).toEqual(sorted(refs.keys()));
     for (const b of built) {
       const build = refs.get(b.inputs.imageName)!.build!;
-      expect(b.inputs).toMatchObject({ skipPush: true, build: { context: build.context, dockerfile: path.join(build.context, build.dockerfile) } });
+      // Relative to the project directory (where pulumi runs the program), so another checkout builds nothing.
+      const context = path.relative(process.cwd(), build.context);
+      expect(path.isAbsolute(context) || context.startsWith('..')).toBe(false);
+      expect(b.inputs).toMatchObject({ skipPush: true, build: { context, dockerfile: path.join(context, build.dockerfile), platform: 'linux/amd64' } });
     }
-    for (const i of remote) expect(i.inputs.keepLocally).toBe(true);
+    for (const i of remote) expect(i.inputs).toMatchObject({ keepLocally: true, platform: 'linux/amd64' });
     for (const s of model.services) for (const name of replicaNames(model, s)) expect(container(r, name).inputs.image).toBe(mockImageRef(s.image.reference));
   });
 
