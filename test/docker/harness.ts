@@ -3,7 +3,7 @@
  * name, resolved inputs (secrets stay wrapped as RPC secrets) and its dependsOn, seen through a transformation.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { DockerApplication } from '../../lib/docker';
+import { DockerApplication, DockerApplicationProps } from '../../lib/docker';
 import { Application, EnvSource, ResolvedApplication } from '../../lib/model';
 import { deploy } from '../../pulumi/program';
 import { STACKS } from '../../stacks';
@@ -27,6 +27,8 @@ export interface Recorded {
   dependsOn: string[];
   /** Pulumi type of the parent, or undefined for a root resource. */
   parentType?: string;
+  /** The resource options that decide how Pulumi replaces and deletes it. */
+  opts?: { replaceOnChanges?: string[]; deleteBeforeReplace?: boolean; retainOnDelete?: boolean };
 }
 
 let records: Recorded[] = [];
@@ -126,6 +128,7 @@ export async function render(create: (opts: pulumi.ComponentResourceOptions) => 
       inputs: {},
       dependsOn: [...(Array.isArray(deps) ? deps : [deps])].map((d) => names.get(d) ?? '<unknown>'),
       parentType: parent ? (parent as any).__pulumiType : undefined,
+      opts: { replaceOnChanges: args.opts.replaceOnChanges, deleteBeforeReplace: args.opts.deleteBeforeReplace, retainOnDelete: args.opts.retainOnDelete },
     });
     return undefined;
   };
@@ -136,9 +139,9 @@ export async function render(create: (opts: pulumi.ComponentResourceOptions) => 
 }
 
 /** Renders `application` directly (no program, no config besides secrets). */
-export function renderApplication(application: Application): Promise<Rendering> {
+export function renderApplication(application: Application, props: Omit<DockerApplicationProps, 'application'> = {}): Promise<Rendering> {
   setSecrets(application.resolve());
-  return render((opts) => new DockerApplication(application.name, { application }, opts));
+  return render((opts) => new DockerApplication(application.name, { ...props, application }, opts));
 }
 
 /** Renders `stack` through the program, as `pulumi config set stack <stack> && pulumi up` does. */
