@@ -1,6 +1,6 @@
 /* What the per-service importers share: options, report, project files, and the draft a service is built into. */
 import {
-  ConfigFileProps, DependencyCondition, EnvValue, Probe, RestartPolicy, SecretFileProps, VolumeProps,
+  ConfigFileProps, DependencyCondition, EnvValue, Probe, RestartPolicy, SecretFileProps, secretConfigKey, secretVariable, VolumeProps,
 } from '../model';
 import { ProjectFiles } from './files';
 import { HostBindMounts, ImportSecurity } from './options';
@@ -9,6 +9,11 @@ import { PortSpec, ValueError } from './values';
 
 /** A plain mapping read from YAML. */
 export type YamlMap = Record<string, unknown>;
+
+/** `map[key]` when `key` is the map's own key (never an inherited `constructor` or `__proto__`). */
+export function own<T>(map: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+}
 
 /** Whether `v` is a YAML mapping. */
 export function isMap(v: unknown): v is YamlMap {
@@ -34,6 +39,32 @@ export interface ImportContext {
   readonly volumeOwners: Map<string, string>;
   /** Secrets whose "create it" instruction was already reported. */
   readonly announcedSecrets: Set<string>;
+  /** What each secret key (`<secret>/<key>`) holds, so two different values never share one key. */
+  readonly secretKeys: Map<string, string>;
+  /** The `<secret>/<key>` behind each compose variable and Pulumi config key the targets read secrets from. */
+  readonly secretVariables: Map<string, string>;
+  /** Values of credentials anywhere in the project: a value that contains one is a secret too. */
+  readonly secretValues: string[];
+}
+
+/**
+ * A key of secret `secretName` for `origin` (what it holds, e.g. `env web DB_PASSWORD`): `wanted` unless another
+ * origin has it, or its compose variable or Pulumi config key is another key's (`a-b`/`c` and `a`/`b-c` both read
+ * `A_B_C`); then `wanted-2`, ... The same origin always gets the same key.
+ */
+export function allocateSecretKey(ctx: ImportContext, secretName: string, wanted: string, origin: string): string {
+  for (let n = 1; ; n++) {
+    const key = n === 1 ? wanted : `${wanted}-${n}`;
+    const id = `${secretName}/${key}`;
+    const holder = ctx.secretKeys.get(id);
+    if (holder === origin) return key;
+    if (holder !== undefined) continue;
+    const names = [`variable ${secretVariable(secretName, key)}`, `config ${secretConfigKey(secretName, key)}`];
+    if (names.some((x) => (ctx.secretVariables.get(x) ?? id) !== id)) continue;
+    ctx.secretKeys.set(id, origin);
+    for (const x of names) ctx.secretVariables.set(x, id);
+    return key;
+  }
 }
 
 /** A dependency as the file declares it (compose service names), checked once every service is known. */
@@ -85,6 +116,11 @@ export interface ServiceDraft {
   readonly environmentVars: Array<[string, string | undefined]>;
   /** The final environment (set by finishEnvironment). */
   env: Map<string, EnvValue>;
+  /**
+   * Values of variables that became secret references although their name is no credential (a URL with a
+   * password), credentials shown as `${NAME}`: read only to find the services they address, never output.
+   */
+  readonly secretEnvValues: Map<string, string>;
   readonly volumes: VolumeProps[];
   readonly configFiles: ConfigFileProps[];
   readonly secretFiles: SecretFileProps[];
@@ -113,6 +149,7 @@ export function newDraft(composeName: string, name: string): ServiceDraft {
     envFileVars: [],
     environmentVars: [],
     env: new Map(),
+    secretEnvValues: new Map(),
     volumes: [],
     configFiles: [],
     secretFiles: [],

@@ -26,7 +26,7 @@
  *   anything else          "cannot be carried over" (container_name, network_mode, ... with the reason)
  */
 import * as path from 'path';
-import { parseDocument } from 'yaml';
+import { isAlias, isMap as isYamlMap, isPair, isScalar, isSeq, LineCounter, Node as YamlNode, parseDocument } from 'yaml';
 import { Application, Microservice } from '../model';
 import { ImportContext, isMap, YamlMap } from './context';
 import { ProjectFiles } from './files';
@@ -35,10 +35,15 @@ import {
   COMPOSE_IMPORT_TOP_LEVEL, ComposeImport, ComposeImportDiagnostic, ComposeImportOptions, HostBindMounts, ImportSecurity,
 } from './options';
 import { ImportReport } from './report';
-import { toDnsLabel, uniqueName } from './rules';
+import { isSecretName, toDnsLabel, uniqueName } from './rules';
 import { draftProps } from './props';
-import { importService } from './service';
-import { interpolate, InterpolationProblem, parseDotenv, ValueError } from './values';
+import { finishEnvironment, importService } from './service';
+import { credentialsIn, hasUrlPassword, interpolate, InterpolationProblem, parseDotenv, redact, show, ValueError } from './values';
+
+/** Largest compose file the import reads (bytes of UTF-8): a compose file is configuration, not data. */
+export const MAX_COMPOSE_BYTES = 10 * 1024 * 1024;
+/** Most services one file may define (the model's bound per application too). */
+export const MAX_SERVICES = 10_000;
 
 
 /** Thrown when the text is not a compose file at all (not YAML, no `services`). */
@@ -74,11 +79,29 @@ const TOP_LEVEL_KEYS: Record<string, (value: unknown, report: ImportReport) => v
  * Throws ComposeImportError when `yamlText` is not a compose file.
  */
 export function importCompose(yamlText: string, options: ComposeImportOptions = {}): ComposeImport {
+  try {
+    return importComposeText(yamlText, options);
+  } catch (e) {
+    // No message shows an interpolated credential, whichever check threw it.
+    if (e instanceof ComposeImportError) throw new ComposeImportError(redact(e.message));
+    if (e instanceof Error) throw new ComposeImportError(redact(e.message.startsWith('compose import') ? e.message : `compose import: ${e.message}`));
+    throw e;
+  }
+}
+
+function importComposeText(yamlText: string, options: ComposeImportOptions): ComposeImport {
+  if (typeof yamlText !== 'string') throw new ComposeImportError(`compose import: the compose file must be text, got ${show(typeof yamlText)}`);
+  const bytes = Buffer.byteLength(yamlText, 'utf8');
+  if (bytes > MAX_COMPOSE_BYTES) {
+    throw new ComposeImportError(`compose import: the file is ${bytes} bytes, more than the ${MAX_COMPOSE_BYTES / 1024 / 1024} MiB the import reads (MAX_COMPOSE_BYTES)`);
+  }
   const report = new ImportReport();
   const files = new ProjectFiles(options.baseDir);
   const environment = options.environment ?? dotenv(files);
   const doc = interpolateDocument(parseCompose(yamlText), environment, report);
   const services = doc.services as YamlMap;
+  const serviceCount = Object.keys(services).length;
+  if (serviceCount > MAX_SERVICES) throw new ComposeImportError(`compose import: 'services' defines ${serviceCount} services, more than the ${MAX_SERVICES} an application may have`);
 
   for (const [key, value] of Object.entries(doc)) {
     if (key.startsWith('x-')) continue; // extensions: anchors for the rest of the file
@@ -88,7 +111,7 @@ export function importCompose(yamlText: string, options: ComposeImportOptions = 
   }
 
   // Compose names a project after its directory unless the file says otherwise.
-  const projectName = typeof doc.name === 'string' && doc.name ? doc.name : options.baseDir ? path.basename(path.resolve(options.baseDir)) : 'imported';
+  const projectName = typeof doc.name === 'string' && doc.name && credentialsIn(doc.name).length === 0 ? doc.name : options.baseDir ? path.basename(path.resolve(options.baseDir)) : 'imported';
   const appName = toDnsLabel(options.name ?? projectName, 'app');
   const ctx: ImportContext = {
     report,
@@ -103,6 +126,9 @@ export function importCompose(yamlText: string, options: ComposeImportOptions = 
     volumeNames: new Map(),
     volumeOwners: new Map(),
     announcedSecrets: new Set(),
+    secretKeys: new Map(),
+    secretVariables: new Map(),
+    secretValues: [],
   };
 
   const taken = new Set<string>();
@@ -111,6 +137,10 @@ export function importCompose(yamlText: string, options: ComposeImportOptions = 
     if (name !== composeName) report.info(composeName, 'name', `is not a DNS-1123 label: the service is named '${name}'`);
     return importService(composeName, name, definition, ctx);
   });
+  // Every credential the file or .env holds is known before any environment is finished, so a password moved
+  // into a secret in one service is recognised inside another service's URL variable.
+  collectSecretValues(drafts, ctx);
+  for (const d of drafts) finishEnvironment(d, ctx);
   const graph = connectServices(drafts, ctx, options.ports ?? {});
 
   const application = new Application(appName, options.props ?? {});
@@ -121,15 +151,28 @@ export function importCompose(yamlText: string, options: ComposeImportOptions = 
 
 /** Top-level diagnostics first, then each service's in the order of the file (stable within a service). */
 function inFileOrder(diagnostics: ComposeImportDiagnostic[], services: string[]): ComposeImportDiagnostic[] {
-  const rank = (d: ComposeImportDiagnostic) => (d.service === COMPOSE_IMPORT_TOP_LEVEL ? -1 : services.indexOf(d.service));
+  const order = new Map(services.map((s, i) => [s, i]));
+  const rank = (d: ComposeImportDiagnostic) => (d.service === COMPOSE_IMPORT_TOP_LEVEL ? -1 : order.get(d.service) ?? -1);
   return diagnostics.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map(({ d }) => d);
 }
 
 function parseCompose(yamlText: string): YamlMap {
-  // Merge keys (`<<: *defaults`) are how compose files share settings.
-  const document = parseDocument(yamlText, { merge: true, uniqueKeys: true });
+  // Merge keys (`<<: *defaults`) are how compose files share settings. Duplicate keys are checked below, in linear
+  // time (the parser's own check compares every key with every other).
+  const lineCounter = new LineCounter();
+  const document = parseDocument(yamlText, { merge: true, uniqueKeys: false, lineCounter });
   if (document.errors.length > 0) throw new ComposeImportError(`compose import: the file is not valid YAML: ${document.errors[0].message}`);
-  const doc = document.toJS({ maxAliasCount: 10000 }) as unknown;
+  const duplicate = duplicateKey(document.contents);
+  if (duplicate) {
+    const { line, col } = lineCounter.linePos(duplicate.offset);
+    throw new ComposeImportError(`compose import: the file is not valid YAML: map keys must be unique, ${show(duplicate.key)} is repeated at line ${line}, column ${col}`);
+  }
+  let doc: unknown;
+  try {
+    doc = document.toJS({ maxAliasCount: 10000 }) as unknown;
+  } catch (e) {
+    throw new ComposeImportError(`compose import: the file cannot be read: ${(e as Error).message}`);
+  }
   if (!isMap(doc)) throw new ComposeImportError('compose import: the file must be a mapping with a \'services\' key');
   if (!isMap(doc.services) || Object.keys(doc.services).length === 0) {
     throw new ComposeImportError('compose import: \'services\' must be a mapping with at least one service');
@@ -137,14 +180,59 @@ function parseCompose(yamlText: string): YamlMap {
   return doc;
 }
 
+/** The first key repeated in one mapping (as JavaScript reads keys: `1` and `"1"` are one key), in one pass. */
+function duplicateKey(root: unknown): { key: string; offset: number } | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isAlias(node) || node === null || node === undefined) continue;
+    if (isYamlMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key) && pair.key.value !== '<<' && !(isScalar(pair.key) && pair.key.source === '<<')) {
+          const key = String(pair.key.value);
+          if (seen.has(key)) return { key, offset: pair.key.range?.[0] ?? 0 };
+          seen.add(key);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      stack.push(...node.items);
+    } else if (isPair(node)) {
+      stack.push((node as { value: YamlNode }).value);
+    }
+  }
+  return undefined;
+}
+
+/** A variable whose interpolated value must never reach an output: a credential by name, or a URL with a password. */
+function credentialVariable(env: Record<string, string>): (name: string) => boolean {
+  return (name) => isSecretName(name) || hasUrlPassword(Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined);
+}
+
+/** Values of every credential the import sees: `.env`, env files and `environment` of every service. */
+function collectSecretValues(drafts: ReturnType<typeof importService>[], ctx: ImportContext): void {
+  const values = new Set<string>();
+  for (const [name, value] of Object.entries(ctx.environment)) if (isSecretName(name)) values.add(value);
+  for (const d of drafts) {
+    for (const [name, value] of [...d.envFileVars, ...d.environmentVars]) {
+      if (value !== undefined && isSecretName(name)) values.add(value);
+    }
+  }
+  // Short or common values ("true", "1234") would turn unrelated values into secrets; URLs with passwords are found
+  // by their form, whatever the password.
+  ctx.secretValues.push(...[...values].filter((v) => v.length >= 5 && !/^\d+$/.test(v) && !/^(true|false|yes|no|on|off|null)$/i.test(v) && credentialsIn(v).length === 0));
+}
+
 /** Compose interpolation of every value outside `x-*` extensions; unset variables are reported by key. */
 function interpolateDocument(doc: YamlMap, env: Record<string, string>, report: ImportReport): YamlMap {
+  const isCredential = credentialVariable(env);
   const walk = (value: unknown, where: string[]): unknown => {
     if (typeof value === 'string') {
       const [service, field] = where[0] === 'services' ? [where[1], where[2]] : [COMPOSE_IMPORT_TOP_LEVEL, where[0]];
       const problems: InterpolationProblem[] = [];
       try {
-        const out = interpolate(value, env, problems);
+        const out = interpolate(value, env, problems, isCredential);
         for (const p of problems) report.warn(service, field, `variable ${p.variable} ${p.message}`);
         return out;
       } catch (e) {
@@ -154,7 +242,12 @@ function interpolateDocument(doc: YamlMap, env: Record<string, string>, report: 
       }
     }
     if (Array.isArray(value)) return value.map((v) => walk(v, where));
-    if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k.startsWith('x-') ? v : walk(v, [...where, k])]));
+    if (isMap(value)) {
+      // defineProperty, so that a key named `__proto__` stays a key.
+      const out: YamlMap = {};
+      for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: k.startsWith('x-') ? v : walk(v, [...where, k]), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
     return value;
   };
   return walk(doc, []) as YamlMap;

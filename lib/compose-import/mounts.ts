@@ -5,19 +5,38 @@
  */
 import * as path from 'path';
 import { secretVariable } from '../model';
-import { eachEntry, ImportContext, isMap, ServiceDraft, YamlMap } from './context';
+import { allocateSecretKey, eachEntry, ImportContext, isMap, own, ServiceDraft, YamlMap } from './context';
 import { ProjectFile } from './files';
 import { HostBindMounts } from './options';
-import { isSecretFile, toDnsLabel, toSecretKey, uniqueName } from './rules';
-import { parseVolumeEntry, stringList, ValueError, VolumeSpec } from './values';
+import { isSecretFile, isSecretName, toDnsLabel, toSecretKey, uniqueName } from './rules';
+import { credentialsIn, hasUrlPassword, parseVolumeEntry, show, stringList, ValueError, VolumeSpec } from './values';
 
-const show = (v: unknown) => JSON.stringify(v);
+/**
+ * Why `target` cannot be a mount path, or undefined: it must be absolute, not `/` itself, and free of `.`/`..`
+ * segments (`/data/../etc` mounts over /etc).
+ */
+export function mountPathProblem(target: string): string | undefined {
+  if (!target.startsWith('/')) return `mounts at ${show(target)}, which is not an absolute path`;
+  const segments = target.split('/').filter(Boolean);
+  if (segments.length === 0) return `mounts at ${show(target)}: a mount cannot replace the root filesystem`;
+  if (segments.some((x) => x === '.' || x === '..')) return `mounts at ${show(target)}, which has a '.' or '..' segment`;
+  if (target.includes('\0')) return `mounts at ${show(target)}, which holds a NUL character`;
+  return undefined;
+}
+
+function checkMountPath(target: string): void {
+  const problem = mountPathProblem(target);
+  if (problem) throw new ValueError(problem);
+}
+
+/** Compose secret names as Kubernetes secret keys: `[-._a-zA-Z0-9]+`, not `.` or `..`. */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** `volumes:` of a service. */
 export function importVolumes(value: unknown, d: ServiceDraft, ctx: ImportContext): void {
   eachEntry(value, d, 'volumes', ctx, (entry) => {
     const spec = parseVolumeEntry(entry);
-    if (!spec.target.startsWith('/')) throw new ValueError(`mounts at ${show(spec.target)}, which is not an absolute path`);
+    checkMountPath(spec.target);
     if (spec.ignoredOptions.length > 0) {
       ctx.report.warn(d.composeName, 'volumes', `options ${spec.ignoredOptions.join(', ')} of the mount at ${show(spec.target)} cannot be carried over`);
     }
@@ -36,16 +55,17 @@ export function importVolumes(value: unknown, d: ServiceDraft, ctx: ImportContex
 
 /** `tmpfs:` of a service: in-memory writable paths, which the model's scratch volumes are. */
 export function importTmpfs(value: unknown, d: ServiceDraft, ctx: ImportContext): void {
-  for (const entry of stringList(value)) {
-    const [target, options] = entry.split(/:(.*)/s);
+  eachEntry(stringList(value), d, 'tmpfs', ctx, (entry) => {
+    const [target, options] = (entry as string).split(/:(.*)/s);
+    checkMountPath(target);
     if (options) ctx.report.warn(d.composeName, 'tmpfs', `options ${show(options)} of ${show(target)} cannot be carried over`);
     scratch(d, target, false);
-  }
+  });
 }
 
 function namedVolume(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext): void {
   const source = spec.source!;
-  if (!(source in ctx.volumes)) {
+  if (!Object.prototype.hasOwnProperty.call(ctx.volumes, source)) {
     ctx.report.error(d.composeName, 'volumes', `uses volume ${show(source)}, which the top-level 'volumes' does not declare; imported anyway`);
   }
   const name = volumeName(source, ctx);
@@ -69,9 +89,13 @@ function volumeName(source: string, ctx: ImportContext): string {
   return name;
 }
 
-/** Persistent volume names are unique in the application. */
+const takenByImport = new WeakMap<ImportContext, Set<string>>();
+
+/** Persistent volume names are unique in the application (one set per import, which uniqueName extends). */
 function takenVolumeNames(ctx: ImportContext): Set<string> {
-  return new Set([...ctx.volumeNames.values(), ...ctx.volumeOwners.keys()]);
+  let taken = takenByImport.get(ctx);
+  if (!taken) takenByImport.set(ctx, (taken = new Set()));
+  return taken;
 }
 
 function scratch(d: ServiceDraft, target: string, readOnly: boolean): void {
@@ -112,6 +136,9 @@ function bindAsConfig(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext, wha
     return;
   }
   const files = found.kind === 'file' ? [found.file] : found.files;
+  for (const skipped of found.kind === 'directory' ? found.skipped : []) {
+    ctx.report.warn(d.composeName, 'volumes', `${what}: ${show(path.posix.join(spec.source!, skipped.relative))} ${skipped.reason}, so it is left out`);
+  }
   if (files.length === 0) {
     ctx.report.warn(d.composeName, 'volumes', `${what} is an empty directory: left out`);
     return;
@@ -130,7 +157,7 @@ function mountProjectFile(f: ProjectFile, mountPath: string, source: string, d: 
   }
   const hostFile = f.relative ? path.posix.join(source, f.relative) : source;
   const secretName = `${d.name}-files`;
-  const key = toSecretKey(path.posix.basename(hostFile));
+  const key = allocateSecretKey(ctx, secretName, toSecretKey(path.posix.basename(hostFile)), `file ${hostFile}`);
   d.secretFiles.push({ secretName, key, mountPath });
   ctx.report.warn(d.composeName, 'volumes', `${show(hostFile)} looks like a credential, so its content is not read: ${show(mountPath)} is mounted from key '${key}' of secret '${secretName}'; create it (kubectl create secret generic ${secretName} --from-file=${key}=${hostFile})`);
 }
@@ -140,14 +167,21 @@ export function importSecrets(value: unknown, d: ServiceDraft, ctx: ImportContex
   eachEntry(value, d, 'secrets', ctx, (entry) => {
     const ref = mountRef(entry, 'secrets', d, ctx);
     if (!ref) return;
-    const definition = ctx.secrets[ref.source];
+    if (!SECRET_KEY.test(ref.source) || ref.source === '.' || ref.source === '..') {
+      throw new ValueError(`names secret ${show(ref.source)}: a secret name is [-._a-zA-Z0-9]+ and not '.' or '..'`);
+    }
+    if (ref.target !== undefined && !ref.target.startsWith('/') && (ref.target === '.' || ref.target === '..' || ref.target.includes('/'))) {
+      throw new ValueError(`mounts secret ${show(ref.source)} at ${show(ref.target)}: a relative target is a file name below /run/secrets`);
+    }
+    const definition = own(ctx.secrets, ref.source);
     if (!isMap(definition)) {
       ctx.report.error(d.composeName, 'secrets', `uses secret ${show(ref.source)}, which the top-level 'secrets' does not declare; it is left out`);
       return;
     }
-    const secretName = toDnsLabel(ref.source, 'secret');
-    const key = toSecretKey(ref.source);
     const mountPath = ref.target?.startsWith('/') ? ref.target : `/run/secrets/${ref.target ?? ref.source}`;
+    checkMountPath(mountPath);
+    const secretName = toDnsLabel(ref.source, 'secret');
+    const key = allocateSecretKey(ctx, secretName, toSecretKey(ref.source), `compose secret ${ref.source}`);
     d.secretFiles.push({ secretName, key, mountPath });
     if (ctx.announcedSecrets.has(secretName)) return;
     ctx.announcedSecrets.add(secretName);
@@ -170,8 +204,9 @@ export function importConfigs(value: unknown, d: ServiceDraft, ctx: ImportContex
   eachEntry(value, d, 'configs', ctx, (entry) => {
     const ref = mountRef(entry, 'configs', d, ctx);
     if (!ref) return;
-    const definition = ctx.configs[ref.source];
+    const definition = own(ctx.configs, ref.source);
     const mountPath = ref.target?.startsWith('/') ? ref.target : `/${ref.target ?? ref.source}`;
+    checkMountPath(mountPath);
     const content = isMap(definition) ? configContent(definition, ctx) : { reason: 'the top-level \'configs\' does not declare it' };
     if ('reason' in content) {
       ctx.report.warn(d.composeName, 'configs', `config ${show(ref.source)} at ${show(mountPath)} is left out: ${content.reason}`);
@@ -182,10 +217,16 @@ export function importConfigs(value: unknown, d: ServiceDraft, ctx: ImportContex
 }
 
 function configContent(definition: YamlMap, ctx: ImportContext): { content: string } | { reason: string } {
+  // Config files are plaintext in every output (a ConfigMap): never a credential.
+  const credentials = credentialsIn(definition);
+  if (credentials.length > 0) return { reason: `it would hold the credential ${credentials.map((n) => `\${${n}}`).join(', ')} in plaintext; make it a secret` };
   if (typeof definition.content === 'string') return { content: definition.content };
   if (typeof definition.file === 'string') return ctx.files.readText(definition.file);
   if (typeof definition.environment === 'string') {
-    const value = ctx.environment[definition.environment];
+    const value = own(ctx.environment, definition.environment);
+    if (value !== undefined && (isSecretName(definition.environment) || hasUrlPassword(value))) {
+      return { reason: `variable ${definition.environment} holds a credential, which a config file would show in plaintext; make it a secret` };
+    }
     return value === undefined ? { reason: `variable ${definition.environment} is not set` } : { content: value };
   }
   return { reason: 'it is external (or has no file/content): its content is unknown' };

@@ -2,7 +2,6 @@
  * A finished draft -> MicroserviceProps: the image (build or registry), ports, resources and security, each with the
  * defaults decided for imports (see ImportSecurity).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import {
   Cpu, DEFAULT_BUILD_TAG, DEFAULT_RESOURCES, DEFAULT_SECURITY, Image, Memory, MicroserviceProps, PortProps, Protocol,
@@ -11,8 +10,7 @@ import {
 import { BuildDraft, ImportContext, ServiceDraft } from './context';
 import { ImportSecurity } from './options';
 import { DOCKER_DEFAULT_CAPABILITIES } from './rules';
-
-const show = (v: unknown) => JSON.stringify(v);
+import { show } from './values';
 
 /** The container image: a registry image, or a Dockerfile build when its Dockerfile is in the project. */
 export function importImage(d: ServiceDraft, ctx: ImportContext): Image {
@@ -33,7 +31,7 @@ export function importImage(d: ServiceDraft, ctx: ImportContext): Image {
     });
   }
   const reference = d.imageRef ?? DEFAULT_BUILD_TAG(ctx.appName, d.name);
-  ctx.report.warn(d.composeName, 'build', `cannot be carried over: ${dockerfile.reason}; the service runs the prebuilt image ${show(reference)} instead: build and push it (docker build -t ${reference} ${d.build.context})`);
+  (dockerfile.outside ? ctx.report.error.bind(ctx.report) : ctx.report.warn.bind(ctx.report))(d.composeName, 'build', `cannot be carried over: ${dockerfile.reason}; the service runs the prebuilt image ${show(reference)} instead: build and push it (docker build -t ${reference} ${d.build.context})`);
   return registryImage(reference, d, 'build', ctx);
 }
 
@@ -50,15 +48,24 @@ function isUnpinned(reference: string): boolean {
   return !last.includes(':') || last.endsWith(':latest');
 }
 
-/** The absolute build context when its Dockerfile is in the project, else why not. */
-function buildDockerfile(build: BuildDraft, ctx: ImportContext): string | { reason: string } {
+/**
+ * The absolute build context when it and its Dockerfile (a regular file) are in the project, symlinks followed,
+ * else why not; `outside` when a path leaves the project directory (`dockerfile: /etc/passwd`, a context that
+ * links out), which is an error like every other path outside baseDir.
+ */
+function buildDockerfile(build: BuildDraft, ctx: ImportContext): string | { reason: string; outside?: boolean } {
   if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(build.context)) return { reason: `the context ${show(build.context)} is remote` };
   if (!ctx.files.available) return { reason: `no baseDir was given to find the context ${show(build.context)}` };
-  const context = ctx.files.resolve(build.context);
-  if (context === undefined) return { reason: `the context ${show(build.context)} is outside the project directory` };
-  const dockerfile = path.resolve(context, build.dockerfile ?? 'Dockerfile');
-  if (!fs.existsSync(dockerfile)) return { reason: `${show(path.relative(ctx.files.resolve('.')!, dockerfile))} does not exist below the project directory` };
-  return context;
+  const outside = (reason: string) => ({ reason, outside: / outside the project directory$/.test(reason) });
+  const context = ctx.files.locate(build.context, `the context ${show(build.context)}`);
+  if ('reason' in context) return outside(context.reason);
+  if (!context.stat.isDirectory()) return { reason: `the context ${show(build.context)} is not a directory` };
+  const root = ctx.files.resolve('.')!;
+  const file = path.resolve(context.absolute, build.dockerfile ?? 'Dockerfile');
+  const dockerfile = ctx.files.locate(path.relative(root, file), `the Dockerfile ${show(build.dockerfile ?? path.relative(root, file))}`);
+  if ('reason' in dockerfile) return outside(dockerfile.reason);
+  if (!dockerfile.stat.isFile()) return { reason: `the Dockerfile ${show(build.dockerfile ?? 'Dockerfile')} is not a regular file` };
+  return context.absolute;
 }
 
 /** Container ports; published host ports are checked across services later. */

@@ -4,24 +4,28 @@
  * of dependencies, published host ports) is left to compose-import-graph.ts, the final props to compose-import-props.ts.
  */
 import { DEFAULT_SECURITY, DependencyCondition, EnvValue, isEnvName, isPortName, secretVariable } from '../model';
-import { eachEntry, guarded, ImportContext, isMap, newDraft, ServiceDraft } from './context';
+import { allocateSecretKey, eachEntry, guarded, ImportContext, isMap, newDraft, own, ServiceDraft } from './context';
 import { importConfigs, importSecrets, importTmpfs, importVolumes } from './mounts';
 import { ImportSecurity } from './options';
 import { isSecretName, labelProblem, toSecretKey, WELL_KNOWN_USERS } from './rules';
 import { importDeploy, importHealthcheck, restartPolicy, setReplicas } from './runtime';
 import {
-  commandWords, keyValueEntries, parseCpuMillis, parseDotenv, parseDuration, parseExposeEntry, parseMemoryMiB, parsePortEntry,
-  parseSignal, stringList, ValueError,
+  commandWords, credentialsIn, hasUrlPassword, keyValueEntries, parseBoolean, parseCpuMillis, parseDotenv, parseDuration,
+  parseExposeEntry, parseMemoryMiB, parsePortEntry, parseSignal, redact, scalarText, show, showCredentials, stringList, ValueError,
 } from './values';
 
-const show = (v: unknown) => JSON.stringify(v);
+/** Keys whose value holds commands: a credential there would be plaintext in every output. */
+const COMMAND_KEYS = ['command', 'entrypoint', 'healthcheck'];
+/** Keys that read interpolated credentials themselves (as secret references, or reporting each one). */
+const CREDENTIAL_AWARE_KEYS = ['environment', 'build'];
 
 type KeyImporter = (value: unknown, d: ServiceDraft, ctx: ImportContext) => void;
 
 /** The service keys the importer understands; each reports what it cannot carry over itself. */
 const SERVICE_KEYS: Record<string, KeyImporter> = {
   image: (v, d) => {
-    d.imageRef = String(v);
+    if (typeof v !== 'string' || v.trim() === '') throw new ValueError(`must be an image reference (a non-empty string), got ${show(v)}`);
+    d.imageRef = v;
   },
   build: importBuild,
   ports: (v, d, ctx) => eachEntry(v, d, 'ports', ctx, (e) => addPort(parsePortEntry(e), 'ports', d, ctx)),
@@ -35,20 +39,22 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
   secrets: importSecrets,
   configs: importConfigs,
   networks: (v, d, ctx) => {
-    const names = Array.isArray(v) ? v.map(String) : Object.keys(v ?? {});
+    if (!Array.isArray(v) && !isMap(v)) throw new ValueError(`must be a list or a map of network names, got ${show(v)}`);
+    const names = Array.isArray(v) ? v.map((n) => scalarText(n)) : Object.keys(v);
     ctx.report.info(d.composeName, 'networks', `networks ${names.join(', ')} are not carried over: the model derives networks from dependencies, so the service reaches only the services it depends on`);
   },
   network_mode: (v, d, ctx) => ctx.report.notCarried(d.composeName, 'network_mode', `${show(v)}: the model gives every service its own network namespace (use sidecars to share one)`),
   depends_on: importDependsOn,
   links: (v, d, ctx) =>
     eachEntry(v, d, 'links', ctx, (e) => {
-      const [service, alias] = String(e).split(':');
+      const [service, alias] = scalarText(e).split(':');
       if (alias && alias !== service) ctx.report.warn(d.composeName, 'links', `alias ${show(alias)} of ${show(service)} cannot be carried over: reach it as ${show(service)}`);
       d.dependencies.push({ service, condition: DependencyCondition.STARTED, field: 'links' });
     }),
   healthcheck: importHealthcheck,
   restart: (v, d, ctx) => {
-    d.restartPolicy = restartPolicy(String(v), d, 'restart', ctx) ?? d.restartPolicy;
+    if (typeof v !== 'string') throw new ValueError(`must be no, always, on-failure[:n] or unless-stopped, got ${show(v)}`);
+    d.restartPolicy = restartPolicy(v, d, 'restart', ctx) ?? d.restartPolicy;
   },
   deploy: importDeploy,
   scale: (v, d, ctx) => setReplicas(v, d, 'scale', ctx),
@@ -64,7 +70,7 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
     }, d, 'entrypoint', ctx),
   user: importUser,
   read_only: (v, d) => {
-    d.security.readOnly = v === true || v === 'true';
+    d.security.readOnly = parseBoolean(v);
   },
   cap_add: (v, d) => {
     d.security.capAdd.push(...stringList(v).map(capability));
@@ -96,34 +102,69 @@ export function importService(composeName: string, name: string, definition: unk
   if (!isMap(definition)) throw new Error(`service '${composeName}': its definition must be a mapping, got ${show(definition)}`);
   for (const [key, value] of Object.entries(definition)) {
     if (key.startsWith('x-')) continue;
-    const importer = Object.prototype.hasOwnProperty.call(SERVICE_KEYS, key) ? SERVICE_KEYS[key] : undefined;
-    if (importer) importer(value, d, ctx);
-    else ctx.report.notCarried(composeName, key);
+    const importer = own(SERVICE_KEYS, key);
+    if (!importer) {
+      ctx.report.notCarried(composeName, key, key === 'extends' ? `${show(value)}: copy the keys of the extended service into '${composeName}'` : undefined);
+      continue;
+    }
+    const credentials = CREDENTIAL_AWARE_KEYS.includes(key) ? [] : credentialsIn(value);
+    if (credentials.length > 0) {
+      const hint = COMMAND_KEYS.includes(key)
+        ? `; to use it, pass it in environment (it becomes a secret reference) and let the container's shell expand it ($$${credentials[0]} in a shell form)`
+        : '';
+      ctx.report.error(composeName, key, `would hold the credential ${showCredentials(credentials)} in plaintext in every output: it is left out${hint}`);
+      continue;
+    }
+    try {
+      importer(value, d, ctx);
+    } catch (e) {
+      if (!(e instanceof ValueError)) throw e;
+      ctx.report.error(composeName, key, `${e.message}: it is left out`);
+    }
   }
-  finishEnvironment(d, ctx);
+  if (d.imageRef === undefined && d.build === undefined && own(definition, 'extends') !== undefined) {
+    throw new Error(`service '${composeName}': 'image' or 'build' is required ('extends' ${show(definition.extends)} is not carried over: copy the image of the extended service)`);
+  }
   return d;
 }
 
 function importBuild(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
+  const { args: _args, ...rest } = isMap(v) ? v : { context: v };
+  const credentials = credentialsIn(rest);
+  if (credentials.length > 0) throw new ValueError(`would hold the credential ${showCredentials(credentials)} in plaintext in every output`);
   if (typeof v === 'string') {
     d.build = { context: v, args: {} };
     return;
   }
-  if (!isMap(v)) throw new Error(`service '${d.composeName}': 'build' must be a path or a mapping, got ${show(v)}`);
+  if (!isMap(v)) throw new ValueError(`must be a path or a mapping, got ${show(v)}`);
+  for (const key of ['context', 'dockerfile', 'target']) {
+    if (v[key] !== undefined && typeof v[key] !== 'string') throw new ValueError(`${key} must be a string, got ${show(v[key])}`);
+  }
   const args: Record<string, string> = {};
-  for (const [name, value] of keyValueEntries(v.args)) {
-    const resolved = value ?? ctx.environment[name];
-    if (resolved === undefined) ctx.report.warn(d.composeName, 'build.args', `${name} has no value and is not set in the import environment: it is left out`);
+  let entries: Array<[string, string | undefined]> = [];
+  try {
+    entries = keyValueEntries(v.args);
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e;
+    ctx.report.error(d.composeName, 'build.args', `${e.message}: the build args are left out`);
+  }
+  for (const [name, value] of entries) {
+    // Build args are visible in the image's history and in every output: never a credential.
+    const fromEnvironment = value === undefined ? own(ctx.environment, name) : undefined;
+    const resolved = value ?? fromEnvironment;
+    const credential = credentialsIn(name + (value ?? '')).length > 0 || (fromEnvironment !== undefined && (isSecretName(name) || hasUrlPassword(fromEnvironment)));
+    if (credential) ctx.report.error(d.composeName, 'build.args', `${redact(name)} would pass a credential (${value === undefined ? `\${${name}} from the import environment` : showCredentials(credentialsIn(value))}) in plaintext to the build: it is left out; use a build secret`);
+    else if (resolved === undefined) ctx.report.warn(d.composeName, 'build.args', `${name} has no value and is not set in the import environment: it is left out`);
     else args[name] = resolved;
   }
   for (const key of Object.keys(v).filter((k) => !['context', 'dockerfile', 'args', 'target'].includes(k))) {
     ctx.report.notCarried(d.composeName, `build.${key}`);
   }
   d.build = {
-    context: v.context === undefined ? '.' : String(v.context),
-    dockerfile: v.dockerfile === undefined ? undefined : String(v.dockerfile),
+    context: v.context === undefined ? '.' : (v.context as string),
+    dockerfile: v.dockerfile as string | undefined,
     args,
-    target: v.target === undefined ? undefined : String(v.target),
+    target: v.target as string | undefined,
   };
 }
 
@@ -161,8 +202,9 @@ function addPort(spec: ReturnType<typeof parsePortEntry>, field: 'ports' | 'expo
 function importEnvFile(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
   const entries = Array.isArray(v) ? v : [v];
   for (const entry of entries) {
-    const file = isMap(entry) ? String(entry.path) : String(entry);
-    const required = !(isMap(entry) && entry.required === false);
+    const file = isMap(entry) ? entry.path : entry;
+    if (typeof file !== 'string') throw new ValueError(`entries must be paths or { path, required }, got ${show(entry)}`);
+    const required = !(isMap(entry) && entry.required !== undefined && !parseBoolean(entry.required));
     const read = ctx.files.readText(file);
     if ('content' in read) d.envFileVars.push(...Object.entries(parseDotenv(read.content)));
     else if (required) ctx.report.warn(d.composeName, 'env_file', `${show(file)} cannot be read (${read.reason}): its variables are left out; pass baseDir or list them under environment`);
@@ -171,12 +213,18 @@ function importEnvFile(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
 
 function importDependsOn(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
   if (Array.isArray(v)) {
-    for (const service of v) d.dependencies.push({ service: String(service), condition: DependencyCondition.STARTED, field: 'depends_on' });
+    for (const service of v) {
+      if (typeof service !== 'string') throw new ValueError(`must list service names, got ${show(service)}`);
+    }
+    for (const service of v) d.dependencies.push({ service, condition: DependencyCondition.STARTED, field: 'depends_on' });
     return;
   }
-  for (const [service, options] of Object.entries(isMap(v) ? v : {})) {
+  if (!isMap(v)) throw new ValueError(`must be a list of service names or a map of service: { condition }, got ${show(v)}`);
+  for (const [service, options] of Object.entries(v)) {
+    if (options !== null && !isMap(options)) throw new ValueError(`${service}: must be a map like { condition: service_healthy }, got ${show(options)}`);
     const o = isMap(options) ? options : {};
-    const condition = String(o.condition ?? 'service_started');
+    if (o.condition !== undefined && typeof o.condition !== 'string') throw new ValueError(`${service}: condition must be service_started, service_healthy or service_completed_successfully, got ${show(o.condition)}`);
+    const condition = (o.condition as string | undefined) ?? 'service_started';
     if (condition === 'service_completed_successfully') {
       ctx.report.warn(d.composeName, 'depends_on', `${service}: condition service_completed_successfully cannot be carried over: waits until '${service}' has started`);
     } else if (condition !== 'service_started' && condition !== 'service_healthy') {
@@ -190,7 +238,7 @@ function importDependsOn(v: unknown, d: ServiceDraft, ctx: ImportContext): void 
 }
 
 function importUser(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
-  const [user, group] = String(v).split(':');
+  const [user, group] = scalarText(v).split(':');
   const id = (x: string | undefined) => (x === undefined || x === '' ? undefined : /^\d+$/.test(x) ? Number(x) : WELL_KNOWN_USERS[x]);
   const uid = id(user);
   const gid = id(group);
@@ -209,27 +257,54 @@ function capability(name: string): string {
   return name.toUpperCase().replace(/^CAP_/, '');
 }
 
-/** The environment: `env_file` then `environment`; credentials become secret references. */
-function finishEnvironment(d: ServiceDraft, ctx: ImportContext): void {
+/**
+ * Why a value must not be plaintext: it holds an interpolated credential, a URL with a password, or the value of a
+ * credential found elsewhere in the project (a password moved into a secret stays out of every URL too).
+ */
+function secretReason(value: string, ctx: ImportContext): string | undefined {
+  const credentials = credentialsIn(value);
+  if (credentials.length > 0) return `holds the credential ${showCredentials(credentials)}`;
+  if (hasUrlPassword(value)) return 'holds a URL with a password';
+  if (ctx.secretValues.some((secret) => value.includes(secret))) return 'holds the value of a credential';
+  return undefined;
+}
+
+/** The environment: `env_file` then `environment`; credentials, and values that hold one, become secret references. */
+export function finishEnvironment(d: ServiceDraft, ctx: ImportContext): void {
   const vars = new Map<string, { value: string | undefined; field: string }>();
   for (const [name, value] of d.envFileVars) vars.set(name, { value, field: 'env_file' });
   for (const [name, value] of d.environmentVars) vars.set(name, { value, field: 'environment' });
   const secretName = `${d.name}-env`;
-  const secretKeys: Array<[string, string]> = [];
+  const secretKeys: Array<{ name: string; key: string; why: string }> = [];
+  const toSecret = (name: string, why: string) => {
+    const key = allocateSecretKey(ctx, secretName, toSecretKey(name.toLowerCase()), `environment of ${d.composeName}: ${name}`);
+    d.env.set(name, EnvValue.fromSecret(secretName, key));
+    secretKeys.push({ name, key, why });
+  };
   for (const [name, { value, field }] of vars) {
+    const resolved = value ?? own(ctx.environment, name);
     if (!isEnvName(name)) {
       ctx.report.warn(d.composeName, field, `variable ${show(name)} is not a valid variable name in the model ([A-Za-z_][A-Za-z0-9_]*): it is left out`);
     } else if (isSecretName(name)) {
-      const key = toSecretKey(name.toLowerCase());
-      d.env.set(name, EnvValue.fromSecret(secretName, key));
-      secretKeys.push([name, key]);
-    } else if ((value ?? ctx.environment[name]) === undefined) {
+      toSecret(name, 'looks like a credential');
+    } else if (resolved === undefined) {
       ctx.report.warn(d.composeName, field, `variable ${name} has no value and is not set in the import environment: it is left out`);
     } else {
-      d.env.set(name, EnvValue.fromValue(value ?? ctx.environment[name]));
+      const why = secretReason(resolved, ctx);
+      if (why === undefined) {
+        d.env.set(name, EnvValue.fromValue(resolved));
+        continue;
+      }
+      toSecret(name, why);
+      // Kept (without any password) only to find the services it addresses.
+      d.secretEnvValues.set(name, redact(resolved).replace(/(:\/\/)[^/@\s]*@/g, '$1'));
     }
   }
   if (secretKeys.length === 0) return;
-  const names = secretKeys.map(([n]) => n).join(', ');
-  ctx.report.warn(d.composeName, 'environment', `${names} ${secretKeys.length > 1 ? 'look like credentials' : 'looks like a credential'}, so no plaintext value is kept: ${secretKeys.length > 1 ? 'they refer' : 'it refers'} to secret '${secretName}' (keys ${secretKeys.map(([, k]) => k).join(', ')}); create it with the values: kubectl create secret generic ${secretName} ${secretKeys.map(([, k]) => `--from-literal=${k}=...`).join(' ')} (compose reads ${secretKeys.map(([, k]) => secretVariable(secretName, k)).join(', ')} from the shell or .env)`);
+  const reasons = [...new Set(secretKeys.map((s) => s.why))].map((why) => {
+    const names = secretKeys.filter((s) => s.why === why).map((s) => s.name);
+    return `${names.join(', ')} ${names.length > 1 && why === 'looks like a credential' ? 'look like credentials' : names.length > 1 ? why.replace(/^holds/, 'hold') : why}`;
+  });
+  const keys = secretKeys.map((s) => s.key);
+  ctx.report.warn(d.composeName, 'environment', `${reasons.join('; ')}, so no plaintext value is kept: ${secretKeys.length > 1 ? 'they refer' : 'it refers'} to secret '${secretName}' (keys ${keys.join(', ')}); create it with the values: kubectl create secret generic ${secretName} ${keys.map((k) => `--from-literal=${k}=...`).join(' ')} (compose reads ${keys.map((k) => secretVariable(secretName, k)).join(', ')} from the shell or .env)`);
 }

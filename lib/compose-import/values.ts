@@ -7,7 +7,96 @@
 /** A value the importer cannot read; `message` is the reason, without the service or key. */
 export class ValueError extends Error {}
 
-const show = (v: unknown) => JSON.stringify(v);
+/**
+ * A value as the user wrote it, for messages: JSON, except that numbers YAML reads as `.nan`/`.inf` show as NaN and
+ * Infinity (JSON would say null), and an interpolated credential shows as `${NAME}`, never as its value.
+ */
+export function show(v: unknown): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'bigint') return String(v);
+  const text = JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? `<${x}>` : x)) ?? String(v);
+  return redact(text.replace(/"<(NaN|-?Infinity)>"/g, '$1'));
+}
+
+/*
+ * Interpolated credentials. `${DB_PASSWORD}` (a variable whose name looks like a credential, or whose value is a
+ * URL with a password) is not replaced by its value but by a mark naming the variable; whatever key ends up holding
+ * a mark becomes a secret reference as a whole (environment) or an error (anywhere else), so the value itself never
+ * reaches a draft, a message or an output.
+ */
+const MARK_OPEN = '\uE000';
+const MARK_CLOSE = '\uE001';
+const MARKS = /\uE000([A-Za-z_][A-Za-z0-9_]*)\uE001/g;
+
+/** The mark that stands for the interpolated credential `name`. */
+export function credentialMark(name: string): string {
+  return `${MARK_OPEN}${name}${MARK_CLOSE}`;
+}
+
+/** The credentials interpolated into `value` (deep: lists and maps too), by variable name. */
+export function credentialsIn(value: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.includes(MARK_OPEN)) for (const m of v.matchAll(MARKS)) found.add(m[1]);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (walk(k), walk(x));
+  };
+  walk(value);
+  return [...found];
+}
+
+/** `text` with every credential mark shown as `${NAME}`. */
+export function redact(text: string): string {
+  return text.includes(MARK_OPEN) ? text.replace(MARKS, '$${$1}') : text;
+}
+
+/** `${A}, ${B}` for messages. */
+export function showCredentials(names: string[]): string {
+  return names.map((n) => `\${${n}}`).join(', ');
+}
+
+/** URLs with a password in their user info: `postgres://user:pw@db/app`, `redis://:pw@cache`. */
+const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i;
+
+/** Whether `text` holds a URL with a password. */
+export function hasUrlPassword(text: string | undefined): boolean {
+  return text !== undefined && URL_WITH_PASSWORD.test(text);
+}
+
+/**
+ * A boolean as docker-compose reads it: true/false, yes/no, on/off, y/n (any case), 1/0; anything else throws.
+ */
+export function parseBoolean(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === 1 || value === 0) return value === 1;
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (['true', 'yes', 'on', 'y', '1'].includes(text)) return true;
+    if (['false', 'no', 'off', 'n', '0'].includes(text)) return false;
+  }
+  throw new ValueError(`must be a boolean (true/false, yes/no, on/off, 1/0), got ${show(value)}`);
+}
+
+/** A string value (numbers are read as their text, as compose does); anything else throws. */
+export function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return String(value);
+  throw new ValueError(`must be a string, got ${show(value)}`);
+}
+
+/** Largest `deploy.replicas`/`scale` the import accepts: beyond it nothing is created (the model's bound too). */
+export const MAX_REPLICAS = 1000;
+
+/** `deploy.replicas`/`scale`: an integer 0..MAX_REPLICAS, as a number or the digits of an interpolated string. */
+export function parseReplicas(value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,16}\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`must be an integer >= 0, got ${show(value)}`);
+  if (n > MAX_REPLICAS) throw new ValueError(`must be at most ${MAX_REPLICAS}, got ${show(value)}`);
+  return n;
+}
 
 /** `1m30s`, `10s`, `500ms`, `1h` (or a plain number of seconds) in seconds. */
 export function parseDuration(value: unknown): number {
@@ -81,7 +170,12 @@ export function splitShellWords(text: string): string[] {
 
 /** A command as compose accepts it: a list of words, or a string split into words. */
 export function commandWords(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
+  if (Array.isArray(value)) {
+    return value.map((word, i) => {
+      if (typeof word === 'string' || (typeof word === 'number' && Number.isFinite(word))) return String(word);
+      throw new ValueError(`must be a string or a list of strings, got ${show(word)} at index ${i}`);
+    });
+  }
   if (typeof value === 'string') return splitShellWords(value);
   throw new ValueError(`must be a string or a list, got ${show(value)}`);
 }
@@ -94,13 +188,17 @@ export function keyValueEntries(value: unknown): Array<[string, string | undefin
   if (value === null || value === undefined) return [];
   if (Array.isArray(value)) {
     return value.map((entry) => {
-      const text = String(entry);
-      const eq = text.indexOf('=');
-      return eq < 0 ? [text, undefined] : [text.slice(0, eq), text.slice(eq + 1)];
+      if (typeof entry !== 'string') throw new ValueError(`must list KEY=VALUE strings, got ${show(entry)}`);
+      const eq = entry.indexOf('=');
+      return eq < 0 ? [entry, undefined] : [entry.slice(0, eq), entry.slice(eq + 1)];
     });
   }
   if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v)]);
+    return Object.entries(value as Record<string, unknown>).map(([k, v]) => {
+      if (v === null || v === undefined) return [k, undefined];
+      if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return [k, String(v)];
+      throw new ValueError(`${k} must be a string, number or boolean, got ${show(v)}`);
+    });
   }
   throw new ValueError(`must be a list of KEY=VALUE or a map, got ${show(value)}`);
 }
@@ -108,7 +206,7 @@ export function keyValueEntries(value: unknown): Array<[string, string | undefin
 /** A list of strings, or one string as a list of one (`tmpfs`, `env_file`, `dns`). */
 export function stringList(value: unknown): string[] {
   if (value === null || value === undefined) return [];
-  return Array.isArray(value) ? value.map(String) : [String(value)];
+  return Array.isArray(value) ? value.map(scalarText) : [scalarText(value)];
 }
 
 /** The variables of a dotenv file (`KEY=value`, `export KEY=value`, quotes, `#` comments). */
@@ -138,7 +236,7 @@ export interface InterpolationProblem {
  * `${VAR:?error}`, `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}` (defaults may nest). Unset variables become ''
  * and are reported through `problems`.
  */
-export function interpolate(text: string, env: Record<string, string>, problems: InterpolationProblem[]): string {
+export function interpolate(text: string, env: Record<string, string>, problems: InterpolationProblem[], isCredential: (name: string) => boolean = () => false): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -153,7 +251,7 @@ export function interpolate(text: string, env: Record<string, string>, problems:
     } else if (next === '{') {
       const end = closingBrace(text, i + 2);
       if (end < 0) throw new ValueError(`has an unclosed \${, got ${show(text)}`);
-      out += substitute(text.slice(i + 2, end), env, problems);
+      out += substitute(text.slice(i + 2, end), env, problems, isCredential);
       i = end;
     } else {
       const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1))?.[0];
@@ -161,7 +259,7 @@ export function interpolate(text: string, env: Record<string, string>, problems:
         out += c;
         continue;
       }
-      out += lookup(name, env, problems);
+      out += isCredential(name) ? credentialMark(name) : lookup(name, env, problems);
       i += name.length;
     }
   }
@@ -179,28 +277,35 @@ function closingBrace(text: string, from: number): number {
   return -1;
 }
 
-function substitute(expr: string, env: Record<string, string>, problems: InterpolationProblem[]): string {
+function substitute(expr: string, env: Record<string, string>, problems: InterpolationProblem[], isCredential: (name: string) => boolean): string {
   const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(expr);
   if (!match) throw new ValueError(`has an invalid substitution \${${expr}}`);
   const [, name, op, arg = ''] = match;
-  const set = name in env;
+  const set = Object.prototype.hasOwnProperty.call(env, name);
+  const kind = op?.replace(':', '');
+  // A credential (or its default) is marked, never substituted; `${SECRET:+text}` inserts only the text.
+  if (isCredential(name) && kind !== '+') {
+    if (kind === '?' && !(op!.startsWith(':') ? set && env[name] !== '' : set)) problems.push({ variable: name, message: `is required: ${interpolate(arg, env, problems, isCredential) || 'not set'}` });
+    return credentialMark(name);
+  }
+  const recurse = (t: string) => interpolate(t, env, problems, isCredential);
   const nonEmpty = set && env[name] !== '';
   const present = op?.startsWith(':') ? nonEmpty : set;
-  switch (op?.replace(':', '')) {
+  switch (kind) {
     case '-':
-      return present ? env[name] : interpolate(arg, env, problems);
+      return present ? env[name] : recurse(arg);
     case '+':
-      return present ? interpolate(arg, env, problems) : '';
+      return present ? recurse(arg) : '';
     case '?':
-      if (!present) problems.push({ variable: name, message: `is required: ${interpolate(arg, env, problems) || 'not set'}` });
-      return env[name] ?? '';
+      if (!present) problems.push({ variable: name, message: `is required: ${recurse(arg) || 'not set'}` });
+      return set ? env[name] : '';
     default:
       return lookup(name, env, problems);
   }
 }
 
 function lookup(name: string, env: Record<string, string>, problems: InterpolationProblem[]): string {
-  if (name in env) return env[name];
+  if (Object.prototype.hasOwnProperty.call(env, name)) return env[name];
   problems.push({ variable: name, message: 'is not set: substituted an empty string' });
   return '';
 }
@@ -239,7 +344,7 @@ export function parsePortEntry(entry: unknown): PortSpec {
       appProtocol: e.app_protocol === undefined ? undefined : String(e.app_protocol),
     };
   }
-  const text = String(entry).trim();
+  const text = scalarText(entry).trim();
   const [spec, protocol = 'tcp'] = text.split('/');
   // An IPv6 host address is bracketed: `[::1]:80:80`.
   const ipv6 = /^\[([^\]]+)\]:(.*)$/.exec(spec);
@@ -259,7 +364,7 @@ export function parsePortEntry(entry: unknown): PortSpec {
 
 /** One entry of `expose:`: `3000`, `"3000/udp"`. */
 export function parseExposeEntry(entry: unknown): PortSpec {
-  const [port, protocol = 'tcp'] = String(entry).trim().split('/');
+  const [port, protocol = 'tcp'] = scalarText(entry).trim().split('/');
   return { port: portNumber(port), protocol: protocol.toLowerCase() };
 }
 
@@ -287,11 +392,13 @@ export function parseVolumeEntry(entry: unknown): VolumeSpec {
   if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
     const e = entry as Record<string, unknown>;
     if (typeof e.target !== 'string' || !e.target) throw new ValueError(`needs a 'target' path, got ${show(entry)}`);
-    const source = e.source === undefined || e.source === null || e.source === '' ? undefined : String(e.source);
+    if (e.source !== undefined && e.source !== null && typeof e.source !== 'string') throw new ValueError(`has a 'source' that is not a string, got ${show(e.source)}`);
+    const source = e.source === undefined || e.source === null || e.source === '' ? undefined : e.source;
     const ignoredOptions = Object.keys(e).filter((k) => !['type', 'source', 'target', 'read_only'].includes(k));
-    return { type: String(e.type ?? (source ? 'volume' : 'volume')), source, target: e.target, readOnly: e.read_only === true, ignoredOptions };
+    return { type: String(e.type ?? (source ? 'volume' : 'volume')), source, target: e.target, readOnly: e.read_only === undefined ? false : parseBoolean(e.read_only), ignoredOptions };
   }
-  const text = String(entry);
+  if (typeof entry !== 'string') throw new ValueError(`is not a volume mapping (a string or a map), got ${show(entry)}`);
+  const text = entry;
   const parts = text.split(':');
   if (parts.length === 1) return { type: 'volume', target: text, readOnly: false, ignoredOptions: [] };
   if (parts.length > 3 || !parts[0] || !parts[1]) throw new ValueError(`is not a volume mapping, got ${show(entry)}`);
