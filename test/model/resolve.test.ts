@@ -435,7 +435,7 @@ describe('locked applications', () => {
     const b = new Svc(app, 'b', { image: Img.fromRegistry('b:1') });
     const g = new Gw(app, 'gateway');
     app.node.lock();
-    expect(() => b.addDependency(a)).toThrow("service 'locked/b': 'dependsOn' cannot change after the application is locked for synthesis");
+    expect(() => b.addDependency(a)).toThrow("service 'b': 'dependsOn' cannot change after the application is locked for synthesis");
     expect(() => b.addSidecar({ name: 'x', image: Img.fromRegistry('x:1') })).toThrow("'sidecars' cannot change after the application is locked");
     expect(() => g.addRoute('/', a)).toThrow("gateway 'gateway': 'routes' cannot change after the application is locked");
   });

@@ -685,8 +685,8 @@ describe('validation', () => {
     expect(err.errors).toEqual([
       `service 'db': 'ports[0].port' must be an integer in 1..65535, got 0`,
       `service 'web': 'image' must pin a tag (e.g. redis:7.2), got "web"`,
-      `service 'web': 'replicas' must be >= 0, got -2`,
       `service 'web': 'env.API_TOKEN' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`,
+      `service 'web': 'replicas' must be >= 0, got -2`,
     ]);
     expect(err.message).toBe(err.errors.join('\n'));
     expect(err.name).toBe('ValidationError');
@@ -714,12 +714,12 @@ describe('definition-time errors', () => {
         const web = httpService(app, 'web', { sidecars: [{ name: 'proxy', image: IMAGE }] });
         web.addSidecar({ name: 'proxy', image: IMAGE });
       },
-      message: `service 'app/web': 'sidecars' has 'proxy' twice`,
+      message: `service 'web': 'sidecars' has 'proxy' twice`,
     },
     {
       title: 'a duplicate sidecar name in props',
       define: (app: Application) => httpService(app, 'web', { sidecars: [{ name: 'proxy', image: IMAGE }, { name: 'proxy', image: IMAGE }] }),
-      message: `service 'app/web': 'sidecars' has 'proxy' twice`,
+      message: `service 'web': 'sidecars' has 'proxy' twice`,
     },
     {
       title: 'a duplicate dependency (addDependency)',
@@ -727,7 +727,7 @@ describe('definition-time errors', () => {
         const db = httpService(app, 'db');
         httpService(app, 'web', { dependsOn: [db] }).addDependency(db, { condition: DependencyCondition.STARTED });
       },
-      message: `service 'app/web': 'dependsOn' lists 'app/db' twice`,
+      message: `service 'web': 'dependsOn' lists 'db' twice`,
     },
     {
       title: 'a duplicate dependency in props',
@@ -735,7 +735,7 @@ describe('definition-time errors', () => {
         const db = httpService(app, 'db');
         httpService(app, 'web', { dependsOn: [db, db] });
       },
-      message: `service 'app/web': 'dependsOn' lists 'app/db' twice`,
+      message: `service 'web': 'dependsOn' lists 'db' twice`,
     },
     {
       title: 'a duplicate gateway route path (addRoute)',

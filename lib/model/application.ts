@@ -1,0 +1,137 @@
+/* The Application construct: the root of a microservice application and the defaults every service inherits. */
+import { Construct, IConstruct } from 'constructs';
+import { applicationLabels, labelRules } from './identity';
+import { referenceRules } from './image';
+import { isDnsLabel } from './names';
+import { ResolvedApplication } from './resolved';
+import { resolveApplication } from './resolve';
+import { ResourcesProps, resourcesRules } from './resources';
+import { DEFAULT_SECURITY, ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
+import { Report, show } from './validation';
+
+/** Logging of Docker containers (Kubernetes leaves logs to the node's runtime). */
+export interface LoggingProps {
+  /** @default 'json-file' */
+  readonly driver?: string;
+  /** @default { 'max-size': '10m', 'max-file': '3' } for json-file */
+  readonly options?: Record<string, string>;
+}
+
+/** Properties of an {@link Application}; all are application-wide defaults services inherit. */
+export interface ApplicationProps {
+  /**
+   * Kubernetes namespace of every object.
+   * @default - none (the kubectl context's namespace)
+   */
+  readonly namespace?: string;
+  /** Labels on every object. @default {} */
+  readonly labels?: Record<string, string>;
+  /** Security defaults for every service. @default - secure defaults (see SecurityProps) */
+  readonly security?: SecurityProps;
+  /** Resource defaults for every service. @default - 100m/500m cpu, 128Mi/256Mi memory */
+  readonly resources?: ResourcesProps;
+  /**
+   * Replace registry image references, e.g. to point at a private registry or at locally built images:
+   * `{ 'redis:7-alpine': 'registry.local/redis:7-alpine' }`.
+   * @default {}
+   */
+  readonly imageOverrides?: Record<string, string>;
+  /**
+   * Shared configuration values, referenced with `EnvValue.fromConfig(key)` (one ConfigMap in Kubernetes).
+   * @default {}
+   */
+  readonly config?: Record<string, string>;
+  /**
+   * Image of the Kubernetes init containers that wait for dependencies (needs `nc`).
+   * @default 'busybox:1.36.1'
+   */
+  readonly waitImage?: string;
+  /** Docker logging. @default - json-file, 10m x 3 */
+  readonly logging?: LoggingProps;
+}
+
+export interface ResolvedLogging {
+  readonly driver: string;
+  readonly options: Record<string, string>;
+}
+
+export const DEFAULT_LOGGING: ResolvedLogging = {
+  driver: 'json-file',
+  options: { 'max-size': '10m', 'max-file': '3' },
+};
+export const DEFAULT_WAIT_IMAGE = 'busybox:1.36.1';
+
+/** The application-wide settings, resolved: what services inherit and what the application itself renders. */
+export interface ApplicationSettings {
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly security: ResolvedSecurity;
+  readonly config: Record<string, string>;
+  readonly waitImage: string;
+  readonly logging: ResolvedLogging;
+}
+
+/** Resolves the application's own settings; `report` gets the identity rules, `reportSettings` the rest. */
+export function resolveApplicationSettings(app: Application, report: Report, reportSettings: Report): ApplicationSettings {
+  const p = app.props;
+  if (!isDnsLabel(app.name)) report(`application: 'name' must be a DNS-1123 label, got ${show(app.name)}`);
+  if (p.namespace !== undefined && !isDnsLabel(p.namespace)) report(`application '${app.name}': 'namespace' must be a DNS-1123 label, got ${show(p.namespace)}`);
+  const at: Report = (m) => reportSettings(m === undefined ? undefined : `application '${app.name}': ${m}`);
+  resourcesRules(p.resources, 'resources', at);
+  const security = resolveSecurity(DEFAULT_SECURITY, p.security, 'security', at);
+  labelRules(p.labels, 'labels', at);
+  for (const k of Object.keys(p.config ?? {})) if (!/^[-._a-zA-Z0-9]+$/.test(k)) at(`'config' key must match [-._a-zA-Z0-9]+, got ${show(k)}`);
+  for (const [from, to] of Object.entries(p.imageOverrides ?? {})) referenceRules(to, `imageOverrides[${from}]`, false, at);
+  if (p.waitImage !== undefined) referenceRules(p.waitImage, 'waitImage', false, at);
+  const driver = p.logging?.driver ?? DEFAULT_LOGGING.driver;
+  return {
+    namespace: p.namespace,
+    labels: applicationLabels(app.name, p.labels),
+    security,
+    config: { ...(p.config ?? {}) },
+    waitImage: p.waitImage ?? DEFAULT_WAIT_IMAGE,
+    logging: { driver, options: p.logging?.options ?? (p.logging?.driver && driver !== 'json-file' ? {} : DEFAULT_LOGGING.options) },
+  };
+}
+
+const APPLICATION_SYMBOL = Symbol.for('microservice-constructs.Application');
+
+/** The root of one microservice application; every Microservice below it belongs to it. */
+export class Application extends Construct {
+  public static isApplication(x: unknown): x is Application {
+    return x !== null && typeof x === 'object' && APPLICATION_SYMBOL in (x as object);
+  }
+
+  /** The Application that `construct` belongs to. */
+  public static of(construct: IConstruct): Application {
+    const root = construct.node.root;
+    if (!Application.isApplication(root)) {
+      throw new Error(`construct '${construct.node.path}' is not inside an Application`);
+    }
+    return root;
+  }
+
+  /** Application name, a DNS-1123 label. */
+  public readonly name: string;
+  public readonly props: ApplicationProps;
+
+  constructor(name: string, props: ApplicationProps = {}) {
+    // A root construct: scope undefined, as cdk8s's App does.
+    super(undefined as unknown as Construct, name);
+    Object.defineProperty(this, APPLICATION_SYMBOL, { value: true });
+    this.name = name;
+    this.props = props;
+  }
+
+  private resolved?: ResolvedApplication;
+
+  /**
+   * Validates the whole application and returns the plain model every backend renders. Once the tree is locked
+   * (`app.node.lock()`, as synth does before rendering every target) it cannot change, so the model is computed once.
+   */
+  public resolve(): ResolvedApplication {
+    if (!this.node.locked) return resolveApplication(this);
+    this.resolved ??= resolveApplication(this);
+    return this.resolved;
+  }
+}

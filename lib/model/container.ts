@@ -1,0 +1,63 @@
+/* A container: what the main container of a service and each of its sidecars have in common. */
+import { EnvValue, ResolvedEnvVar, resolveEnv } from './env';
+import { Image, ResolvedImage, resolveImage } from './image';
+import { PortProps, ResolvedPort, resolvePorts } from './ports';
+import { ResolvedResources, resolveResources, ResourceLevel, ResourcesProps, resourcesRules } from './resources';
+import { ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
+import { Report } from './validation';
+
+/** Properties every container has: the service's main container and its sidecars. */
+export interface ContainerProps {
+  /** The container image. */
+  readonly image: Image;
+  /** Overrides the image's entrypoint. @default - image entrypoint */
+  readonly command?: string[];
+  /** Overrides the image's cmd. @default - image cmd */
+  readonly args?: string[];
+  /** @default {} */
+  readonly env?: Record<string, EnvValue>;
+  /** @default [] */
+  readonly ports?: PortProps[];
+  /** @default - the service's, else the application's defaults */
+  readonly resources?: ResourcesProps;
+  /** @default - the service's, else the application's security */
+  readonly security?: SecurityProps;
+}
+
+export interface ResolvedContainer {
+  readonly name: string;
+  readonly image: ResolvedImage;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env: ResolvedEnvVar[];
+  readonly ports: ResolvedPort[];
+  readonly resources: ResolvedResources;
+  readonly security: ResolvedSecurity;
+}
+
+/** What a container inherits: the application's settings and, for a sidecar, its service's. */
+export interface ContainerScope {
+  readonly appName: string;
+  readonly imageOverrides?: Record<string, string>;
+  readonly config: Record<string, string>;
+  /** Name of this container's level in messages: 'the service', 'the sidecar'. */
+  readonly level: string;
+  /** Less specific resource levels, most specific first. */
+  readonly inheritedResources: ResourceLevel[];
+  readonly inheritedSecurity: ResolvedSecurity;
+}
+
+/**
+ * Resolves a container named `name`; `prefix` starts its fields in messages ('' for the service,
+ * 'sidecars[envoy].' for a sidecar) and `buildName` names its default build tag.
+ */
+export function resolveContainer(name: string, p: ContainerProps, prefix: string, buildName: string, scope: ContainerScope, report: Report): ResolvedContainer {
+  const image = resolveImage(p.image, `${prefix}image`, scope.appName, buildName, scope.imageOverrides, report);
+  const ports = resolvePorts(p.ports, `${prefix}ports`, report);
+  const env = resolveEnv(p.env, `${prefix}env`, scope.config, report);
+  resourcesRules(p.resources, `${prefix}resources`, report);
+  const resources = resolveResources([[scope.level, p.resources], ...scope.inheritedResources], `${prefix}resources`, report);
+  const security = resolveSecurity(scope.inheritedSecurity, p.security, `${prefix}security`, report);
+  if (p.command && p.command.length === 0) report(`'${prefix}command' must not be empty, got []`);
+  return { name, image, command: p.command && [...p.command], args: p.args && [...p.args], env, ports, resources, security };
+}

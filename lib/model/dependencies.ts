@@ -1,0 +1,161 @@
+/*
+ * Dependencies: which services a service needs, when it may start, the discovery variables it gets, and the
+ * dependency graph (cycles, dependents, start order).
+ */
+import type { Microservice } from './microservice';
+import { EnvSource, ResolvedEnvVar } from './env';
+import { envPrefix } from './names';
+import { healthProbe } from './probes';
+import { resolvePorts } from './ports';
+import { ResolveContext, ServiceEntry, Report } from './validation';
+
+/** When a dependent may start. */
+export enum DependencyCondition {
+  /** As soon as the dependency's port accepts connections (Kubernetes) / its container started (Docker). */
+  STARTED = 'started',
+  /** Only once the dependency's health check passes. */
+  HEALTHY = 'healthy',
+}
+
+/** Options of {@link Microservice.addDependency}. */
+export interface DependencyOptions {
+  /**
+   * When the dependent may start.
+   * @default DependencyCondition.HEALTHY when the dependency has a health check, else STARTED
+   */
+  readonly condition?: DependencyCondition;
+}
+
+/** A declared dependency edge. */
+export interface DependencyEdge {
+  readonly service: Microservice;
+  readonly condition?: DependencyCondition;
+}
+
+/** The dependencies of a service. */
+export interface DependencyProps {
+  /**
+   * Services this one needs; each gives `<DEP>_HOST`, `<DEP>_PORT` (and `<DEP>_URL`) variables and may reach
+   * only them. Use `addDependency` to choose the start condition.
+   * @default []
+   */
+  readonly dependsOn?: Microservice[];
+}
+
+export interface ResolvedDependency {
+  /** Name of the service depended on. */
+  readonly service: string;
+  readonly condition: DependencyCondition;
+  /** Host, port and env prefix dependents get. */
+  readonly host: string;
+  readonly port: number;
+  readonly envPrefix: string;
+}
+
+export interface ResolvedDependencies {
+  /** Declared dependencies, in declaration order (their env vars are already in `env`). */
+  readonly dependencies: ResolvedDependency[];
+  /** The `<DEP>_HOST`, `<DEP>_PORT` and `<DEP>_URL` variables. */
+  readonly discoveryEnv: ResolvedEnvVar[];
+}
+
+const noReport: Report = () => undefined;
+
+/** Resolves the dependencies of `s`; `userEnv` are the variable names the service sets itself. */
+export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEnv: Set<string>, report: Report): ResolvedDependencies {
+  const dependencies: ResolvedDependency[] = [];
+  const discoveryEnv: ResolvedEnvVar[] = [];
+  const edges = s.construct.dependsOn;
+  for (const { service } of edges) {
+    // Injected discovery variables must not be shadowed by the user's own.
+    const dep = ctx.byConstruct.get(service);
+    if (!dep) continue;
+    const prefix = envPrefix(dep.name);
+    for (const x of ['HOST', 'PORT', 'URL']) {
+      if (userEnv.has(`${prefix}_${x}`)) report(`'env.${prefix}_${x}' clashes with the variable injected for dependency '${dep.name}'`);
+    }
+  }
+  for (const { service, condition } of edges) {
+    const dep = ctx.byConstruct.get(service);
+    if (service === s.construct) {
+      report(`'dependsOn' must not contain the service itself, got '${s.name}'`);
+      continue;
+    }
+    if (!dep) {
+      report(`'dependsOn' refers to '${service.node.path}' which is outside application '${ctx.app.name}'`);
+      continue;
+    }
+    const port = resolvePorts(dep.props.ports, 'ports', noReport)[0];
+    if (!port) {
+      report(`'dependsOn' refers to '${dep.name}' which declares no ports to connect to`);
+      continue;
+    }
+    const hasHealth = !!healthProbe(dep.props);
+    if (condition === DependencyCondition.HEALTHY && !hasHealth) {
+      report(`'dependsOn' waits for '${dep.name}' to be healthy but '${dep.name}' has no probe or healthcheck`);
+    }
+    const d: ResolvedDependency = {
+      service: dep.name,
+      condition: condition ?? (hasHealth ? DependencyCondition.HEALTHY : DependencyCondition.STARTED),
+      host: dep.name,
+      port: port.port,
+      envPrefix: envPrefix(dep.name),
+    };
+    dependencies.push(d);
+    discoveryEnv.push(
+      { name: `${d.envPrefix}_HOST`, source: EnvSource.VALUE, value: d.host },
+      { name: `${d.envPrefix}_PORT`, source: EnvSource.VALUE, value: String(d.port) },
+    );
+    if (port.appProtocol) discoveryEnv.push({ name: `${d.envPrefix}_URL`, source: EnvSource.VALUE, value: `${port.appProtocol}://${d.host}:${d.port}` });
+  }
+  return { dependencies, discoveryEnv };
+}
+
+/** Names of the services that depend on each service. */
+export function dependentsOf(ctx: ResolveContext): Map<string, string[]> {
+  const dependents = new Map<string, string[]>(ctx.services.map((s) => [s.name, []]));
+  for (const s of ctx.services) {
+    for (const d of s.construct.dependsOn) {
+      const dep = ctx.byConstruct.get(d.service);
+      if (dep) dependents.get(dep.name)?.push(s.name);
+    }
+  }
+  return dependents;
+}
+
+/**
+ * Dependency cycles, each shown as a path `a -> b -> a`, and otherwise the services with dependencies before
+ * dependents (ties keep definition order). Iterative, linear in services + edges: deep chains cannot overflow.
+ */
+export function dependencyOrder(ctx: ResolveContext, report: Report): ServiceEntry[] {
+  const order: ServiceEntry[] = [];
+  const state = new Map<ServiceEntry, 'visiting' | 'done'>();
+  const depsOf = (s: ServiceEntry) =>
+    s.construct.dependsOn.map(({ service }) => ctx.byConstruct.get(service)).filter((d): d is ServiceEntry => !!d && d !== s);
+  for (const root of ctx.services) {
+    if (state.has(root)) continue;
+    const stack: Array<{ s: ServiceEntry; deps: ServiceEntry[]; next: number }> = [{ s: root, deps: depsOf(root), next: 0 }];
+    state.set(root, 'visiting');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.deps.length) {
+        const d = top.deps[top.next++];
+        const st = state.get(d);
+        if (st === 'done') continue;
+        if (st === 'visiting') {
+          const from = stack.findIndex((f) => f.s === d);
+          const cycle = [...stack.slice(from).map((f) => f.s), d].map((x) => x.name);
+          report(`service '${d.name}': 'dependsOn' forms a cycle: ${cycle.join(' -> ')}`);
+          continue;
+        }
+        state.set(d, 'visiting');
+        stack.push({ s: d, deps: depsOf(d), next: 0 });
+      } else {
+        stack.pop();
+        state.set(top.s, 'done');
+        order.push(top.s);
+      }
+    }
+  }
+  return order;
+}

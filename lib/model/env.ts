@@ -1,0 +1,108 @@
+/* Environment: plain values, secret references and application config keys, and the rules that keep credentials out of the outputs. */
+import { isDnsSubdomain, isEnvName, secretConfigKey, secretVariable } from './names';
+import { Report, show } from './validation';
+
+/** A reference to one key of a secret that lives outside the definition (never a plaintext value). */
+export interface SecretKeyRef {
+  /** Name of the secret (a DNS-1123 subdomain). */
+  readonly name: string;
+  /** Key inside the secret. */
+  readonly key: string;
+}
+
+/** How an environment variable gets its value. */
+export enum EnvSource {
+  VALUE = 'value',
+  SECRET = 'secret',
+  CONFIG = 'config',
+}
+
+/** The value of an environment variable: a plain value, a secret reference or an application config key. */
+export class EnvValue {
+  /** A plain, non-secret value. */
+  public static fromValue(value: string): EnvValue {
+    return new EnvValue(EnvSource.VALUE, value, undefined, undefined);
+  }
+
+  /**
+   * A key of a secret: `secretKeyRef` in Kubernetes, Pulumi secret config in Docker, an interpolated
+   * variable in compose. The value never appears in any output.
+   */
+  public static fromSecret(name: string, key: string): EnvValue {
+    return new EnvValue(EnvSource.SECRET, undefined, { name, key }, undefined);
+  }
+
+  /** A key of the application's shared config (`ApplicationProps.config`): a ConfigMap key in Kubernetes. */
+  public static fromConfig(key: string): EnvValue {
+    return new EnvValue(EnvSource.CONFIG, undefined, undefined, key);
+  }
+
+  private constructor(
+    public readonly source: EnvSource,
+    public readonly value: string | undefined,
+    public readonly secret: SecretKeyRef | undefined,
+    public readonly configKey: string | undefined,
+  ) {}
+}
+
+export interface ResolvedSecretRef {
+  readonly name: string;
+  readonly key: string;
+  /** Pulumi config key holding the value (`pulumi config set --secret <configKey>`). */
+  readonly configKey: string;
+  /** Variable compose interpolates the value from (`${VAR}` from the shell or `.env`). */
+  readonly variable: string;
+}
+
+export interface ResolvedEnvVar {
+  readonly name: string;
+  readonly source: EnvSource;
+  /** Plain value (VALUE), or the config value (CONFIG, inlined by Docker targets). */
+  readonly value?: string;
+  /** Secret reference (SECRET). */
+  readonly secret?: ResolvedSecretRef;
+  /** Application config key (CONFIG). */
+  readonly configKey?: string;
+}
+
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+/** Names that hold credentials: such variables need a secret reference, not a plaintext value. */
+const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?!.*_(FILE|PATH|NAME|USER|HOST|URL)$)/i;
+
+/** Resolves an env map; `where` is the field ('env', 'sidecars[envoy].env'), `config` the application's config. */
+export function resolveEnv(env: Record<string, EnvValue> | undefined, where: string, config: Record<string, string>, report: Report): ResolvedEnvVar[] {
+  const out: ResolvedEnvVar[] = [];
+  for (const [name, v] of Object.entries(env ?? {})) {
+    if (!isEnvName(name)) report(`'${where}' variable name must match [A-Za-z_][A-Za-z0-9_]*, got ${show(name)}`);
+    if (!(v instanceof EnvValue)) {
+      report(`'${where}.${name}' must be an EnvValue (EnvValue.fromValue/fromSecret/fromConfig), got ${show(v)}`);
+      continue;
+    }
+    switch (v.source) {
+      case EnvSource.SECRET:
+        out.push({ name, source: v.source, secret: resolveSecretRef(v.secret!.name, v.secret!.key, `${where}.${name}`, report) });
+        break;
+      case EnvSource.CONFIG:
+        if (SECRET_LIKE.test(name)) {
+          report(`'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got config key ${show(v.configKey)} (written in plain text)`);
+        }
+        if (!(v.configKey! in config)) report(`'${where}.${name}' refers to config key ${show(v.configKey)} that the application's 'config' does not define`);
+        out.push({ name, source: v.source, configKey: v.configKey, value: config[v.configKey!] });
+        break;
+      default:
+        // The value itself is not shown: it is a credential and error messages end up in CI logs.
+        if (v.value && SECRET_LIKE.test(name)) {
+          report(`'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`);
+        }
+        out.push({ name, source: EnvSource.VALUE, value: v.value ?? '' });
+    }
+  }
+  return out;
+}
+
+/** Resolves a reference to one key of a secret; `where` is the field that holds it. */
+export function resolveSecretRef(name: string, key: string, where: string, report: Report): ResolvedSecretRef {
+  if (!isDnsSubdomain(name)) report(`'${where}' secret name must be a DNS-1123 subdomain, got ${show(name)}`);
+  if (!SECRET_KEY.test(key)) report(`'${where}' secret key must match [-._a-zA-Z0-9]+, got ${show(key)}`);
+  return { name, key, configKey: secretConfigKey(name, key), variable: secretVariable(name, key) };
+}

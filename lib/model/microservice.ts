@@ -1,0 +1,88 @@
+/* The Microservice construct: one service of an application, its props assembled from the concept files. */
+import { Construct, IConstruct } from 'constructs';
+import { ContainerProps } from './container';
+import { DependencyEdge, DependencyOptions, DependencyProps } from './dependencies';
+import { ServiceIdentityProps, serviceNameOf } from './identity';
+import { LifecycleProps } from './lifecycle';
+import { MetricsProps } from './metrics';
+import { ExposureProps } from './ports';
+import { ProbesProps } from './probes';
+import { ScalingProps } from './scaling';
+import { SidecarProps } from './sidecars';
+import { StorageProps } from './storage';
+
+/** Properties of a {@link Microservice}: its main container, and how it runs, scales, stores and connects. */
+export interface MicroserviceProps
+  extends ContainerProps, ServiceIdentityProps, ExposureProps, ScalingProps, DependencyProps, StorageProps, ProbesProps, LifecycleProps {
+  /** @default [] */
+  readonly sidecars?: SidecarProps[];
+  /** @default - no metrics endpoint */
+  readonly metrics?: MetricsProps;
+}
+
+const MICROSERVICE_SYMBOL = Symbol.for('microservice-constructs.Microservice');
+
+/**
+ * One service of an application: a construct, so teams compose services into reusable constructs of their own.
+ */
+export class Microservice extends Construct {
+  /** Whether `x` is a Microservice (works across copies of this package). */
+  public static isMicroservice(x: unknown): x is Microservice {
+    return x !== null && typeof x === 'object' && MICROSERVICE_SYMBOL in (x as object);
+  }
+
+  /** The properties as given (read by resolve). */
+  public readonly props: MicroserviceProps;
+  private readonly dependencies: DependencyEdge[] = [];
+  private readonly sidecarList: SidecarProps[] = [];
+
+  constructor(scope: Construct, id: string, props: MicroserviceProps) {
+    super(scope, id);
+    Object.defineProperty(this, MICROSERVICE_SYMBOL, { value: true });
+    this.props = props;
+    for (const dep of props.dependsOn ?? []) this.addDependency(dep);
+    for (const sidecar of props.sidecars ?? []) this.addSidecar(sidecar);
+  }
+
+  /** The service's name: its DNS name in every target and the name every message uses. */
+  public get serviceName(): string {
+    return serviceNameOf(this, this.props);
+  }
+
+  /** Declares that this service needs `service`. Rejects a second edge to the same service. */
+  public addDependency(service: Microservice, options: DependencyOptions = {}): void {
+    this.assertUnlocked('dependsOn');
+    if (this.dependencies.some((d) => d.service === service)) {
+      throw new Error(`service '${this.serviceName}': 'dependsOn' lists '${service.serviceName}' twice`);
+    }
+    this.dependencies.push({ service, condition: options.condition });
+  }
+
+  /** Adds a sidecar container. Rejects a duplicate sidecar name. */
+  public addSidecar(sidecar: SidecarProps): void {
+    this.assertUnlocked('sidecars');
+    if (this.sidecarList.some((s) => s.name === sidecar.name)) {
+      throw new Error(`service '${this.serviceName}': 'sidecars' has '${sidecar.name}' twice`);
+    }
+    this.sidecarList.push(sidecar);
+  }
+
+  private assertUnlocked(field: string): void {
+    if (this.node.locked) throw new Error(`service '${this.serviceName}': '${field}' cannot change after the application is locked for synthesis`);
+  }
+
+  /** The declared dependencies, in order. */
+  public get dependsOn(): readonly DependencyEdge[] {
+    return [...this.dependencies];
+  }
+
+  /** The sidecars, in order. */
+  public get sidecars(): readonly SidecarProps[] {
+    return [...this.sidecarList];
+  }
+}
+
+/** All microservices below `scope`, in construct-tree order. */
+export function findMicroservices(scope: IConstruct): Microservice[] {
+  return scope.node.findAll().filter(Microservice.isMicroservice);
+}

@@ -1,0 +1,102 @@
+/* Ports: what a service listens on, its default names, host publishing and the Kubernetes Service type. */
+import { defaultPortName, isPortName } from './names';
+import { inRange, Report, show } from './validation';
+
+/** Transport protocol of a port. */
+export enum Protocol {
+  TCP = 'TCP',
+  UDP = 'UDP',
+}
+
+/** How a Kubernetes Service is exposed. */
+export enum ServiceType {
+  CLUSTER_IP = 'ClusterIP',
+  NODE_PORT = 'NodePort',
+  LOAD_BALANCER = 'LoadBalancer',
+}
+
+/** A port the service listens on. */
+export interface PortProps {
+  /** Container port, 1..65535. */
+  readonly port: number;
+  /**
+   * Port name (IANA service name: lowercase letters, digits and '-', at most 15 characters).
+   * @default 'port-<port>'
+   */
+  readonly name?: string;
+  /** @default Protocol.TCP */
+  readonly protocol?: Protocol;
+  /**
+   * Application protocol, the scheme of the `<DEP>_URL` variable dependents get (`http` gives
+   * `http://<service>:<port>`).
+   * @default 'http' when the port is named 'http', otherwise none (no `<DEP>_URL`)
+   */
+  readonly appProtocol?: string;
+  /**
+   * Host port to publish on (Docker and compose: `-p <publish>:<port>`; Kubernetes: the nodePort when
+   * `serviceType` is NodePort, otherwise local-only and reported).
+   * @default - not published
+   */
+  readonly publish?: number;
+}
+
+/** How a service is reached from outside its application. */
+export interface ExposureProps {
+  /** Kubernetes Service type. @default ServiceType.CLUSTER_IP */
+  readonly serviceType?: ServiceType;
+}
+
+export interface ResolvedPort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly appProtocol?: string;
+  readonly publish?: number;
+}
+
+/** Resolves a port list; `where` is the field ('ports', 'sidecars[envoy].ports'). */
+export function resolvePorts(ports: PortProps[] | undefined, where: string, report: Report): ResolvedPort[] {
+  const seen = new Set<string>();
+  const names = new Set<string>();
+  return (ports ?? []).map((p, i) => {
+    const name = p.name ?? defaultPortName(p.port, p.protocol);
+    const protocol = p.protocol ?? Protocol.TCP;
+    if (!inRange(p.port, 1, 65535)) report(`'${where}[${i}].port' must be an integer in 1..65535, got ${show(p.port)}`);
+    const key = `${p.port}/${protocol}`;
+    if (seen.has(key)) report(`'${where}' declares port ${key} twice`);
+    seen.add(key);
+    if (p.name !== undefined && !isPortName(p.name)) {
+      report(`'${where}[${i}].name' must be an IANA service name (lowercase, <= 15 characters, a letter), got ${show(p.name)}`);
+    }
+    if (names.has(name)) report(`'${where}' declares port name ${show(name)} twice`);
+    names.add(name);
+    if (p.publish !== undefined && !inRange(p.publish, 1, 65535)) report(`'${where}[${i}].publish' must be an integer in 1..65535, got ${show(p.publish)}`);
+    if (p.appProtocol !== undefined && !/^[a-z][a-z0-9+.-]*$/.test(p.appProtocol)) {
+      report(`'${where}[${i}].appProtocol' must be a URL scheme, got ${show(p.appProtocol)}`);
+    }
+    return { name, port: p.port, protocol, appProtocol: p.appProtocol ?? (name === 'http' ? 'http' : undefined), publish: p.publish };
+  });
+}
+
+/** Resolves the Service type of a service with `ports`. */
+export function resolveServiceType(props: ExposureProps, ports: ResolvedPort[], report: Report): ServiceType {
+  const type = props.serviceType ?? ServiceType.CLUSTER_IP;
+  if (type === ServiceType.CLUSTER_IP) return type;
+  if (ports.length === 0) report(`'serviceType' ${type} needs at least one port`);
+  else if (type === ServiceType.NODE_PORT) {
+    ports.forEach((p, i) => {
+      if (p.publish !== undefined && !inRange(p.publish, 30000, 32767)) report(`'ports[${i}].publish' must be in 30000..32767 for serviceType NodePort, got ${p.publish}`);
+    });
+  }
+  return type;
+}
+
+/** A host port is published once per application: `claims` lists [port, owner] in definition order. */
+export function publishedPortRules(claims: Array<[number, string]>, report: Report): void {
+  const owners = new Map<number, string>();
+  for (const [port, owner] of claims) {
+    const prior = owners.get(port);
+    if (prior) report(`${owner}: published host port ${port} is already published by ${prior}`);
+    else owners.set(port, owner);
+  }
+}

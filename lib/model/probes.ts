@@ -1,0 +1,168 @@
+/* Health: the Probe value class, the probes of a service, the Docker health check source and their rules. */
+import { ResolvedPort } from './ports';
+import { isInt, Report, show } from './validation';
+
+/** Timing of a probe; the same numbers drive Kubernetes probes and Docker health checks. */
+export interface ProbeTiming {
+  /**
+   * Seconds after the container starts before the first check.
+   * @default 0
+   */
+  readonly initialDelaySeconds?: number;
+  /**
+   * Seconds between checks.
+   * @default 10
+   */
+  readonly periodSeconds?: number;
+  /**
+   * Seconds after which a check counts as failed.
+   * @default 3
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Consecutive failures before the container counts as unhealthy.
+   * @default 3
+   */
+  readonly failureThreshold?: number;
+}
+
+/** Options of an HTTP probe. */
+export interface HttpProbeOptions extends ProbeTiming {
+  /**
+   * Container port to probe; must be one of the service's ports.
+   * @default - the service's first port
+   */
+  readonly port?: number;
+}
+
+/** Options of a TCP or gRPC probe. */
+export interface PortProbeOptions extends ProbeTiming {
+  /**
+   * Container port to probe; must be one of the service's ports.
+   * @default - the service's first port
+   */
+  readonly port?: number;
+}
+
+/** How a probe checks the container. */
+export enum ProbeKind {
+  HTTP = 'http',
+  TCP = 'tcp',
+  GRPC = 'grpc',
+  COMMAND = 'command',
+}
+
+/** A health check: liveness, readiness or startup in Kubernetes; the health check in Docker. */
+export class Probe {
+  /** Healthy when `GET path` answers 2xx/3xx. */
+  public static http(path: string, options: HttpProbeOptions = {}): Probe {
+    return new Probe(ProbeKind.HTTP, options, options.port, path, undefined);
+  }
+
+  /** Healthy when a TCP connection to the port opens. */
+  public static tcp(options: PortProbeOptions = {}): Probe {
+    return new Probe(ProbeKind.TCP, options, options.port, undefined, undefined);
+  }
+
+  /** Healthy when the gRPC health service answers SERVING. */
+  public static grpc(options: PortProbeOptions = {}): Probe {
+    return new Probe(ProbeKind.GRPC, options, options.port, undefined, undefined);
+  }
+
+  /** Healthy when `command` exits 0 inside the container. */
+  public static command(command: string[], options: ProbeTiming = {}): Probe {
+    return new Probe(ProbeKind.COMMAND, options, undefined, undefined, [...command]);
+  }
+
+  private constructor(
+    public readonly kind: ProbeKind,
+    public readonly timing: ProbeTiming,
+    public readonly port: number | undefined,
+    public readonly path: string | undefined,
+    public readonly command: string[] | undefined,
+  ) {}
+}
+
+/** The probes of a service. */
+export interface ProbesProps {
+  /** @default - none */
+  readonly livenessProbe?: Probe;
+  /** @default - none */
+  readonly readinessProbe?: Probe;
+  /** @default - none */
+  readonly startupProbe?: Probe;
+  /**
+   * The Docker health check (Docker has one). Needed when the readiness/liveness probe cannot be expressed in
+   * Docker (gRPC) or the image lacks `wget`/`nc` for http/tcp probes.
+   * @default - derived from the readiness probe, else the liveness probe
+   */
+  readonly healthcheck?: Probe;
+}
+
+export interface ResolvedProbe {
+  readonly kind: ProbeKind;
+  readonly port?: number;
+  readonly path?: string;
+  readonly command?: string[];
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+}
+
+export interface ResolvedProbes {
+  readonly livenessProbe?: ResolvedProbe;
+  readonly readinessProbe?: ResolvedProbe;
+  readonly startupProbe?: ResolvedProbe;
+  /** The Docker health check source (explicit, else readiness, else liveness). */
+  readonly healthcheck?: ResolvedProbe;
+}
+
+export const DEFAULT_PROBE_TIMING = {
+  initialDelaySeconds: 0,
+  periodSeconds: 10,
+  timeoutSeconds: 3,
+  failureThreshold: 3,
+};
+
+/** The probe a service's health is judged by (Docker health check, `healthy` dependencies), if any. */
+export function healthProbe(p: ProbesProps): Probe | undefined {
+  return p.healthcheck ?? p.readinessProbe ?? p.livenessProbe;
+}
+
+export function resolveProbes(p: ProbesProps, ports: ResolvedPort[], report: Report): ResolvedProbes {
+  const probe = (field: keyof ProbesProps) => resolveProbe(p[field], field, ports, report);
+  const resolved = { livenessProbe: probe('livenessProbe'), readinessProbe: probe('readinessProbe'), startupProbe: probe('startupProbe') };
+  const healthcheck = p.healthcheck ? probe('healthcheck') : resolved.readinessProbe ?? resolved.livenessProbe;
+  return { ...resolved, healthcheck };
+}
+
+function resolveProbe(probe: Probe | undefined, field: string, ports: ResolvedPort[], report: Report): ResolvedProbe | undefined {
+  if (!probe) return undefined;
+  if (probe.kind === ProbeKind.COMMAND) {
+    if (!probe.command || probe.command.length === 0 || probe.command.some((c) => typeof c !== 'string' || !c)) {
+      report(`'${field}' command must be a non-empty list of non-empty strings, got ${show(probe.command)}`);
+    }
+  } else if (probe.port === undefined && ports.length === 0) {
+    report(`'${field}' is a ${probe.kind} probe but the service declares no ports`);
+  } else if (probe.port !== undefined && !ports.some((p) => p.port === probe.port)) {
+    report(`'${field}' probes port ${probe.port} that 'ports' does not declare (declared: ${show(ports.map((p) => p.port))})`);
+  }
+  if (probe.kind === ProbeKind.HTTP && !(probe.path ?? '').startsWith('/')) report(`'${field}' path must start with '/', got ${show(probe.path)}`);
+  const t = probe.timing;
+  const timing = (name: keyof ProbeTiming, min: number): number => {
+    const v = t[name];
+    if (v !== undefined && !(isInt(v) && v >= min)) report(`'${field}.${name}' must be an integer >= ${min}, got ${show(v)}`);
+    return v ?? DEFAULT_PROBE_TIMING[name];
+  };
+  return {
+    kind: probe.kind,
+    port: probe.command ? undefined : probe.port ?? ports[0]?.port,
+    path: probe.path,
+    command: probe.command && [...probe.command],
+    initialDelaySeconds: timing('initialDelaySeconds', 0),
+    periodSeconds: timing('periodSeconds', 1),
+    timeoutSeconds: timing('timeoutSeconds', 1),
+    failureThreshold: timing('failureThreshold', 1),
+  };
+}

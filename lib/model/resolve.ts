@@ -1,0 +1,128 @@
+/*
+ * Resolution of a whole application: every concept resolves its fields and checks its rules in one pass; all
+ * broken rules are thrown together, before any backend writes anything.
+ */
+import type { Application, ApplicationSettings } from './application';
+import { resolveApplicationSettings } from './application';
+import { ContainerScope, resolveContainer } from './container';
+import { dependencyOrder, dependentsOf, resolveDependencies } from './dependencies';
+import { gatewaysOf, resolveGateway } from './gateway';
+import { resolveServiceIdentity, serviceNameOf } from './identity';
+import { resolveLifecycle } from './lifecycle';
+import { findMicroservices } from './microservice';
+import { resolveMetrics } from './metrics';
+import { publishedPortRules, resolveServiceType } from './ports';
+import { resolveProbes } from './probes';
+import { ResolvedApplication, ResolvedService } from './resolved';
+import { resolveScaling } from './scaling';
+import { resolveSidecars } from './sidecars';
+import { resolveStorage } from './storage';
+import { prefixed, Report, ResolveContext, ServiceEntry, ValidationError } from './validation';
+
+/** Validates `app` and returns its resolved model (defaults applied, dependencies first). */
+export function resolveApplication(app: Application): ResolvedApplication {
+  const serviceErrors: string[] = [];
+  const appErrors: string[] = [];
+  const settingsErrors: string[] = [];
+  const into = (list: string[]): Report => (m) => void (m !== undefined && list.push(m));
+
+  const services: ServiceEntry[] = findMicroservices(app).map((construct) => ({ construct, name: serviceNameOf(construct, construct.props), props: construct.props }));
+  const ctx: ResolveContext = { app, services, byConstruct: new Map(services.map((s) => [s.construct, s])) };
+  const settings = resolveApplicationSettings(app, into(appErrors), into(settingsErrors));
+
+  const gateways = gatewaysOf(app);
+  const gatewayErrors: string[] = [];
+  const resolvedGateways = gateways.map((g) => resolveGateway(g, ctx, { ...app.props, labels: settings.labels }, into(gatewayErrors)));
+  const gateway = resolvedGateways[0];
+  const routed = new Set(gateway?.routes.map((r) => r.service) ?? []);
+  const dependents = dependentsOf(ctx);
+  const volumeOwners = new Map<string, string>();
+  for (const s of services) for (const v of s.props.volumes ?? []) if (!v.scratch && !volumeOwners.has(v.name)) volumeOwners.set(v.name, s.name);
+
+  const resolved = new Map<ServiceEntry, ResolvedService>();
+  for (const s of services) {
+    const report = prefixed(into(serviceErrors), `service '${s.name}': `);
+    resolved.set(s, resolveService(s, ctx, settings, { dependents: dependents.get(s.name) ?? [], routed: routed.has(s.name), volumeOwners }, report));
+  }
+
+  const firstNamed = new Map<string, ServiceEntry>();
+  for (const s of services) {
+    const prior = firstNamed.get(s.name);
+    if (prior) appErrors.push(`service '${s.name}': 'name' is used twice, by '${prior.construct.node.path}' and '${s.construct.node.path}'`);
+    else firstNamed.set(s.name, s);
+  }
+  publishedPortRules(
+    [
+      ...[...resolved.values()].flatMap((s) => [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].filter((p) => p.publish !== undefined).map((p): [number, string] => [p.publish!, `service '${s.name}'`])),
+      ...gateways.flatMap((g, i): Array<[number, string]> => (g.routes.length > 0 ? [[resolvedGateways[i].publish, `gateway '${g.node.id}'`]] : [])),
+    ],
+    into(appErrors),
+  );
+  if (gateways.length > 1) appErrors.push(`application '${app.name}': at most one gateway, got ${gateways.length} (${gateways.map((g) => g.node.path).join(', ')})`);
+  appErrors.push(...gatewayErrors);
+  const order = dependencyOrder(ctx, into(appErrors));
+
+  const errors = [...serviceErrors, ...appErrors, ...settingsErrors];
+  if (errors.length > 0) throw new ValidationError(errors);
+  return {
+    name: app.name,
+    namespace: settings.namespace,
+    labels: settings.labels,
+    services: order.map((s) => resolved.get(s)!),
+    gateway: gateway && gateway.routes.length > 0 ? gateway : undefined,
+    config: settings.config,
+    waitImage: settings.waitImage,
+    logging: settings.logging,
+  };
+}
+
+/** What a service's resolution reads from the whole application. */
+interface ServiceGraph {
+  readonly dependents: string[];
+  readonly routed: boolean;
+  /** First service declaring each persistent volume name. */
+  readonly volumeOwners: Map<string, string>;
+}
+
+function resolveService(s: ServiceEntry, ctx: ResolveContext, app: ApplicationSettings, graph: ServiceGraph, report: Report): ResolvedService {
+  const p = s.props;
+  const appProps = ctx.app.props;
+  const identity = resolveServiceIdentity(s.construct, s.name, p, ctx.app.name, app.labels, report);
+  const scope: ContainerScope = {
+    appName: ctx.app.name,
+    imageOverrides: appProps.imageOverrides,
+    config: app.config,
+    level: 'the service',
+    inheritedResources: [['the application', appProps.resources]],
+    inheritedSecurity: app.security,
+  };
+  const main = resolveContainer(s.name, p, '', s.name, scope, report);
+  const serviceType = resolveServiceType(p, main.ports, report);
+  const lifecycle = resolveLifecycle(p, report);
+  const scaling = resolveScaling(p, lifecycle.restartPolicy, report);
+  const { dependencies, discoveryEnv } = resolveDependencies(s, ctx, new Set(Object.keys(p.env ?? {})), report);
+  const storage = resolveStorage(s.name, p, main.security, (v) => graph.volumeOwners.get(v), report);
+  const probes = resolveProbes(p, main.ports, report);
+  const metrics = resolveMetrics(p.metrics, main.ports, report);
+  const sidecars = resolveSidecars(s.name, s.construct.sidecars, main.ports, {
+    ...scope,
+    level: 'the sidecar',
+    inheritedResources: [['the service', p.resources], ['the application', appProps.resources]],
+    inheritedSecurity: main.security,
+  }, report);
+  return {
+    ...identity,
+    ...main,
+    env: [...main.env, ...discoveryEnv],
+    ...scaling,
+    dependencies,
+    dependents: graph.dependents,
+    ...storage,
+    ...probes,
+    ...lifecycle,
+    sidecars,
+    metrics,
+    serviceType,
+    routed: graph.routed,
+  };
+}

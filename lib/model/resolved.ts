@@ -1,0 +1,42 @@
+/*
+ * The resolved model: plain data with every default applied, validated, dependencies ordered. Backends are pure
+ * functions of this shape. Each part is declared in its concept file; this file only assembles them.
+ */
+import type { ResolvedLogging } from './application';
+import type { ResolvedContainer } from './container';
+import type { ResolvedDependency } from './dependencies';
+import type { ResolvedGateway } from './gateway';
+import type { ResolvedServiceIdentity } from './identity';
+import type { ResolvedLifecycle } from './lifecycle';
+import type { ResolvedMetrics } from './metrics';
+import type { ServiceType } from './ports';
+import type { ResolvedProbes } from './probes';
+import type { ResolvedScaling } from './scaling';
+import type { ResolvedStorage } from './storage';
+
+export interface ResolvedService extends ResolvedServiceIdentity, ResolvedContainer, ResolvedScaling, ResolvedStorage, ResolvedProbes, ResolvedLifecycle {
+  /** Service name (also the main container's name). */
+  readonly name: string;
+  /** Declared dependencies, in declaration order (their env vars are already in `env`). */
+  readonly dependencies: ResolvedDependency[];
+  /** Names of the services that depend on this one. */
+  readonly dependents: string[];
+  readonly sidecars: ResolvedContainer[];
+  readonly metrics?: ResolvedMetrics;
+  readonly serviceType: ServiceType;
+  /** Whether the gateway routes to this service. */
+  readonly routed: boolean;
+}
+
+export interface ResolvedApplication {
+  readonly name: string;
+  readonly namespace?: string;
+  /** Labels on every object (standard part-of/managed-by plus the user's). */
+  readonly labels: Record<string, string>;
+  /** Services, dependencies before dependents (stable topological order). */
+  readonly services: ResolvedService[];
+  readonly gateway?: ResolvedGateway;
+  readonly config: Record<string, string>;
+  readonly waitImage: string;
+  readonly logging: ResolvedLogging;
+}

@@ -1,0 +1,32 @@
+/* Sidecars: helper containers next to the main one, sharing its network namespace (the seeds' sidecar proxy). */
+import { ContainerProps, ContainerScope, ResolvedContainer, resolveContainer } from './container';
+import { isDnsLabel } from './names';
+import { ResolvedPort } from './ports';
+import { Report, show } from './validation';
+
+/** A helper container next to the main one, sharing its network namespace. */
+export interface SidecarProps extends ContainerProps {
+  /** Container name, a DNS-1123 label unique within the service. */
+  readonly name: string;
+}
+
+/**
+ * Resolves the sidecars of service `service`, whose main container listens on `servicePorts`; `scope` is what
+ * they inherit from the service.
+ */
+export function resolveSidecars(service: string, sidecars: readonly SidecarProps[], servicePorts: ResolvedPort[], scope: ContainerScope, report: Report): ResolvedContainer[] {
+  const resolved: ResolvedContainer[] = [];
+  sidecars.forEach((sc, i) => {
+    const where = `sidecars[${sc.name ?? i}]`;
+    if (!isDnsLabel(sc.name ?? '')) report(`'${where}.name' must be a DNS-1123 label, got ${show(sc.name)}`);
+    if (sc.name === service) report(`'${where}.name' must differ from the service name, got ${show(sc.name)}`);
+    const c = resolveContainer(sc.name, sc, `${where}.`, `${service}-${sc.name}`, scope, report);
+    for (const p of c.ports) {
+      if (servicePorts.some((q) => q.port === p.port)) report(`'${where}.ports' port ${p.port} clashes with the service's port (they share one network namespace)`);
+      const other = resolved.find((o) => o.ports.some((q) => q.port === p.port));
+      if (other) report(`'${where}.ports' port ${p.port} clashes with the port of sidecar '${other.name}' (they share one network namespace)`);
+    }
+    resolved.push(c);
+  });
+  return resolved;
+}

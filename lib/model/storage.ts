@@ -1,0 +1,134 @@
+/* Storage: persistent and scratch volumes, config files and secret files, and where they mount. */
+import * as path from 'path';
+import { ResolvedSecretRef, resolveSecretRef } from './env';
+import { isDnsLabel } from './names';
+import { ResolvedSecurity } from './security';
+import { Report, show } from './validation';
+
+/** A volume mounted into the service. */
+export interface VolumeProps {
+  /** Volume name, a DNS-1123 label unique in the application. */
+  readonly name: string;
+  /** Absolute path inside the container. */
+  readonly mountPath: string;
+  /**
+   * Requested size of a persistent volume (Kubernetes quantity).
+   * @default '1Gi'
+   */
+  readonly size?: string;
+  /**
+   * A scratch volume lives and dies with the container (emptyDir / tmpfs) instead of persisting.
+   * @default false
+   */
+  readonly scratch?: boolean;
+  /** @default false */
+  readonly readOnly?: boolean;
+}
+
+/** A file mounted read-only into the container. */
+export interface ConfigFileProps {
+  /** Absolute path of the file inside the container. */
+  readonly mountPath: string;
+  /** File content (not secret: it is written to the outputs). */
+  readonly content: string;
+}
+
+/** A secret key mounted as a file. */
+export interface SecretFileProps {
+  /** Secret name. */
+  readonly secretName: string;
+  /** Key inside the secret. */
+  readonly key: string;
+  /** Absolute path of the file inside the container. */
+  readonly mountPath: string;
+}
+
+/** The volumes and files of a service. */
+export interface StorageProps {
+  /** @default [] */
+  readonly volumes?: VolumeProps[];
+  /** @default [] */
+  readonly configFiles?: ConfigFileProps[];
+  /** @default [] */
+  readonly secretFiles?: SecretFileProps[];
+}
+
+export interface ResolvedVolume {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly size: string;
+  readonly scratch: boolean;
+  readonly readOnly: boolean;
+}
+
+export interface ResolvedConfigFile {
+  /** Stable file id unique in the service (`<service>-<n>`), for ConfigMap keys and file names. */
+  readonly id: string;
+  readonly fileName: string;
+  readonly mountPath: string;
+  readonly content: string;
+}
+
+export interface ResolvedSecretFile {
+  readonly secret: ResolvedSecretRef;
+  readonly mountPath: string;
+}
+
+export interface ResolvedStorage {
+  readonly volumes: ResolvedVolume[];
+  readonly configFiles: ResolvedConfigFile[];
+  readonly secretFiles: ResolvedSecretFile[];
+}
+
+export const DEFAULT_VOLUME_SIZE = '1Gi';
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+
+/**
+ * Resolves the storage of service `service`. `volumeOwner` names the first service that declares a persistent
+ * volume name (a persistent volume has one owner); `security` gives the writable paths that also mount.
+ */
+export function resolveStorage(
+  service: string, p: StorageProps, security: ResolvedSecurity, volumeOwner: (volume: string) => string | undefined, report: Report,
+): ResolvedStorage {
+  const names = new Set<string>();
+  const volumes = (p.volumes ?? []).map((v, i): ResolvedVolume => {
+    if (!isDnsLabel(v.name ?? '')) report(`'volumes[${i}].name' must be a DNS-1123 label, got ${show(v.name)}`);
+    if (names.has(v.name)) report(`'volumes' declares ${show(v.name)} twice`);
+    names.add(v.name);
+    if (v.size !== undefined && !(QUANTITY.test(v.size) && parseFloat(v.size) > 0)) report(`'volumes[${i}].size' must be a quantity like 1Gi, got ${show(v.size)}`);
+    if (v.scratch && v.size !== undefined) report(`'volumes[${i}].size' applies to persistent volumes only; ${show(v.name)} is scratch`);
+    return { name: v.name, mountPath: v.mountPath, size: v.size ?? DEFAULT_VOLUME_SIZE, scratch: v.scratch ?? false, readOnly: v.readOnly ?? false };
+  });
+  for (const v of volumes.filter((x) => !x.scratch)) {
+    const owner = volumeOwner(v.name);
+    if (owner !== undefined && owner !== service) report(`'volumes' persistent volume ${show(v.name)} is already owned by service '${owner}'`);
+  }
+  const secretFiles = (p.secretFiles ?? []).map((f, i) => ({ secret: resolveSecretRef(f.secretName, f.key, `secretFiles[${i}]`, report), mountPath: f.mountPath }));
+  const configFiles = (p.configFiles ?? []).map((f, i): ResolvedConfigFile => {
+    if (typeof f.content !== 'string') report(`'configFiles[${i}].content' must be a string, got ${show(f.content)}`);
+    return { id: `${service}-${i + 1}`, fileName: path.posix.basename(String(f.mountPath)), mountPath: f.mountPath, content: f.content };
+  });
+  mountPathRules(p, security, report);
+  return { volumes, configFiles, secretFiles };
+}
+
+/** Every mount path is absolute and mounts once (writable paths of a read-only root mount too). */
+function mountPathRules(p: StorageProps, security: ResolvedSecurity, report: Report): void {
+  const mounts: Array<[string, string]> = [
+    ...(p.volumes ?? []).map((v, i): [string, string] => [`volumes[${i}].mountPath`, v.mountPath]),
+    ...(p.configFiles ?? []).map((c, i): [string, string] => [`configFiles[${i}].mountPath`, c.mountPath]),
+    ...(p.secretFiles ?? []).map((c, i): [string, string] => [`secretFiles[${i}].mountPath`, c.mountPath]),
+    ...(security.readOnlyRootFilesystem ? security.writablePaths.map((w, i): [string, string] => [`security.writablePaths[${i}]`, w]) : []),
+  ];
+  const seen = new Map<string, string>();
+  for (const [field, mountPath] of mounts) {
+    // Writable paths are checked (once) where security resolves.
+    if (!field.startsWith('security.') && (typeof mountPath !== 'string' || !path.posix.isAbsolute(mountPath))) {
+      report(`'${field}' must be an absolute path, got ${show(mountPath)}`);
+    }
+    const key = path.posix.normalize(String(mountPath)).replace(/(.)\/+$/, '$1');
+    const clash = seen.get(key);
+    if (clash) report(`'${field}' mount path ${show(mountPath)} clashes with '${clash}'`);
+    else seen.set(key, field);
+  }
+}
