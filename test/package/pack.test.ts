@@ -11,7 +11,9 @@ import { createProject, installedVersion, pack, REPO, run } from './consumer-pro
 
 jest.setTimeout(15 * 60_000);
 
-const PEERS = ['cdk8s', 'cdk8s-plus-27', 'constructs', '@pulumi/pulumi'];
+const PEERS = ['cdk8s', 'cdk8s-plus-27', 'constructs', '@pulumi/pulumi', '@pulumi/docker'];
+/** Subpath entries: each backend alone, so a user without Pulumi never loads it. */
+const SUBPATHS = { model: 'Application', k8s: 'ApplicationChart', docker: 'DockerApplication', compose: 'toComposeYaml', 'compose-import': 'importCompose' };
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'consumer', name), 'utf8');
 
 let packed: { tarball: string; files: string[] };
@@ -39,6 +41,8 @@ beforeAll(() => {
     }, null, 2),
     'src/cached-service.ts': fixture('cached-service.ts.txt'),
     'src/render.ts': fixture('render.ts.txt'),
+    'src/subpaths.ts': fixture('subpaths.ts.txt'),
+    'block-pulumi.js': fixture('block-pulumi.js'),
     'docker-compose.yml': fixture('docker-compose.yml'),
   });
   // Peers pinned to this repo's versions: the npm cache has them, and the test exercises what CI tested.
@@ -64,6 +68,12 @@ describe('npm pack', () => {
     const installed = JSON.parse(fs.readFileSync(path.join(consumer, 'node_modules', 'microservice-constructs', 'package.json'), 'utf8'));
     expect(Object.keys(installed.peerDependencies).sort()).toEqual([...PEERS].sort());
     expect(installed.exports['.']).toEqual({ types: './out/lib/index.d.ts', default: './out/lib/index.js' });
+    for (const sub of Object.keys(SUBPATHS)) {
+      expect(installed.exports[`./${sub}`]).toEqual({ types: `./out/lib/${sub}/index.d.ts`, default: `./out/lib/${sub}/index.js` });
+    }
+    // Pulumi is for the Docker target only: optional, so npm installs nothing of it for a Kubernetes or compose user.
+    expect(installed.peerDependenciesMeta).toEqual({ '@pulumi/pulumi': { optional: true }, '@pulumi/docker': { optional: true } });
+    expect(installed.dependencies ?? {}).not.toHaveProperty('@pulumi/docker');
   });
 });
 
@@ -114,6 +124,34 @@ describe('a consumer project', () => {
     expect(JSON.stringify(api.depends_on)).toContain('catalog-redis');
     expect(JSON.stringify(api.environment)).toContain('catalog-redis');
     expect(Object.keys(compose.volumes)).toHaveLength(1);
+  });
+
+  test('each subpath entry resolves, with its declarations', () => {
+    const script = `const subs = ${JSON.stringify(SUBPATHS)};
+      console.log(JSON.stringify(Object.entries(subs).map(([s, name]) => {
+        const file = require.resolve('microservice-constructs/' + s);
+        return [s, require('path').relative(process.cwd(), file), typeof require(file)[name]];
+      })));`;
+    const resolved = JSON.parse(run(process.execPath, ['-e', script], consumer).stdout);
+    expect(resolved).toEqual(Object.keys(SUBPATHS).map((sub) => [sub, `node_modules/microservice-constructs/out/lib/${sub}/index.js`, 'function']));
+    // src/subpaths.ts compiled above (node16 resolution, through `exports`); older `node` resolution reads typesVersions.
+    expect(fs.existsSync(path.join(consumer, 'dist', 'subpaths.d.ts'))).toBe(true);
+    run(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--skipLibCheck', '--esModuleInterop',
+      '--module', 'commonjs', '--moduleResolution', 'node10', '--types', 'node', 'src/subpaths.ts'], consumer);
+  });
+
+  test('the Kubernetes, compose and compose-import entries never load Pulumi', () => {
+    // block-pulumi.js makes every `@pulumi/*` load throw, as if Pulumi were not installed.
+    run(process.execPath, ['-r', './block-pulumi.js', 'dist/subpaths.js'], consumer);
+    const out = JSON.parse(fs.readFileSync(path.join(outDir, 'subpaths.json'), 'utf8'));
+    expect([out.pulumiRequests, out.pulumiModules]).toEqual([[], []]);
+    expect(parseAllDocuments(out.k8s).map((d) => d.toJS().kind)).toContain('Deployment');
+    expect(Object.keys(parse(out.compose).services)).toEqual(['web']);
+    expect(Object.keys(parse(out.imported).services).sort()).toEqual(['redis', 'web']);
+    // The Docker entry is the one that loads it.
+    const script = "const d = require('microservice-constructs/docker');"
+      + " console.log(typeof d.DockerApplication, Object.keys(require.cache).some((f) => f.split(require('path').sep).includes('@pulumi')))";
+    expect(run(process.execPath, ['-e', script], consumer).stdout.trim()).toBe('function true');
   });
 
   test('creates Pulumi Docker resources', () => {
