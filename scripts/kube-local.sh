@@ -93,13 +93,20 @@ SUMS
     LD="$LD -X $p.gitVersion=v1.20.2 -X $p.gitMajor=1 -X $p.gitMinor=20 -X $p.gitTreeState=clean"
     LD="$LD -X $p.gitCommit=faecb196815e248d3ecfb03c680a4507229c2a56 -X $p.buildDate=2021-01-13T13:20:00Z"
   done
-  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
     [ -x $B/$c ] && continue
     log "go build ./cmd/$c"
     local cg=0; [ $c = kubelet ] && cg=1
     CGO_ENABLED=$cg nice -n $NICE go build -ldflags "$LD" -o $B/$c.part ./cmd/$c > $R/logs/build-$c.log 2>&1 || { tail -20 $R/logs/build-$c.log; die "go build $c failed"; }
     mv $B/$c.part $B/$c
   done
+  # kubectl of the same version: Debian's own build of this source (package kubernetes-client), unpacked here so
+  # that whatever kubectl the machine has stays as it is
+  if [ ! -x $B/kubectl ]; then
+    (cd $S && rm -rf kubectl-deb && mkdir kubectl-deb && cd kubectl-deb && apt-get download -qq kubernetes-client=${SRC_VER}-${DEB_REV} 2>/dev/null &&
+      dpkg-deb -x kubernetes-client_*.deb root && cp root/usr/bin/kubectl $B/kubectl.part) || die "could not fetch Debian's kubernetes-client"
+    mv $B/kubectl.part $B/kubectl; rm -rf $S/kubectl-deb
+  fi
   # the pod sandbox ("pause") binary
   [ -x $B/pause ] || { gcc -Os -static -DVERSION=3.2 -o $B/pause.part build/pause/linux/pause.c && mv $B/pause.part $B/pause; }
   log "build done in $(( $(date +%s) - t0 )) s: $($B/kube-apiserver --version)"
