@@ -128,7 +128,7 @@ export async function render(create: (opts: pulumi.ComponentResourceOptions) => 
       inputs: {},
       dependsOn: [...(Array.isArray(deps) ? deps : [deps])].map((d) => names.get(d) ?? '<unknown>'),
       parentType: parent ? (parent as any).__pulumiType : undefined,
-      opts: { replaceOnChanges: args.opts.replaceOnChanges, deleteBeforeReplace: args.opts.deleteBeforeReplace, retainOnDelete: args.opts.retainOnDelete },
+      opts: { replaceOnChanges: args.opts.replaceOnChanges, deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace, retainOnDelete: args.opts.retainOnDelete },
     });
     return undefined;
   };
