@@ -39,6 +39,16 @@ describe('1. ports: ContainerPort.external "If not given a free random port >= 3
     expect(only(r.containers).inputs.ports).toEqual([{ internal: 8080, external: 18080, ip: '127.0.0.1', protocol: 'tcp' }]);
   });
 
+  test('config `publishAddress` reaches every published port', async () => {
+    setConfig('publishAddress', '127.0.0.1');
+    try {
+      const { r } = await renderStack('flask-redis');
+      expect(r.ofType(T.container).flatMap((c) => (c.inputs.ports ?? []).map((p: any) => `${p.ip}:${p.external}`)).sort()).toEqual(['127.0.0.1:5000', '127.0.0.1:8080']);
+    } finally {
+      setConfig('publishAddress', '0.0.0.0');
+    }
+  });
+
   test('the shop publishes only its gateway, not its databases', async () => {
     const { r } = await renderStack('shop');
     const published = r.ofType(T.container).flatMap((c) => (c.inputs.ports ?? []).map((p: any) => `${c.inputs.name}:${p.external}->${p.internal}`));
