@@ -65,6 +65,10 @@ function main(argv) {
   const file = path.resolve(flags.file);
   let text;
   try {
+    // Checked before reading: a named pipe would block forever, a huge file would only be refused after reading it.
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new Error('not a regular file');
+    if (stat.size > lib.COMPOSE_IMPORT_LIMITS.maxBytes) throw new Error(`${stat.size} bytes, more than the ${lib.COMPOSE_IMPORT_LIMITS.maxBytes / 1024 / 1024} MiB the import reads`);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     process.stderr.write(`error: cannot read ${flags.file}: ${e.message}\n`);

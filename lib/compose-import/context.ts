@@ -138,6 +138,11 @@ export interface ServiceDraft {
   readonly security: SecurityDraft;
   /** Volume names taken in this service. */
   readonly volumeNames: Set<string>;
+  /**
+   * Compose networks the service is on ('default' unless `networks:` says otherwise); undefined with a
+   * `network_mode`, which the model cannot carry over.
+   */
+  composeNetworks?: string[];
 }
 
 /** An empty draft for compose service `composeName`, named `name` in the model. */
@@ -159,6 +164,7 @@ export function newDraft(composeName: string, name: string): ServiceDraft {
     labels: {},
     security: { capAdd: [], capDrop: [] },
     volumeNames: new Set(),
+    composeNetworks: ['default'],
   };
 }
 

@@ -38,12 +38,22 @@ import { ImportReport } from './report';
 import { isSecretName, toDnsLabel, uniqueName } from './rules';
 import { draftProps } from './props';
 import { finishEnvironment, importService } from './service';
-import { credentialsIn, hasUrlPassword, interpolate, InterpolationProblem, parseDotenv, redact, show, ValueError } from './values';
+import { credentialsIn, hasUrlPassword, interpolate, MAX_REPLICAS, InterpolationProblem, parseDotenv, redact, show, ValueError } from './values';
 
-/** Largest compose file the import reads (bytes of UTF-8): a compose file is configuration, not data. */
-export const MAX_COMPOSE_BYTES = 10 * 1024 * 1024;
-/** Most services one file may define (the model's bound per application too). */
-export const MAX_SERVICES = 10_000;
+/**
+ * What the import reads at most, checked before any work is done for it, so a hostile file fails at once with a
+ * clear error instead of taking minutes and gigabytes. The service and replica bounds are the model's.
+ */
+export const COMPOSE_IMPORT_LIMITS = {
+  /** Bytes (UTF-8) of the compose file: a compose file is configuration, not data. */
+  maxBytes: 10 * 1024 * 1024,
+  /** Services of one file (an application has at most 10,000). */
+  maxServices: 10_000,
+  /** `deploy.replicas`/`scale` of one service. */
+  maxReplicas: MAX_REPLICAS,
+} as const;
+const MAX_COMPOSE_BYTES = COMPOSE_IMPORT_LIMITS.maxBytes;
+const MAX_SERVICES = COMPOSE_IMPORT_LIMITS.maxServices;
 
 
 /** Thrown when the text is not a compose file at all (not YAML, no `services`). */
@@ -93,7 +103,7 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
   if (typeof yamlText !== 'string') throw new ComposeImportError(`compose import: the compose file must be text, got ${show(typeof yamlText)}`);
   const bytes = Buffer.byteLength(yamlText, 'utf8');
   if (bytes > MAX_COMPOSE_BYTES) {
-    throw new ComposeImportError(`compose import: the file is ${bytes} bytes, more than the ${MAX_COMPOSE_BYTES / 1024 / 1024} MiB the import reads (MAX_COMPOSE_BYTES)`);
+    throw new ComposeImportError(`compose import: the file is ${bytes} bytes, more than the ${MAX_COMPOSE_BYTES / 1024 / 1024} MiB the import reads`);
   }
   const report = new ImportReport();
   const files = new ProjectFiles(options.baseDir);
@@ -131,10 +141,18 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
     secretValues: [],
   };
 
-  const taken = new Set<string>();
+  // Construct ids that a plain object already has (`constructor`) cannot name a construct: the constructs library
+  // would report a clash with a service that does not exist.
+  const unusable = Object.getOwnPropertyNames(Object.prototype);
+  const taken = new Set<string>(unusable);
   const drafts = Object.entries(services).map(([composeName, definition]) => {
-    const name = uniqueName(toDnsLabel(composeName, 'service'), taken);
-    if (name !== composeName) report.info(composeName, 'name', `is not a DNS-1123 label: the service is named '${name}'`);
+    const label = toDnsLabel(composeName, 'service');
+    const name = uniqueName(label, taken);
+    if (name !== composeName) {
+      report.info(composeName, 'name', unusable.includes(label)
+        ? `${show(label)} cannot name a construct (every JavaScript object has it): the service is named '${name}'`
+        : `is not a DNS-1123 label: the service is named '${name}'`);
+    }
     return importService(composeName, name, definition, ctx);
   });
   // Every credential the file or .env holds is known before any environment is finished, so a password moved
@@ -144,7 +162,13 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
   const graph = connectServices(drafts, ctx, options.ports ?? {});
 
   const application = new Application(appName, options.props ?? {});
-  const constructs = new Map(drafts.map((d) => [d, new Microservice(application, d.name, draftProps(d, ctx, graph.ports.get(d)!, options.props?.resources))]));
+  const constructs = new Map(drafts.map((d) => {
+    const props = draftProps(d, ctx, graph.ports.get(d)!, options.props?.resources);
+    // The last line of defence: every key that can hold an interpolated credential handles it above.
+    const leaked = credentialsIn(props);
+    if (leaked.length > 0) throw new ComposeImportError(`service '${d.composeName}': the credential ${leaked.map((n) => `\${${n}}`).join(', ')} would reach an output: the import is refused`);
+    return [d, new Microservice(application, d.name, props)];
+  }));
   for (const e of graph.edges) constructs.get(e.from)!.addDependency(constructs.get(e.to)!, { condition: e.condition });
   return { application, diagnostics: inFileOrder(report.diagnostics, Object.keys(services)) };
 }

@@ -167,11 +167,14 @@ export function importSecrets(value: unknown, d: ServiceDraft, ctx: ImportContex
   eachEntry(value, d, 'secrets', ctx, (entry) => {
     const ref = mountRef(entry, 'secrets', d, ctx);
     if (!ref) return;
+    // `..` would mount the whole secrets folder, other services' secrets included.
     if (!SECRET_KEY.test(ref.source) || ref.source === '.' || ref.source === '..') {
-      throw new ValueError(`names secret ${show(ref.source)}: a secret name is [-._a-zA-Z0-9]+ and not '.' or '..'`);
+      ctx.report.error(d.composeName, 'secrets', `names secret ${show(ref.source)}: a secret name is [-._a-zA-Z0-9]+ and not '.' or '..'; it is left out`);
+      return;
     }
     if (ref.target !== undefined && !ref.target.startsWith('/') && (ref.target === '.' || ref.target === '..' || ref.target.includes('/'))) {
-      throw new ValueError(`mounts secret ${show(ref.source)} at ${show(ref.target)}: a relative target is a file name below /run/secrets`);
+      ctx.report.error(d.composeName, 'secrets', `mounts secret ${show(ref.source)} at ${show(ref.target)}: a relative target is a file name below /run/secrets; it is left out`);
+      return;
     }
     const definition = own(ctx.secrets, ref.source);
     if (!isMap(definition)) {

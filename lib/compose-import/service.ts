@@ -41,9 +41,13 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
   networks: (v, d, ctx) => {
     if (!Array.isArray(v) && !isMap(v)) throw new ValueError(`must be a list or a map of network names, got ${show(v)}`);
     const names = Array.isArray(v) ? v.map((n) => scalarText(n)) : Object.keys(v);
+    d.composeNetworks = names;
     ctx.report.info(d.composeName, 'networks', `networks ${names.join(', ')} are not carried over: the model derives networks from dependencies, so the service reaches only the services it depends on`);
   },
-  network_mode: (v, d, ctx) => ctx.report.notCarried(d.composeName, 'network_mode', `${show(v)}: the model gives every service its own network namespace (use sidecars to share one)`),
+  network_mode: (v, d, ctx) => {
+    d.composeNetworks = undefined;
+    ctx.report.notCarried(d.composeName, 'network_mode', `${show(v)}: the model gives every service its own network namespace (use sidecars to share one)`);
+  },
   depends_on: importDependsOn,
   links: (v, d, ctx) =>
     eachEntry(v, d, 'links', ctx, (e) => {
