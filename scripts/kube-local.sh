@@ -142,11 +142,22 @@ sign() { # name CN O [SANs]
   openssl x509 -req -in $P/$n.csr -CA $P/ca.crt -CAkey $P/ca.key -CAcreateserial -out $P/$n.crt -days 30 -extfile $P/$n.ext 2>/dev/null
   rm -f $P/$n.csr $P/$n.ext
 }
-kubeconfig() { # cert-name file
-  KUBECONFIG=$2 kubectl config set-cluster kube-local --server=$APISERVER --certificate-authority=$P/ca.crt --embed-certs >/dev/null
-  KUBECONFIG=$2 kubectl config set-credentials $1 --client-certificate=$P/$1.crt --client-key=$P/$1.key --embed-certs >/dev/null
-  KUBECONFIG=$2 kubectl config set-context kube-local --cluster=kube-local --user=$1 >/dev/null
-  KUBECONFIG=$2 kubectl config use-context kube-local >/dev/null
+kubeconfig() { # cert-name file   (written directly: kubectl 1.20's `config set-*` crashes when built with Go >= 1.18)
+  cat > $2 <<YAML
+apiVersion: v1
+kind: Config
+clusters:
+- name: kube-local
+  cluster: {server: $APISERVER, certificate-authority-data: $(base64 -w0 < $P/ca.crt)}
+users:
+- name: $1
+  user: {client-certificate-data: $(base64 -w0 < $P/$1.crt), client-key-data: $(base64 -w0 < $P/$1.key)}
+contexts:
+- name: kube-local
+  context: {cluster: kube-local, user: $1}
+current-context: kube-local
+YAML
+  chmod 600 $2
 }
 certs() {
   mkdir -p $P
@@ -252,7 +263,7 @@ node_up() {
   local DNS=${BRIDGE_CIDR%/*} H=$RUN/dns-hosts
   touch $H
   start dnsmasq dnsmasq --keep-in-foreground --no-resolv --no-hosts --addn-hosts=$H --listen-address=$DNS \
-    --bind-interfaces --port=53 --pid-file= --log-facility=-
+    --bind-interfaces --port=53 --pid-file=$RUN/dnsmasq.own.pid --log-facility=-
   start dns-sync bash -c "while true; do $KUBECTL get svc -A -o jsonpath='{range .items[*]}{.spec.clusterIP} {.metadata.name}.{.metadata.namespace}.svc.cluster.local {.metadata.name}.{.metadata.namespace}.svc{\"\\n\"}{end}' 2>/dev/null | grep -v '^None ' > $H.new && ! cmp -s $H.new $H && mv $H.new $H && kill -HUP \$(cat $(pidfile dnsmasq)) 2>/dev/null; sleep 2; done"
   # 3. kubelet (dockershim) and kube-proxy
   mkdir -p $RUN/kubelet
