@@ -45,6 +45,12 @@ class Hosts {
     }
   }
 
+  /** Whether `host` is exactly the compose name of a service the import renamed. */
+  public renamed(host: string): boolean {
+    const d = this.exact.get(host);
+    return d !== undefined && d.composeName === host && d.name !== host;
+  }
+
   /** The service `host` names, 'ambiguous' when it names two (`Web` and `web` for `WEB`), else undefined. */
   public get(host: string): ServiceDraft | 'ambiguous' | undefined {
     return this.exact.get(host) ?? this.folded.get(host.toLowerCase());
@@ -245,11 +251,11 @@ function declaredEdges(drafts: ServiceDraft[], ctx: ImportContext) {
 }
 
 /** One `host[:port]` or URL token of an address value: where the host is, so that a rename can rewrite it. */
-function addressOf(token: string, variable: string): { host: string; start: number; port?: number } | undefined {
+function addressOf(token: string, variable: string): { host: string; start: number; port?: number; address: boolean } | undefined {
   const url = URL_VALUE.exec(token);
-  if (url) return { host: url[1], start: URL_PREFIX.exec(token)![0].length, port: url[2] === undefined ? undefined : Number(url[2]) };
-  const host = ADDRESS_VARIABLE.test(variable) ? HOST_VALUE.exec(token) : null;
-  return host ? { host: host[1], start: 0, port: host[2] === undefined ? undefined : Number(host[2]) } : undefined;
+  if (url) return { host: url[1], start: URL_PREFIX.exec(token)![0].length, port: url[2] === undefined ? undefined : Number(url[2]), address: true };
+  const host = HOST_VALUE.exec(token);
+  return host ? { host: host[1], start: 0, port: host[2] === undefined ? undefined : Number(host[2]), address: ADDRESS_VARIABLE.test(variable) } : undefined;
 }
 
 /**
@@ -267,7 +273,9 @@ function addressReferences(drafts: ServiceDraft[], hosts: Hosts, ctx: ImportCont
       let rewritten = false;
       const parts = value.split(/([,\s]+)/).map((token, i) => {
         if (i % 2 === 1 || token === '') return token;
-        const address = addressOf(token, variable);
+        const found = addressOf(token, variable);
+        // In a variable that is no address (`DB=my_db:5432`), only the exact old name of a renamed service counts.
+        const address = found && (found.address || hosts.renamed(found.host)) ? found : undefined;
         const to = address ? hosts.get(address.host) : undefined;
         if (to === 'ambiguous') {
           ctx.report.warn(from.composeName, 'environment', `${variable} refers to host ${show(address!.host)}, which names more than one service once case is ignored: it is left as written; write the service's new name`);

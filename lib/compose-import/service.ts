@@ -65,13 +65,14 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
   mem_limit: (v, d, ctx) => guarded(() => (d.memory.limit = parseMemoryMiB(v)), d, 'mem_limit', ctx),
   mem_reservation: (v, d, ctx) => guarded(() => (d.memory.request = parseMemoryMiB(v)), d, 'mem_reservation', ctx),
   cpus: (v, d, ctx) => guarded(() => (d.cpu.limit = parseCpuMillis(v)), d, 'cpus', ctx),
-  command: (v, d, ctx) => guarded(() => (d.args = commandWords(v)), d, 'command', ctx),
-  entrypoint: (v, d, ctx) =>
-    guarded(() => {
-      const words = commandWords(v);
-      if (words.length === 0) throw new ValueError('is empty (it clears the image\'s entrypoint), which the model cannot express: the image\'s entrypoint stays');
-      d.command = words;
-    }, d, 'entrypoint', ctx),
+  command: (v, d) => {
+    d.args = commandWords(v);
+  },
+  entrypoint: (v, d, ctx) => {
+    const words = commandWords(v);
+    if (words.length === 0) ctx.report.warn(d.composeName, 'entrypoint', 'is empty (it clears the image\'s entrypoint), which the model cannot express: the image\'s entrypoint stays; it is left out');
+    else d.command = words;
+  },
   user: importUser,
   read_only: (v, d) => {
     d.security.readOnly = parseBoolean(v);
