@@ -5,7 +5,7 @@ import {
 import { ProjectFiles } from './files';
 import { HostBindMounts, ImportSecurity } from './options';
 import { ImportReport } from './report';
-import { PortSpec, ValueError } from './values';
+import { PortSpec, show, ValueError } from './values';
 
 /** A plain mapping read from YAML. */
 export type YamlMap = Record<string, unknown>;
@@ -179,7 +179,9 @@ export function eachEntry(value: unknown, d: ServiceDraft, field: string, ctx: I
       fn(entry);
     } catch (e) {
       if (!(e instanceof ValueError)) throw e;
-      ctx.report.warn(d.composeName, field, `entry ${JSON.stringify(entry)} ${e.message}; it is left out`);
+      const message = `entry ${show(entry)} ${e.message}; it is left out`;
+      if (e.level === 'error') ctx.report.error(d.composeName, field, message);
+      else ctx.report.warn(d.composeName, field, message);
     }
   }
 }

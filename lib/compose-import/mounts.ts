@@ -26,7 +26,7 @@ export function mountPathProblem(target: string): string | undefined {
 
 function checkMountPath(target: string): void {
   const problem = mountPathProblem(target);
-  if (problem) throw new ValueError(problem);
+  if (problem) throw new ValueError(problem, 'error');
 }
 
 /** Compose secret names as Kubernetes secret keys: `[-._a-zA-Z0-9]+`, not `.` or `..`. */

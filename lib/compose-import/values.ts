@@ -5,7 +5,12 @@
  */
 
 /** A value the importer cannot read; `message` is the reason, without the service or key. */
-export class ValueError extends Error {}
+export class ValueError extends Error {
+  /** `error` when the compose file is invalid there (docker-compose rejects it too), else a value left out. */
+  constructor(message: string, public readonly level: 'warning' | 'error' = 'warning') {
+    super(message);
+  }
+}
 
 /**
  * A value as the user wrote it, for messages: JSON, except that numbers YAML reads as `.nan`/`.inf` show as NaN and

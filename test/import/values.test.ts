@@ -1,8 +1,9 @@
 import * as fc from 'fast-check';
 import { isSecretName, toDnsLabel, wellKnownPort } from '../../lib/compose-import/rules';
 import {
-  InterpolationProblem, interpolate, parseCpuMillis, parseDotenv, parseDuration, parseExposeEntry, parseMemoryMiB,
-  parsePortEntry, parseSignal, parseVolumeEntry, splitShellWords, ValueError,
+  credentialsIn, hasUrlPassword, InterpolationProblem, interpolate, parseBoolean, parseCpuMillis, parseDotenv, parseDuration,
+  parseExposeEntry, parseMemoryMiB, parsePortEntry, parseReplicas, parseSignal, parseVolumeEntry, redact, show, splitShellWords,
+  ValueError,
 } from '../../lib/compose-import/values';
 
 describe('durations', () => {
@@ -183,4 +184,58 @@ describe('naming rules', () => {
   ])('knows the port of %p: %p', (image, port) => {
     expect(wellKnownPort(image)).toBe(port);
   });
+});
+
+describe('credentials in interpolation', () => {
+  const env = { DB_PASSWORD: 'pw-value-1', HOST: 'db', URL: 'postgres://u:url-pw@db/app' };
+  const isCredential = (name: string) => name === 'DB_PASSWORD' || name === 'URL';
+  const run = (text: string) => interpolate(text, env, [], isCredential);
+
+  it.each([
+    ['postgres://app:${DB_PASSWORD}@$HOST/app', 'postgres://app:${DB_PASSWORD}@db/app'],
+    ['$DB_PASSWORD', '${DB_PASSWORD}'],
+    ['${DB_PASSWORD:-default}', '${DB_PASSWORD}'],
+    ['${MISSING:-${URL}}', '${URL}'],
+    ['${DB_PASSWORD:+--password-given}', '--password-given'],
+  ])('marks the credential in %p, never substituting its value', (text, shown) => {
+    const out = run(text);
+    expect(out).not.toContain('pw-value-1');
+    expect(out).not.toContain('url-pw');
+    expect(redact(out)).toBe(shown);
+    expect(credentialsIn(out).length).toBe(shown.includes('${') ? 1 : 0);
+  });
+
+  it('finds marks deep in lists and maps, keys included', () => {
+    expect(credentialsIn({ a: [run('x$DB_PASSWORD')], [run('$URL')]: 1 }).sort()).toEqual(['DB_PASSWORD', 'URL']);
+  });
+
+  it('shows marks as ${NAME} in messages', () => {
+    expect(show({ v: run('a$DB_PASSWORD') })).toBe('{"v":"a${DB_PASSWORD}"}');
+  });
+});
+
+describe('hasUrlPassword', () => {
+  it.each([['postgres://user:pw@db/app', true], ['redis://:pw@cache:6379', true], ['http://user@host', false], ['http://host:8080/x', false], ['a:b@c', false]])('%p -> %p', (text, expected) => {
+    expect(hasUrlPassword(text)).toBe(expected);
+  });
+});
+
+describe('show', () => {
+  it.each([[NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'], [[1, NaN], '[1,NaN]'], [{ a: Infinity }, '{"a":Infinity}'], [undefined, 'undefined'], ['x', '"x"']])('shows %p as %p', (value, shown) => {
+    expect(show(value)).toBe(shown);
+  });
+});
+
+describe('parseBoolean', () => {
+  it.each([true, 'true', 'True', 'yes', 'YES', 'on', 'y', 1, '1'])('reads %p as true, as docker-compose does', (v) => expect(parseBoolean(v)).toBe(true));
+  it.each([false, 'false', 'no', 'off', 'n', 0, '0'])('reads %p as false', (v) => expect(parseBoolean(v)).toBe(false));
+  it.each(['maybe', '', null, 2, {}, []])('fails %p', (v) => expect(() => parseBoolean(v)).toThrow(/must be a boolean/));
+});
+
+describe('parseReplicas', () => {
+  it.each([[0, 0], [3, 3], ['7', 7], [' 1000 ', 1000]])('reads %p as %p', (v, n) => expect(parseReplicas(v)).toBe(n));
+  it.each([1001, 1e9, '1e9', '1000000000', '99999999999999999999', Infinity, NaN])('fails %p above the bound or not an integer', (v) => {
+    expect(() => parseReplicas(v)).toThrow(/must be (at most 1000|an integer >= 0)/);
+  });
+  it.each([-1, 1.5, '1.5', 'three', null, true])('fails %p', (v) => expect(() => parseReplicas(v)).toThrow(/must be an integer >= 0/));
 });
