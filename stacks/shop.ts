@@ -17,9 +17,9 @@ export interface ShopServiceProps extends Partial<MicroserviceProps> {
  * The team's conventions live here once instead of in every service.
  */
 export class ShopService extends Microservice {
-  constructor(scope: Construct, id: string, props: ShopServiceProps) {
+  constructor(scope: Construct, id: string, { version, ...props }: ShopServiceProps) {
     super(scope, id, {
-      image: Image.fromRegistry(`ghcr.io/acme-shop/${id}:${props.version}`),
+      image: Image.fromRegistry(`ghcr.io/acme-shop/${id}:${version}`),
       ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }],
       readinessProbe: Probe.http('/ready', { port: 8080, periodSeconds: 5 }),
       livenessProbe: Probe.http('/healthz', { port: 8080, initialDelaySeconds: 10 }),

@@ -7,7 +7,7 @@ import { ResolvedApplication } from './resolved';
 import { resolveApplication } from './resolve';
 import { ResourcesProps, resourcesRules } from './resources';
 import { DEFAULT_SECURITY, ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
-import { Report, show } from './validation';
+import { OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** Logging of Docker containers (Kubernetes leaves logs to the node's runtime). */
 export interface LoggingProps {
@@ -61,7 +61,12 @@ export const DEFAULT_LOGGING: ResolvedLogging = {
 };
 export const DEFAULT_WAIT_IMAGE = 'busybox:1.36.1';
 
-/** The application-wide settings, resolved: what services inherit and what the application itself renders. */
+const APPLICATION_OPTIONS: OptionNames<ApplicationProps> = {
+  namespace: true, labels: true, security: true, resources: true, imageOverrides: true, config: true, waitImage: true, logging: true,
+};
+const LOGGING_OPTIONS: OptionNames<LoggingProps> = { driver: true, options: true };
+
+/** The application-wide settings, resolved: what services inherit and what the application itself renders. @internal */
 export interface ApplicationSettings {
   readonly namespace?: string;
   readonly labels: Record<string, string>;
@@ -71,12 +76,14 @@ export interface ApplicationSettings {
   readonly logging: ResolvedLogging;
 }
 
-/** Resolves the application's own settings; `report` gets the identity rules, `reportSettings` the rest. */
+/** Resolves the application's own settings; `report` gets the identity rules, `reportSettings` the rest. @internal */
 export function resolveApplicationSettings(app: Application, report: Report, reportSettings: Report): ApplicationSettings {
   const p = app.props;
   if (!isDnsLabel(app.name)) report(`application: 'name' must be a DNS-1123 label, got ${show(app.name)}`);
   if (p.namespace !== undefined && !isDnsLabel(p.namespace)) report(`application '${app.name}': 'namespace' must be a DNS-1123 label, got ${show(p.namespace)}`);
   const at: Report = (m) => reportSettings(m === undefined ? undefined : `application '${app.name}': ${m}`);
+  unknownOptionRules(p, APPLICATION_OPTIONS, undefined, at);
+  unknownOptionRules(p.logging, LOGGING_OPTIONS, 'logging', at);
   resourcesRules(p.resources, 'resources', at);
   const security = resolveSecurity(DEFAULT_SECURITY, p.security, 'security', at);
   labelRules(p.labels, 'labels', at);

@@ -4,7 +4,7 @@ import { Image, ResolvedImage, resolveImage } from './image';
 import { PortProps, ResolvedPort, resolvePorts } from './ports';
 import { ResolvedResources, resolveResources, ResourceLevel, ResourcesProps, resourcesRules } from './resources';
 import { ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
-import { Report } from './validation';
+import { OptionNames, Report } from './validation';
 
 /** Properties every container has: the service's main container and its sidecars. */
 export interface ContainerProps {
@@ -24,6 +24,10 @@ export interface ContainerProps {
   readonly security?: SecurityProps;
 }
 
+export const CONTAINER_OPTIONS: OptionNames<ContainerProps> = {
+  image: true, command: true, args: true, env: true, ports: true, resources: true, security: true,
+};
+
 export interface ResolvedContainer {
   readonly name: string;
   readonly image: ResolvedImage;
@@ -35,7 +39,7 @@ export interface ResolvedContainer {
   readonly security: ResolvedSecurity;
 }
 
-/** What a container inherits: the application's settings and, for a sidecar, its service's. */
+/** What a container inherits: the application's settings and, for a sidecar, its service's. @internal */
 export interface ContainerScope {
   readonly appName: string;
   readonly imageOverrides?: Record<string, string>;
@@ -50,6 +54,7 @@ export interface ContainerScope {
 /**
  * Resolves a container named `name`; `prefix` starts its fields in messages ('' for the service,
  * 'sidecars[envoy].' for a sidecar) and `buildName` names its default build tag.
+ * @internal
  */
 export function resolveContainer(name: string, p: ContainerProps, prefix: string, buildName: string, scope: ContainerScope, report: Report): ResolvedContainer {
   const image = resolveImage(p.image, `${prefix}image`, scope.appName, buildName, scope.imageOverrides, report);

@@ -7,7 +7,7 @@ import { EnvSource, ResolvedEnvVar } from './env';
 import { envPrefix } from './names';
 import { healthProbe } from './probes';
 import { resolvePorts } from './ports';
-import { ResolveContext, ServiceEntry, Report } from './validation';
+import { OptionNames, ResolveContext, ServiceEntry, Report } from './validation';
 
 /** When a dependent may start. */
 export enum DependencyCondition {
@@ -42,6 +42,10 @@ export interface DependencyProps {
   readonly dependsOn?: Microservice[];
 }
 
+export const DEPENDENCY_OPTIONS: OptionNames<DependencyProps> = { dependsOn: true };
+/** The options `addDependency` takes. */
+export const ADD_DEPENDENCY_OPTIONS: OptionNames<DependencyOptions> = { condition: true };
+
 export interface ResolvedDependency {
   /** Name of the service depended on. */
   readonly service: string;
@@ -61,7 +65,7 @@ export interface ResolvedDependencies {
 
 const noReport: Report = () => undefined;
 
-/** Resolves the dependencies of `s`; `userEnv` are the variable names the service sets itself. */
+/** Resolves the dependencies of `s`; `userEnv` are the variable names the service sets itself. @internal */
 export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEnv: Set<string>, report: Report): ResolvedDependencies {
   const dependencies: ResolvedDependency[] = [];
   const discoveryEnv: ResolvedEnvVar[] = [];
@@ -111,7 +115,7 @@ export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEn
   return { dependencies, discoveryEnv };
 }
 
-/** Names of the services that depend on each service. */
+/** Names of the services that depend on each service. @internal */
 export function dependentsOf(ctx: ResolveContext): Map<string, string[]> {
   const dependents = new Map<string, string[]>(ctx.services.map((s) => [s.name, []]));
   for (const s of ctx.services) {
@@ -126,6 +130,7 @@ export function dependentsOf(ctx: ResolveContext): Map<string, string[]> {
 /**
  * Dependency cycles, each shown as a path `a -> b -> a`, and otherwise the services with dependencies before
  * dependents (ties keep definition order). Iterative, linear in services + edges: deep chains cannot overflow.
+ * @internal
  */
 export function dependencyOrder(ctx: ResolveContext, report: Report): ServiceEntry[] {
   const order: ServiceEntry[] = [];

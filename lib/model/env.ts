@@ -69,7 +69,7 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 /** Names that hold credentials: such variables need a secret reference, not a plaintext value. */
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?!.*_(FILE|PATH|NAME|USER|HOST|URL)$)/i;
 
-/** Resolves an env map; `where` is the field ('env', 'sidecars[envoy].env'), `config` the application's config. */
+/** Resolves an env map; `where` is the field ('env', 'sidecars[envoy].env'), `config` the application's config. @internal */
 export function resolveEnv(env: Record<string, EnvValue> | undefined, where: string, config: Record<string, string>, report: Report): ResolvedEnvVar[] {
   const out: ResolvedEnvVar[] = [];
   for (const [name, v] of Object.entries(env ?? {})) {
@@ -90,6 +90,9 @@ export function resolveEnv(env: Record<string, EnvValue> | undefined, where: str
         out.push({ name, source: v.source, configKey: v.configKey, value: config[v.configKey!] });
         break;
       default:
+        if (v.value !== undefined && typeof v.value !== 'string') {
+          report(`'${where}.${name}' value must be a string, got ${typeof v.value === 'object' ? typeof v.value : show(v.value)}`);
+        }
         // The value itself is not shown: it is a credential and error messages end up in CI logs.
         if (v.value && SECRET_LIKE.test(name)) {
           report(`'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`);
@@ -100,7 +103,7 @@ export function resolveEnv(env: Record<string, EnvValue> | undefined, where: str
   return out;
 }
 
-/** Resolves a reference to one key of a secret; `where` is the field that holds it. */
+/** Resolves a reference to one key of a secret; `where` is the field that holds it. @internal */
 export function resolveSecretRef(name: string, key: string, where: string, report: Report): ResolvedSecretRef {
   if (!isDnsSubdomain(name)) report(`'${where}' secret name must be a DNS-1123 subdomain, got ${show(name)}`);
   if (!SECRET_KEY.test(key)) report(`'${where}' secret key must match [-._a-zA-Z0-9]+, got ${show(key)}`);

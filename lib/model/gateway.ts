@@ -7,7 +7,7 @@ import { isDnsLabel, isDnsSubdomain } from './names';
 import { resolvePorts } from './ports';
 import { ResolvedResources, resolveResources, ResourcesProps } from './resources';
 import { DEFAULT_SECURITY, ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
-import { inRange, Report, ResolveContext, show } from './validation';
+import { inRange, OptionNames, Report, ResolveContext, show, unknownOptionRules } from './validation';
 
 /** One gateway route: requests whose path starts with `path` go to `service`. */
 export interface GatewayRouteProps {
@@ -119,13 +119,17 @@ export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = 'ingress-nginx';
 /** Gateway route paths: safe in an Ingress path and in an nginx `location` (no ';', '{', quotes or spaces). */
 const ROUTE_PATH = /^\/[-A-Za-z0-9._~\/]*$/;
 const noReport: Report = () => undefined;
+const GATEWAY_OPTIONS: OptionNames<GatewayProps> = {
+  routes: true, host: true, image: true, publish: true, ingressClassName: true, controllerNamespace: true,
+};
+const ROUTE_OPTIONS: OptionNames<GatewayRouteProps> = { path: true, service: true, port: true };
 
-/** Every gateway in the application's tree. */
+/** Every gateway in the application's tree. @internal */
 export function gatewaysOf(root: Construct): Gateway[] {
   return root.node.findAll().filter(Gateway.isGateway);
 }
 
-/** Application-wide settings a gateway inherits. */
+/** Application-wide settings a gateway inherits. @internal */
 export interface GatewayScope {
   readonly labels: Record<string, string>;
   readonly resources?: ResourcesProps;
@@ -133,9 +137,11 @@ export interface GatewayScope {
   readonly imageOverrides?: Record<string, string>;
 }
 
-/** Resolves gateway `g`; its messages start with `gateway '<id>': `. */
+/** Resolves gateway `g`; its messages start with `gateway '<id>': `. @internal */
 export function resolveGateway(g: Gateway, ctx: ResolveContext, scope: GatewayScope, report: Report): ResolvedGateway {
   const at: Report = (m) => report(m === undefined ? undefined : `gateway '${g.node.id}': ${m}`);
+  unknownOptionRules(g.props, GATEWAY_OPTIONS, undefined, at);
+  (g.props.routes ?? []).forEach((r, i) => unknownOptionRules(r, ROUTE_OPTIONS, `routes[${i}]`, at));
   const routes: ResolvedRoute[] = [];
   for (const r of g.routes) {
     if (typeof r.path !== 'string' || !ROUTE_PATH.test(r.path)) at(`'routes' path must start with '/' and hold only letters, digits and '-._~/', got ${show(r.path)}`);

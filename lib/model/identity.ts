@@ -1,7 +1,7 @@
 /* Service identity: the name every target uses, the env prefix dependents see, and the labels on its objects. */
 import { IConstruct } from 'constructs';
 import { envPrefix, isDnsLabel, isLabelKey, isLabelValue, serviceNameFromPath } from './names';
-import { Report, show } from './validation';
+import { OptionNames, Report, show } from './validation';
 
 export const MANAGED_BY = 'microservice-constructs';
 export const LABEL_NAME = 'app.kubernetes.io/name';
@@ -22,6 +22,8 @@ export interface ServiceIdentityProps {
   readonly labels?: Record<string, string>;
 }
 
+export const IDENTITY_OPTIONS: OptionNames<ServiceIdentityProps> = { name: true, labels: true };
+
 export interface ResolvedServiceIdentity {
   readonly name: string;
   /** Construct path below the application (for messages). */
@@ -34,21 +36,22 @@ export interface ResolvedServiceIdentity {
   readonly selectorLabels: Record<string, string>;
 }
 
-/** The construct path without the application's own id: `shop/users` -> `users`. */
+/** The construct path without the application's own id: `shop/users` -> `users`. @internal */
 export function pathBelowRoot(c: IConstruct): string {
   return c.node.scopes.slice(1).map((x) => x.node.id).join('/');
 }
 
-/** The service name of a construct: its `name` prop, else derived from its path below the application. */
+/** The service name of a construct: its `name` prop, else derived from its path below the application. @internal */
 export function serviceNameOf(construct: IConstruct, props: ServiceIdentityProps): string {
   return props.name ?? serviceNameFromPath(pathBelowRoot(construct));
 }
 
-/** The labels on every object of application `app`. */
+/** The labels on every object of application `app`. @internal */
 export function applicationLabels(app: string, labels: Record<string, string> | undefined): Record<string, string> {
   return { ...(labels ?? {}), [LABEL_PART_OF]: app, [LABEL_MANAGED_BY]: MANAGED_BY };
 }
 
+/** @internal */
 export function resolveServiceIdentity(
   construct: IConstruct, name: string, props: ServiceIdentityProps, appName: string, appLabels: Record<string, string>, report: Report,
 ): ResolvedServiceIdentity {
@@ -66,7 +69,7 @@ export function resolveServiceIdentity(
   };
 }
 
-/** Rules of a label map (service or application `labels`). */
+/** Rules of a label map (service or application `labels`). @internal */
 export function labelRules(labels: Record<string, string> | undefined, where: string, report: Report): void {
   for (const [k, v] of Object.entries(labels ?? {})) {
     if (RESERVED_LABELS.includes(k)) report(`'${where}' must not set ${show(k)} (the model sets it and selectors rely on it), got ${show(v)}`);

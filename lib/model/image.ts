@@ -1,7 +1,7 @@
 /* Container images: the Image value class, the reference grammar and pinning rules, and the resolved reference. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Report, show } from './validation';
+import { OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** Options for {@link Image.fromRegistry}. */
 export interface RegistryImageOptions {
@@ -51,7 +51,7 @@ export interface ImageBuild {
 export class Image {
   /** An image pulled from a registry, e.g. `Image.fromRegistry('redis:7-alpine')`. */
   public static fromRegistry(reference: string, options: RegistryImageOptions = {}): Image {
-    return new Image(reference, undefined, options.allowUnpinned ?? false);
+    return new Image(reference, undefined, options.allowUnpinned ?? false, options);
   }
 
   /** An image built from a Dockerfile in `context`, e.g. `Image.fromDockerfile('./web')`. */
@@ -62,7 +62,7 @@ export class Image {
       buildArgs: { ...(options.buildArgs ?? {}) },
       target: options.target,
     };
-    return new Image(options.tag, build, false);
+    return new Image(options.tag, build, false, options);
   }
 
   private constructor(
@@ -72,6 +72,8 @@ export class Image {
     public readonly build: ImageBuild | undefined,
     /** Whether an unpinned reference (no tag, `:latest`) is accepted. */
     public readonly allowUnpinned: boolean,
+    /** The options as given, checked for unknown names when the service resolves. @internal */
+    public readonly options: object = {},
   ) {}
 }
 
@@ -90,6 +92,9 @@ export interface ResolvedImage {
 /** The tag of an image built for `service` when the user gives none. */
 export const DEFAULT_BUILD_TAG = (app: string, service: string): string => `${app}/${service}:dev`;
 
+const REGISTRY_OPTIONS: OptionNames<RegistryImageOptions> = { allowUnpinned: true };
+const DOCKERFILE_OPTIONS: OptionNames<DockerfileImageOptions> = { dockerfile: true, buildArgs: true, target: true, tag: true };
+
 /** Docker image reference grammar (distribution/reference): `[domain[:port]/]path[:tag][@digest]`. */
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
@@ -101,6 +106,7 @@ const IMAGE_REFERENCE = new RegExp(
 /**
  * Resolves the image of a container; `where` is the field ('image', 'sidecars[envoy].image') and `buildName` the
  * name its default build tag carries.
+ * @internal
  */
 export function resolveImage(
   image: Image | undefined, where: string, appName: string, buildName: string, overrides: Record<string, string> | undefined, report: Report,
@@ -109,6 +115,11 @@ export function resolveImage(
     report(`'${where}' is required`);
     return { reference: '' };
   }
+  if (!(image instanceof Image)) {
+    report(`'${where}' must be an Image (Image.fromRegistry or Image.fromDockerfile), got ${show(image)}`);
+    return { reference: '' };
+  }
+  unknownOptionRules(image.options, image.build ? DOCKERFILE_OPTIONS : REGISTRY_OPTIONS, where, report);
   if (image.build) {
     if (!image.build.context) report(`'${where}' build context must not be empty`);
     else {
@@ -131,7 +142,7 @@ export function resolveImage(
   return { reference: overrides?.[ref] ?? ref };
 }
 
-/** Rules of an image reference: the grammar, and a pinned tag or digest unless `allowUnpinned`. */
+/** Rules of an image reference: the grammar, and a pinned tag or digest unless `allowUnpinned`. @internal */
 export function referenceRules(ref: string, where: string, allowUnpinned: boolean, report: Report): void {
   if (typeof ref !== 'string' || !ref.trim()) return report(`'${where}' must not be empty`);
   const match = ref.length <= 512 ? IMAGE_REFERENCE.exec(ref) : null;

@@ -1,5 +1,5 @@
 /* Lifecycle: what restarts a service's container and how it is stopped. */
-import { inRange, Report, show } from './validation';
+import { inRange, OptionNames, Report, show } from './validation';
 
 /** What happens when the main process exits. */
 export enum RestartPolicy {
@@ -38,9 +38,12 @@ export interface ResolvedLifecycle {
   readonly stopGracePeriodSeconds?: number;
 }
 
+export const LIFECYCLE_OPTIONS: OptionNames<LifecycleProps> = { restartPolicy: true, stopSignal: true, stopGracePeriodSeconds: true };
+
 /** A signal name as Docker takes it for STOPSIGNAL (`SIGINT`, `SIGRTMIN`, `SIGUSR1`). */
 const SIGNAL = /^SIG[A-Z0-9]+$/;
 
+/** @internal */
 export function resolveLifecycle(p: LifecycleProps, report: Report): ResolvedLifecycle {
   const { restartPolicy, stopSignal, stopGracePeriodSeconds: grace } = p;
   if (restartPolicy !== undefined && !Object.values(RestartPolicy).includes(restartPolicy)) {

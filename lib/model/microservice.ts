@@ -1,15 +1,16 @@
 /* The Microservice construct: one service of an application, its props assembled from the concept files. */
 import { Construct, IConstruct } from 'constructs';
-import { ContainerProps } from './container';
-import { DependencyEdge, DependencyOptions, DependencyProps } from './dependencies';
-import { ServiceIdentityProps, serviceNameOf } from './identity';
-import { LifecycleProps } from './lifecycle';
+import { CONTAINER_OPTIONS, ContainerProps } from './container';
+import { ADD_DEPENDENCY_OPTIONS, DEPENDENCY_OPTIONS, DependencyEdge, DependencyOptions, DependencyProps } from './dependencies';
+import { IDENTITY_OPTIONS, ServiceIdentityProps, serviceNameOf } from './identity';
+import { LIFECYCLE_OPTIONS, LifecycleProps } from './lifecycle';
 import { MetricsProps } from './metrics';
-import { ExposureProps } from './ports';
-import { ProbesProps } from './probes';
-import { ScalingProps } from './scaling';
+import { EXPOSURE_OPTIONS, ExposureProps } from './ports';
+import { PROBES_OPTIONS, ProbesProps } from './probes';
+import { SCALING_OPTIONS, ScalingProps } from './scaling';
 import { SidecarProps } from './sidecars';
-import { StorageProps } from './storage';
+import { STORAGE_OPTIONS, StorageProps } from './storage';
+import { OptionNames, show, unknownOptionRules } from './validation';
 
 /** Properties of a {@link Microservice}: its main container, and how it runs, scales, stores and connects. */
 export interface MicroserviceProps
@@ -19,6 +20,12 @@ export interface MicroserviceProps
   /** @default - no metrics endpoint */
   readonly metrics?: MetricsProps;
 }
+
+/** Every option of a service, for the unknown-option check. @internal */
+export const MICROSERVICE_OPTIONS: OptionNames<MicroserviceProps> = {
+  ...CONTAINER_OPTIONS, ...IDENTITY_OPTIONS, ...EXPOSURE_OPTIONS, ...SCALING_OPTIONS, ...DEPENDENCY_OPTIONS, ...STORAGE_OPTIONS, ...PROBES_OPTIONS,
+  ...LIFECYCLE_OPTIONS, sidecars: true, metrics: true,
+};
 
 const MICROSERVICE_SYMBOL = Symbol.for('microservice-constructs.Microservice');
 
@@ -39,6 +46,7 @@ export class Microservice extends Construct {
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
     Object.defineProperty(this, MICROSERVICE_SYMBOL, { value: true });
+    if (props === null || typeof props !== 'object') throw new Error(`service '${id}': props must be an object, got ${show(props)}`);
     this.props = props;
     for (const dep of props.dependsOn ?? []) this.addDependency(dep);
     for (const sidecar of props.sidecars ?? []) this.addSidecar(sidecar);
@@ -52,6 +60,10 @@ export class Microservice extends Construct {
   /** Declares that this service needs `service`. Rejects a second edge to the same service. */
   public addDependency(service: Microservice, options: DependencyOptions = {}): void {
     this.assertUnlocked('dependsOn');
+    if (!Microservice.isMicroservice(service)) throw new Error(`service '${this.serviceName}': 'dependsOn' must list Microservices, got ${show(service)}`);
+    unknownOptionRules(options, ADD_DEPENDENCY_OPTIONS, 'addDependency', (m) => {
+      if (m) throw new Error(`service '${this.serviceName}': ${m}`);
+    });
     if (this.dependencies.some((d) => d.service === service)) {
       throw new Error(`service '${this.serviceName}': 'dependsOn' lists '${service.serviceName}' twice`);
     }

@@ -1,6 +1,6 @@
 /* Ports: what a service listens on, its default names, host publishing and the Kubernetes Service type. */
 import { defaultPortName, isPortName } from './names';
-import { inRange, Report, show } from './validation';
+import { inRange, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** Transport protocol of a port. */
 export enum Protocol {
@@ -46,6 +46,9 @@ export interface ExposureProps {
   readonly serviceType?: ServiceType;
 }
 
+const PORT_OPTIONS: OptionNames<PortProps> = { port: true, name: true, protocol: true, appProtocol: true, publish: true };
+export const EXPOSURE_OPTIONS: OptionNames<ExposureProps> = { serviceType: true };
+
 export interface ResolvedPort {
   readonly name: string;
   readonly port: number;
@@ -54,11 +57,12 @@ export interface ResolvedPort {
   readonly publish?: number;
 }
 
-/** Resolves a port list; `where` is the field ('ports', 'sidecars[envoy].ports'). */
+/** Resolves a port list; `where` is the field ('ports', 'sidecars[envoy].ports'). @internal */
 export function resolvePorts(ports: PortProps[] | undefined, where: string, report: Report): ResolvedPort[] {
   const seen = new Set<string>();
   const names = new Set<string>();
   return (ports ?? []).map((p, i) => {
+    unknownOptionRules(p, PORT_OPTIONS, `${where}[${i}]`, report);
     const name = p.name ?? defaultPortName(p.port, p.protocol);
     const protocol = p.protocol ?? Protocol.TCP;
     if (!inRange(p.port, 1, 65535)) report(`'${where}[${i}].port' must be an integer in 1..65535, got ${show(p.port)}`);
@@ -78,7 +82,7 @@ export function resolvePorts(ports: PortProps[] | undefined, where: string, repo
   });
 }
 
-/** Resolves the Service type of a service with `ports`. */
+/** Resolves the Service type of a service with `ports`. @internal */
 export function resolveServiceType(props: ExposureProps, ports: ResolvedPort[], report: Report): ServiceType {
   const type = props.serviceType ?? ServiceType.CLUSTER_IP;
   if (type === ServiceType.CLUSTER_IP) return type;
@@ -91,7 +95,7 @@ export function resolveServiceType(props: ExposureProps, ports: ResolvedPort[], 
   return type;
 }
 
-/** A host port is published once per application: `claims` lists [port, owner] in definition order. */
+/** A host port is published once per application: `claims` lists [port, owner] in definition order. @internal */
 export function publishedPortRules(claims: Array<[number, string]>, report: Report): void {
   const owners = new Map<number, string>();
   for (const [port, owner] of claims) {

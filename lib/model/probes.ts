@@ -1,6 +1,6 @@
 /* Health: the Probe value class, the probes of a service, the Docker health check source and their rules. */
 import { ResolvedPort } from './ports';
-import { isInt, Report, show } from './validation';
+import { isInt, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** Timing of a probe; the same numbers drive Kubernetes probes and Docker health checks. */
 export interface ProbeTiming {
@@ -118,6 +118,10 @@ export interface ResolvedProbes {
   readonly healthcheck?: ResolvedProbe;
 }
 
+export const PROBES_OPTIONS: OptionNames<ProbesProps> = { livenessProbe: true, readinessProbe: true, startupProbe: true, healthcheck: true };
+const TIMING_OPTIONS: OptionNames<ProbeTiming> = { initialDelaySeconds: true, periodSeconds: true, timeoutSeconds: true, failureThreshold: true };
+const PORT_PROBE_OPTIONS: OptionNames<PortProbeOptions> = { ...TIMING_OPTIONS, port: true };
+
 export const DEFAULT_PROBE_TIMING = {
   initialDelaySeconds: 0,
   periodSeconds: 10,
@@ -125,11 +129,12 @@ export const DEFAULT_PROBE_TIMING = {
   failureThreshold: 3,
 };
 
-/** The probe a service's health is judged by (Docker health check, `healthy` dependencies), if any. */
+/** The probe a service's health is judged by (Docker health check, `healthy` dependencies), if any. @internal */
 export function healthProbe(p: ProbesProps): Probe | undefined {
   return p.healthcheck ?? p.readinessProbe ?? p.livenessProbe;
 }
 
+/** @internal */
 export function resolveProbes(p: ProbesProps, ports: ResolvedPort[], report: Report): ResolvedProbes {
   const probe = (field: keyof ProbesProps) => resolveProbe(p[field], field, ports, report);
   const resolved = { livenessProbe: probe('livenessProbe'), readinessProbe: probe('readinessProbe'), startupProbe: probe('startupProbe') };
@@ -139,6 +144,11 @@ export function resolveProbes(p: ProbesProps, ports: ResolvedPort[], report: Rep
 
 function resolveProbe(probe: Probe | undefined, field: string, ports: ResolvedPort[], report: Report): ResolvedProbe | undefined {
   if (!probe) return undefined;
+  if (!(probe instanceof Probe)) {
+    report(`'${field}' must be a Probe (Probe.http, Probe.tcp, Probe.grpc or Probe.command), got ${show(probe)}`);
+    return undefined;
+  }
+  unknownOptionRules(probe.timing, probe.kind === ProbeKind.COMMAND ? TIMING_OPTIONS : PORT_PROBE_OPTIONS, field, report);
   if (probe.kind === ProbeKind.COMMAND) {
     if (!probe.command || probe.command.length === 0 || probe.command.some((c) => typeof c !== 'string' || !c)) {
       report(`'${field}' command must be a non-empty list of non-empty strings, got ${show(probe.command)}`);

@@ -9,7 +9,7 @@ import { dependencyOrder, dependentsOf, resolveDependencies } from './dependenci
 import { gatewaysOf, resolveGateway } from './gateway';
 import { resolveServiceIdentity, serviceNameOf } from './identity';
 import { resolveLifecycle } from './lifecycle';
-import { findMicroservices } from './microservice';
+import { findMicroservices, MICROSERVICE_OPTIONS } from './microservice';
 import { resolveMetrics } from './metrics';
 import { publishedPortRules, resolveServiceType } from './ports';
 import { resolveProbes } from './probes';
@@ -17,9 +17,9 @@ import { ResolvedApplication, ResolvedService } from './resolved';
 import { resolveScaling } from './scaling';
 import { resolveSidecars } from './sidecars';
 import { resolveStorage } from './storage';
-import { prefixed, Report, ResolveContext, ServiceEntry, ValidationError } from './validation';
+import { prefixed, Report, ResolveContext, ServiceEntry, unknownOptionRules, ValidationError } from './validation';
 
-/** Validates `app` and returns its resolved model (defaults applied, dependencies first). */
+/** Validates `app` and returns its resolved model (defaults applied, dependencies first). @internal */
 export function resolveApplication(app: Application): ResolvedApplication {
   const serviceErrors: string[] = [];
   const appErrors: string[] = [];
@@ -87,6 +87,7 @@ interface ServiceGraph {
 function resolveService(s: ServiceEntry, ctx: ResolveContext, app: ApplicationSettings, graph: ServiceGraph, report: Report): ResolvedService {
   const p = s.props;
   const appProps = ctx.app.props;
+  unknownOptionRules(p, MICROSERVICE_OPTIONS, undefined, report);
   const identity = resolveServiceIdentity(s.construct, s.name, p, ctx.app.name, app.labels, report);
   const scope: ContainerScope = {
     appName: ctx.app.name,

@@ -1,5 +1,5 @@
 /* CPU and memory: amounts, requests and limits, their inheritance (container, service, application) and rules. */
-import { Report, show } from './validation';
+import { OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** An amount of CPU. */
 export class Cpu {
@@ -81,7 +81,10 @@ export const DEFAULT_RESOURCES: ResolvedResources = {
   memoryLimitMiB: 256,
 };
 
-/** One level of resource settings: who set it (for messages) and what. Most specific first. */
+const RESOURCES_OPTIONS: OptionNames<ResourcesProps> = { cpu: true, memory: true };
+const REQUEST_LIMIT_OPTIONS: OptionNames<CpuResources & MemoryResources> = { request: true, limit: true };
+
+/** One level of resource settings: who set it (for messages) and what. Most specific first. @internal */
 export type ResourceLevel = readonly [string, ResourcesProps | undefined];
 
 const KINDS = [
@@ -92,8 +95,12 @@ const KINDS = [
 /**
  * Rules of the settings one level gives itself (`where` is its field: 'resources', 'sidecars[envoy].resources').
  * Levels inherited from elsewhere are checked where they are given.
+ * @internal
  */
 export function resourcesRules(r: ResourcesProps | undefined, where: string, report: Report): void {
+  unknownOptionRules(r, RESOURCES_OPTIONS, where, report);
+  unknownOptionRules(r?.cpu, REQUEST_LIMIT_OPTIONS, `${where}.cpu`, report);
+  unknownOptionRules(r?.memory, REQUEST_LIMIT_OPTIONS, `${where}.memory`, report);
   for (const { kind, get } of KINDS) {
     const [request, limit] = get(r);
     for (const [field, v] of [['request', request], ['limit', limit]] as const) {
@@ -108,6 +115,7 @@ export function resourcesRules(r: ResourcesProps | undefined, where: string, rep
  * Resources of a container from `levels` (most specific first: sidecar, service, application), then the defaults.
  * An inherited request above a more specific limit follows the limit down; a request given explicitly at a more
  * specific level than the limit it exceeds is an error (reported at `where`).
+ * @internal
  */
 export function resolveResources(levels: ResourceLevel[], where: string, report: Report): ResolvedResources {
   const pick = (k: (typeof KINDS)[number], which: 0 | 1, fallback: number) => {

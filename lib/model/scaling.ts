@@ -1,6 +1,6 @@
 /* Scaling: a fixed replica count or CPU autoscaling. */
 import { RestartPolicy } from './lifecycle';
-import { inRange, isInt, Report, show } from './validation';
+import { inRange, isInt, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** Autoscaling on CPU. */
 export interface AutoscalingProps {
@@ -33,8 +33,10 @@ export interface ResolvedScaling {
 }
 
 export const DEFAULT_TARGET_CPU_PERCENT = 80;
+export const SCALING_OPTIONS: OptionNames<ScalingProps> = { replicas: true, autoscaling: true };
+const AUTOSCALING_OPTIONS: OptionNames<AutoscalingProps> = { minReplicas: true, maxReplicas: true, targetCpuPercent: true };
 
-/** Resolves the scaling of a service that restarts by `restartPolicy`. */
+/** Resolves the scaling of a service that restarts by `restartPolicy`. @internal */
 export function resolveScaling(p: ScalingProps, restartPolicy: RestartPolicy, report: Report): ResolvedScaling {
   const r = p.replicas;
   if (r !== undefined) {
@@ -43,6 +45,7 @@ export function resolveScaling(p: ScalingProps, restartPolicy: RestartPolicy, re
   }
   const a = p.autoscaling;
   if (!a) return { replicas: r ?? 1 };
+  unknownOptionRules(a, AUTOSCALING_OPTIONS, 'autoscaling', report);
   if (r !== undefined) report(`'autoscaling' and 'replicas' are mutually exclusive, got replicas ${show(r)}`);
   if (!(isInt(a.minReplicas) && a.minReplicas >= 1)) report(`'autoscaling.minReplicas' must be an integer >= 1, got ${show(a.minReplicas)}`);
   if (!isInt(a.maxReplicas)) report(`'autoscaling.maxReplicas' must be an integer, got ${show(a.maxReplicas)}`);

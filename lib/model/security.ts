@@ -1,6 +1,6 @@
 /* Container hardening: the secure defaults, their inheritance (container, service, application) and rules. */
 import * as path from 'path';
-import { inRange, Report, show } from './validation';
+import { inRange, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /**
  * Container hardening. Every field falls back to the application's setting, then to the secure default.
@@ -66,13 +66,18 @@ export const DEFAULT_SECURITY: ResolvedSecurity = {
 };
 
 const CAPABILITY = /^[A-Z][A-Z_]*$/;
+const SECURITY_OPTIONS: OptionNames<SecurityProps> = {
+  user: true, group: true, runAsNonRoot: true, readOnlyRootFilesystem: true, writablePaths: true, allowPrivilegeEscalation: true, capabilitiesAdd: true,
+};
 
 /**
  * Resolves the security of one level: `over` (as given at `where`) on top of the `base` it inherits. A root user
  * is checked on the merged result, and only where this level sets `user` or `runAsNonRoot`.
+ * @internal
  */
 export function resolveSecurity(base: ResolvedSecurity, over: SecurityProps | undefined, where: string, report: Report): ResolvedSecurity {
   if (!over) return cloneSecurity(base);
+  unknownOptionRules(over, SECURITY_OPTIONS, where, report);
   for (const field of ['user', 'group'] as const) {
     if (over[field] !== undefined && !inRange(over[field], 0, 2147483647)) report(`'${where}.${field}' must be an integer >= 0, got ${show(over[field])}`);
   }

@@ -1,8 +1,8 @@
 /* Sidecars: helper containers next to the main one, sharing its network namespace (the seeds' sidecar proxy). */
-import { ContainerProps, ContainerScope, ResolvedContainer, resolveContainer } from './container';
+import { CONTAINER_OPTIONS, ContainerProps, ContainerScope, ResolvedContainer, resolveContainer } from './container';
 import { isDnsLabel } from './names';
 import { ResolvedPort } from './ports';
-import { Report, show } from './validation';
+import { OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** A helper container next to the main one, sharing its network namespace. */
 export interface SidecarProps extends ContainerProps {
@@ -10,14 +10,18 @@ export interface SidecarProps extends ContainerProps {
   readonly name: string;
 }
 
+const SIDECAR_OPTIONS: OptionNames<SidecarProps> = { ...CONTAINER_OPTIONS, name: true };
+
 /**
  * Resolves the sidecars of service `service`, whose main container listens on `servicePorts`; `scope` is what
  * they inherit from the service.
+ * @internal
  */
 export function resolveSidecars(service: string, sidecars: readonly SidecarProps[], servicePorts: ResolvedPort[], scope: ContainerScope, report: Report): ResolvedContainer[] {
   const resolved: ResolvedContainer[] = [];
   sidecars.forEach((sc, i) => {
     const where = `sidecars[${sc.name ?? i}]`;
+    unknownOptionRules(sc, SIDECAR_OPTIONS, where, report);
     if (!isDnsLabel(sc.name ?? '')) report(`'${where}.name' must be a DNS-1123 label, got ${show(sc.name)}`);
     if (sc.name === service) report(`'${where}.name' must differ from the service name, got ${show(sc.name)}`);
     const c = resolveContainer(sc.name, sc, `${where}.`, `${service}-${sc.name}`, scope, report);

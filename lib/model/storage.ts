@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ResolvedSecretRef, resolveSecretRef } from './env';
 import { isDnsLabel } from './names';
 import { ResolvedSecurity } from './security';
-import { Report, show } from './validation';
+import { OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** A volume mounted into the service. */
 export interface VolumeProps {
@@ -81,17 +81,23 @@ export interface ResolvedStorage {
 }
 
 export const DEFAULT_VOLUME_SIZE = '1Gi';
+export const STORAGE_OPTIONS: OptionNames<StorageProps> = { volumes: true, configFiles: true, secretFiles: true };
+const VOLUME_OPTIONS: OptionNames<VolumeProps> = { name: true, mountPath: true, size: true, scratch: true, readOnly: true };
+const CONFIG_FILE_OPTIONS: OptionNames<ConfigFileProps> = { mountPath: true, content: true };
+const SECRET_FILE_OPTIONS: OptionNames<SecretFileProps> = { secretName: true, key: true, mountPath: true };
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
 /**
  * Resolves the storage of service `service`. `volumeOwner` names the first service that declares a persistent
  * volume name (a persistent volume has one owner); `security` gives the writable paths that also mount.
+ * @internal
  */
 export function resolveStorage(
   service: string, p: StorageProps, security: ResolvedSecurity, volumeOwner: (volume: string) => string | undefined, report: Report,
 ): ResolvedStorage {
   const names = new Set<string>();
   const volumes = (p.volumes ?? []).map((v, i): ResolvedVolume => {
+    unknownOptionRules(v, VOLUME_OPTIONS, `volumes[${i}]`, report);
     if (!isDnsLabel(v.name ?? '')) report(`'volumes[${i}].name' must be a DNS-1123 label, got ${show(v.name)}`);
     if (names.has(v.name)) report(`'volumes' declares ${show(v.name)} twice`);
     names.add(v.name);
@@ -103,8 +109,12 @@ export function resolveStorage(
     const owner = volumeOwner(v.name);
     if (owner !== undefined && owner !== service) report(`'volumes' persistent volume ${show(v.name)} is already owned by service '${owner}'`);
   }
-  const secretFiles = (p.secretFiles ?? []).map((f, i) => ({ secret: resolveSecretRef(f.secretName, f.key, `secretFiles[${i}]`, report), mountPath: f.mountPath }));
+  const secretFiles = (p.secretFiles ?? []).map((f, i) => {
+    unknownOptionRules(f, SECRET_FILE_OPTIONS, `secretFiles[${i}]`, report);
+    return { secret: resolveSecretRef(f.secretName, f.key, `secretFiles[${i}]`, report), mountPath: f.mountPath };
+  });
   const configFiles = (p.configFiles ?? []).map((f, i): ResolvedConfigFile => {
+    unknownOptionRules(f, CONFIG_FILE_OPTIONS, `configFiles[${i}]`, report);
     if (typeof f.content !== 'string') report(`'configFiles[${i}].content' must be a string, got ${show(f.content)}`);
     return { id: `${service}-${i + 1}`, fileName: path.posix.basename(String(f.mountPath)), mountPath: f.mountPath, content: f.content };
   });

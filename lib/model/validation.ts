@@ -14,29 +14,58 @@ export class ValidationError extends Error {
   }
 }
 
-/** Records a broken rule; `undefined` (a rule that holds) is ignored. */
+/** Records a broken rule; `undefined` (a rule that holds) is ignored. @internal */
 export type Report = (message: string | undefined) => void;
 
-/** A service as the resolvers see it: its construct, its name and its props as given. */
+/** A service as the resolvers see it: its construct, its name and its props as given. @internal */
 export interface ServiceEntry {
   readonly construct: Microservice;
   readonly name: string;
   readonly props: MicroserviceProps;
 }
 
-/** @internal What every resolver may read about the whole application. */
+/** What every resolver may read about the whole application. @internal */
 export interface ResolveContext {
   readonly app: Application;
   readonly services: ServiceEntry[];
   readonly byConstruct: Map<Microservice, ServiceEntry>;
 }
 
-/** A value as error messages show it. */
+/** A value as error messages show it. @internal */
 export const show = (v: unknown): string => JSON.stringify(v);
+/** @internal */
 export const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
+/** @internal */
 export const inRange = (n: unknown, lo: number, hi: number): boolean => isInt(n) && n >= lo && n <= hi;
 
-/** A report that prefixes every message, e.g. with `service 'web': `. */
+/** A report that prefixes every message, e.g. with `service 'web': `. @internal */
 export function prefixed(report: Report, prefix: string): Report {
   return (m) => report(m === undefined ? undefined : prefix + m);
+}
+
+/**
+ * The option names of a props interface, listed once beside it: `Record<keyof T, true>` makes the compiler
+ * reject a list that misses or invents a name, and the runtime then rejects typos that type stripping lets through.
+ */
+export type OptionNames<T> = { readonly [K in keyof Required<T>]: true };
+
+/**
+ * Reports every key of `value` that `known` does not name; `where` is the field that holds `value` (none for a
+ * service's or application's own props). Plain-JavaScript users and `npm run synth` (no type check) rely on it.
+ * @internal
+ */
+export function unknownOptionRules(value: unknown, known: object, where: string | undefined, report: Report): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    if (Object.prototype.hasOwnProperty.call(known, key)) continue;
+    report(`unknown option '${key}'${where ? ` in '${where}'` : ''} (known: ${Object.keys(known).join(', ')})`);
+  }
+}
+
+/** Reports a value that is not a plain object where an options object belongs. @internal */
+export function objectRule(value: unknown, where: string, report: Report): boolean {
+  if (value === undefined) return false;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return true;
+  report(`'${where}' must be an object, got ${show(value)}`);
+  return false;
 }

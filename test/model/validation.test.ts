@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
 import {
-  Application, ApplicationProps, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Probe,
+  Application, ApplicationProps, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, Probe,
   Protocol, RestartPolicy, ServiceType, ValidationError,
 } from '../../lib/model';
 import { BUILD_CONTEXT, httpService, IMAGE, newApp, validationErrors, worker } from './helpers';
@@ -655,6 +655,81 @@ const CASES: InvalidCase[] = [
     define: (app) => httpService(app, 'web'),
     errors: [`application 'app': 'waitImage' must not use the ':latest' tag, got "busybox:latest"`],
   },
+  // --- unknown options and wrong types (what `npm run synth` does not type-check) -------------------------------
+  {
+    title: 'a misspelt service option (replica for replicas)',
+    define: (app) => httpService(app, 'web', { replica: 3 } as never),
+    errors: [/^service 'web': unknown option 'replica' \(known: image, command, args, env, ports, resources, security, name, labels, .*replicas, .*metrics\)$/],
+  },
+  {
+    title: 'an option a probe does not have',
+    define: (app) => httpService(app, 'web', { readinessProbe: Probe.http('/ready', { httpHeaders: { a: 'b' } } as never) }),
+    errors: [`service 'web': unknown option 'httpHeaders' in 'readinessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, port)`],
+  },
+  {
+    title: 'a port option on a command probe',
+    define: (app) => httpService(app, 'web', { livenessProbe: Probe.command(['true'], { port: 8080 } as never) }),
+    errors: [`service 'web': unknown option 'port' in 'livenessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold)`],
+  },
+  {
+    title: 'unknown options of ports, volumes, autoscaling, metrics, resources and security',
+    define: (app) => httpService(app, 'web', {
+      ports: [{ port: 8080, name: 'http', hostPort: 80 } as never],
+      volumes: [{ name: 'data', mountPath: '/data', sizeGi: 1 } as never],
+      autoscaling: { minReplicas: 1, maxReplicas: 2, cpu: 50 } as never,
+      metrics: { port: 8080, scheme: 'http' } as never,
+      resources: { cpu: { limits: Cpu.millis(100) } } as never,
+      security: { privileged: true } as never,
+    }),
+    errors: [
+      `service 'web': unknown option 'hostPort' in 'ports[0]' (known: port, name, protocol, appProtocol, publish)`,
+      `service 'web': unknown option 'limits' in 'resources.cpu' (known: request, limit)`,
+      `service 'web': unknown option 'privileged' in 'security' (known: user, group, runAsNonRoot, readOnlyRootFilesystem, writablePaths, allowPrivilegeEscalation, capabilitiesAdd)`,
+      `service 'web': unknown option 'cpu' in 'autoscaling' (known: minReplicas, maxReplicas, targetCpuPercent)`,
+      `service 'web': unknown option 'sizeGi' in 'volumes[0]' (known: name, mountPath, size, scratch, readOnly)`,
+      `service 'web': unknown option 'scheme' in 'metrics' (known: port, path)`,
+    ],
+  },
+  {
+    title: 'unknown options of an image and a sidecar',
+    define: (app) => httpService(app, 'web', {
+      image: Image.fromRegistry('nginx:1.27-alpine', { pinned: false } as never),
+      sidecars: [{ name: 'proxy', image: IMAGE, privileged: true } as never],
+    }),
+    errors: [
+      `service 'web': unknown option 'pinned' in 'image' (known: allowUnpinned)`,
+      /^service 'web': unknown option 'privileged' in 'sidecars\[proxy\]' \(known: image, command, args, env, ports, resources, security, name\)$/,
+    ],
+  },
+  {
+    title: 'unknown application, logging and gateway options',
+    appProps: { namespaces: 'x', logging: { drivr: 'local' } } as never,
+    define: (app) => new Gateway(app, 'gateway', { routes: [{ path: '/', service: httpService(app, 'web'), prefix: true } as never], tls: true } as never),
+    errors: [
+      /^gateway 'gateway': unknown option 'tls' \(known: routes, host, image, publish, ingressClassName, controllerNamespace\)$/,
+      `gateway 'gateway': unknown option 'prefix' in 'routes[0]' (known: path, service, port)`,
+      /^application 'app': unknown option 'namespaces' \(known: namespace, labels, .*\)$/,
+      `application 'app': unknown option 'drivr' in 'logging' (known: driver, options)`,
+    ],
+  },
+  {
+    title: 'a number where an env value string belongs (EnvValue.fromValue(42))',
+    define: (app) => httpService(app, 'web', { env: { WORKERS: EnvValue.fromValue(42 as never) } }),
+    errors: [`service 'web': 'env.WORKERS' value must be a string, got 42`],
+  },
+  {
+    title: 'a string where an Image belongs, an object where a Probe belongs',
+    define: (app) => httpService(app, 'web', { image: 'nginx:1.27-alpine' as never, readinessProbe: { path: '/ready' } as never }),
+    errors: [
+      `service 'web': 'image' must be an Image (Image.fromRegistry or Image.fromDockerfile), got "nginx:1.27-alpine"`,
+      `service 'web': 'readinessProbe' must be a Probe (Probe.http, Probe.tcp, Probe.grpc or Probe.command), got {"path":"/ready"}`,
+    ],
+  },
+  {
+    title: 'a string where a number belongs (replicas: "3")',
+    define: (app) => httpService(app, 'web', { replicas: '3' as never }),
+    errors: [`service 'web': 'replicas' must be an integer, got "3"`],
+  },
 ];
 
 describe('validation', () => {
@@ -744,6 +819,16 @@ describe('definition-time errors', () => {
         new Gateway(app, 'gateway', { routes: [{ path: '/api', service: web }] }).addRoute('/api', httpService(app, 'api'));
       },
       message: `gateway 'gateway': 'routes' has path '/api' twice`,
+    },
+    {
+      title: 'an unknown addDependency option',
+      define: (app: Application) => httpService(app, 'web').addDependency(httpService(app, 'db'), { wait: false } as never),
+      message: `service 'web': unknown option 'wait' in 'addDependency' (known: condition)`,
+    },
+    {
+      title: 'props that are not an object (plain JavaScript)',
+      define: (app: Application) => new Microservice(app, 'web', undefined as never),
+      message: `service 'web': props must be an object, got undefined`,
     },
   ])('fails: $title', ({ define, message }) => {
     const app = newApp();
