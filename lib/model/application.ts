@@ -60,6 +60,8 @@ export const DEFAULT_LOGGING: ResolvedLogging = {
   options: { 'max-size': '10m', 'max-file': '3' },
 };
 export const DEFAULT_WAIT_IMAGE = 'busybox:1.36.1';
+/** Most services in one application (resolution is linear; this bounds hostile input). */
+export const MAX_SERVICES = 10000;
 
 const APPLICATION_OPTIONS: OptionNames<ApplicationProps> = {
   namespace: true, labels: true, security: true, resources: true, imageOverrides: true, config: true, waitImage: true, logging: true,
@@ -84,6 +86,9 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
   const at: Report = (m) => reportSettings(m === undefined ? undefined : `application '${app.name}': ${m}`);
   unknownOptionRules(p, APPLICATION_OPTIONS, undefined, at);
   unknownOptionRules(p.logging, LOGGING_OPTIONS, 'logging', at);
+  if (p.logging?.driver !== undefined && !(typeof p.logging.driver === 'string' && /^[a-z0-9][-a-z0-9_.]*$/.test(p.logging.driver))) {
+    at(`'logging.driver' must be a Docker logging driver name like json-file or local, got ${show(p.logging.driver)}`);
+  }
   resourcesRules(p.resources, 'resources', at);
   const security = resolveSecurity(DEFAULT_SECURITY, p.security, 'security', at);
   labelRules(p.labels, 'labels', at);

@@ -103,9 +103,30 @@ export function resolveEnv(env: Record<string, EnvValue> | undefined, where: str
   return out;
 }
 
+/**
+ * Two different secret keys must never be read from one compose variable or one Pulumi config key (`a-b`/`c` and
+ * `a`/`b-c` both give `A_B_C`): `refs` lists every reference in definition order with the field that holds it.
+ * @internal
+ */
+export function secretClashRules(refs: Array<[ResolvedSecretRef, string]>, report: Report): void {
+  for (const [what, keyOf] of [['compose variable', (r: ResolvedSecretRef) => r.variable], ['Pulumi config key', (r: ResolvedSecretRef) => r.configKey]] as const) {
+    const first = new Map<string, [ResolvedSecretRef, string]>();
+    for (const [ref, where] of refs) {
+      const k = keyOf(ref);
+      const prior = first.get(k);
+      if (!prior) first.set(k, [ref, where]);
+      else if (prior[0].name !== ref.name || prior[0].key !== ref.key) {
+        report(`${where}: secret ${show(`${ref.name}/${ref.key}`)} and secret ${show(`${prior[0].name}/${prior[0].key}`)} (${prior[1]}) would share ${what} ${show(k)}; rename one`);
+      }
+    }
+  }
+}
+
 /** Resolves a reference to one key of a secret; `where` is the field that holds it. @internal */
 export function resolveSecretRef(name: string, key: string, where: string, report: Report): ResolvedSecretRef {
   if (!isDnsSubdomain(name)) report(`'${where}' secret name must be a DNS-1123 subdomain, got ${show(name)}`);
-  if (!SECRET_KEY.test(key)) report(`'${where}' secret key must match [-._a-zA-Z0-9]+, got ${show(key)}`);
+  if (!(typeof key === 'string' && SECRET_KEY.test(key))) report(`'${where}' secret key must match [-._a-zA-Z0-9]+, got ${show(key)}`);
+  // As a file name, '.' or '..' would mount the secret's folder (other keys included) instead of one key.
+  else if (key === '.' || key === '..') report(`'${where}' secret key must not be '.' or '..', got ${show(key)}`);
   return { name, key, configKey: secretConfigKey(name, key), variable: secretVariable(name, key) };
 }

@@ -159,6 +159,10 @@ function resolveProbe(probe: Probe | undefined, field: string, ports: ResolvedPo
     report(`'${field}' probes port ${probe.port} that 'ports' does not declare (declared: ${show(ports.map((p) => p.port))})`);
   }
   if (probe.kind === ProbeKind.HTTP && !(probe.path ?? '').startsWith('/')) report(`'${field}' path must start with '/', got ${show(probe.path)}`);
+  // The path ends up in a Docker health check command line and in YAML: no spaces, quotes or control characters.
+  else if (probe.kind === ProbeKind.HTTP && /[\s"'`\\\x00-\x1f\x7f]/.test(probe.path!)) {
+    report(`'${field}' path must not contain spaces, quotes, backslashes or control characters, got ${show(probe.path)}`);
+  }
   const t = probe.timing;
   const timing = (name: keyof ProbeTiming, min: number): number => {
     const v = t[name];

@@ -17,6 +17,8 @@ import { ResolvedApplication, ResolvedService } from './resolved';
 import { resolveScaling } from './scaling';
 import { resolveSidecars } from './sidecars';
 import { resolveStorage } from './storage';
+import { ResolvedSecretRef, secretClashRules } from './env';
+import { MAX_SERVICES } from './application';
 import { prefixed, Report, ResolveContext, ServiceEntry, unknownOptionRules, ValidationError } from './validation';
 
 /** Validates `app` and returns its resolved model (defaults applied, dependencies first). @internal */
@@ -27,6 +29,10 @@ export function resolveApplication(app: Application): ResolvedApplication {
   const into = (list: string[]): Report => (m) => void (m !== undefined && list.push(m));
 
   const services: ServiceEntry[] = findMicroservices(app).map((construct) => ({ construct, name: serviceNameOf(construct, construct.props), props: construct.props }));
+  if (services.length > MAX_SERVICES) {
+    // Checked first: everything below is linear in services, but no application needs more.
+    throw new ValidationError([`application '${app.name}': at most ${MAX_SERVICES} services, got ${services.length}`]);
+  }
   const ctx: ResolveContext = { app, services, byConstruct: new Map(services.map((s) => [s.construct, s])) };
   const settings = resolveApplicationSettings(app, into(appErrors), into(settingsErrors));
 
@@ -61,6 +67,7 @@ export function resolveApplication(app: Application): ResolvedApplication {
   if (gateways.length > 1) appErrors.push(`application '${app.name}': at most one gateway, got ${gateways.length} (${gateways.map((g) => g.node.path).join(', ')})`);
   appErrors.push(...gatewayErrors);
   const order = dependencyOrder(ctx, into(appErrors));
+  secretClashRules([...resolved.values()].flatMap(secretRefsOf), into(appErrors));
 
   const errors = [...serviceErrors, ...appErrors, ...settingsErrors];
   if (errors.length > 0) throw new ValidationError(errors);
@@ -74,6 +81,17 @@ export function resolveApplication(app: Application): ResolvedApplication {
     waitImage: settings.waitImage,
     logging: settings.logging,
   };
+}
+
+/** Every secret reference of a service, with the field that holds it. */
+function secretRefsOf(s: ResolvedService): Array<[ResolvedSecretRef, string]> {
+  const env = (vars: ResolvedService['env'], where: string) =>
+    vars.filter((v) => v.secret).map((v): [ResolvedSecretRef, string] => [v.secret!, `service '${s.name}': '${where}${v.name}'`]);
+  return [
+    ...env(s.env, 'env.'),
+    ...s.secretFiles.map((f, i): [ResolvedSecretRef, string] => [f.secret, `service '${s.name}': 'secretFiles[${i}]'`]),
+    ...s.sidecars.flatMap((sc) => env(sc.env, `sidecars[${sc.name}].env.`)),
+  ];
 }
 
 /** What a service's resolution reads from the whole application. */

@@ -33,6 +33,8 @@ export interface ResolvedScaling {
 }
 
 export const DEFAULT_TARGET_CPU_PERCENT = 80;
+/** Most instances of one service: beyond it Docker targets would plan (and compose write) a container each. */
+export const MAX_REPLICAS = 1000;
 export const SCALING_OPTIONS: OptionNames<ScalingProps> = { replicas: true, autoscaling: true };
 const AUTOSCALING_OPTIONS: OptionNames<AutoscalingProps> = { minReplicas: true, maxReplicas: true, targetCpuPercent: true };
 
@@ -42,6 +44,7 @@ export function resolveScaling(p: ScalingProps, restartPolicy: RestartPolicy, re
   if (r !== undefined) {
     if (!isInt(r)) report(`'replicas' must be an integer, got ${show(r)}`);
     else if (r < 0) report(`'replicas' must be >= 0, got ${r}`);
+    else if (r > MAX_REPLICAS) report(`'replicas' must be <= ${MAX_REPLICAS}, got ${r}`);
   }
   const a = p.autoscaling;
   if (!a) return { replicas: r ?? 1 };
@@ -49,6 +52,7 @@ export function resolveScaling(p: ScalingProps, restartPolicy: RestartPolicy, re
   if (r !== undefined) report(`'autoscaling' and 'replicas' are mutually exclusive, got replicas ${show(r)}`);
   if (!(isInt(a.minReplicas) && a.minReplicas >= 1)) report(`'autoscaling.minReplicas' must be an integer >= 1, got ${show(a.minReplicas)}`);
   if (!isInt(a.maxReplicas)) report(`'autoscaling.maxReplicas' must be an integer, got ${show(a.maxReplicas)}`);
+  else if (a.maxReplicas > MAX_REPLICAS) report(`'autoscaling.maxReplicas' must be <= ${MAX_REPLICAS}, got ${a.maxReplicas}`);
   if (a.minReplicas > a.maxReplicas) report(`'autoscaling.minReplicas' must be <= maxReplicas, got min ${a.minReplicas} > max ${a.maxReplicas}`);
   if (a.targetCpuPercent !== undefined && !inRange(a.targetCpuPercent, 1, 1000)) {
     report(`'autoscaling.targetCpuPercent' must be an integer in 1..1000, got ${show(a.targetCpuPercent)}`);

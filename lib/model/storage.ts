@@ -136,6 +136,10 @@ function mountPathRules(p: StorageProps, security: ResolvedSecurity, report: Rep
     if (!field.startsWith('security.') && (typeof mountPath !== 'string' || !path.posix.isAbsolute(mountPath))) {
       report(`'${field}' must be an absolute path, got ${show(mountPath)}`);
     }
+    if (typeof mountPath === 'string' && mountPath.split('/').includes('..')) report(`'${field}' must not contain '..' segments, got ${show(mountPath)}`);
+    if (field.startsWith('configFiles[') || field.startsWith('secretFiles[')) {
+      if (typeof mountPath === 'string' && path.posix.normalize(mountPath) === '/') report(`'${field}' must name a file, not the root directory, got ${show(mountPath)}`);
+    }
     const key = path.posix.normalize(String(mountPath)).replace(/(.)\/+$/, '$1');
     const clash = seen.get(key);
     if (clash) report(`'${field}' mount path ${show(mountPath)} clashes with '${clash}'`);

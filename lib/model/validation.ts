@@ -32,7 +32,7 @@ export interface ResolveContext {
 }
 
 /** A value as error messages show it. @internal */
-export const show = (v: unknown): string => JSON.stringify(v);
+export const show = (v: unknown): string => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v) ?? String(v));
 /** @internal */
 export const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
 /** @internal */

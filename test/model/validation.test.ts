@@ -730,6 +730,76 @@ const CASES: InvalidCase[] = [
     define: (app) => httpService(app, 'web', { replicas: '3' as never }),
     errors: [`service 'web': 'replicas' must be an integer, got "3"`],
   },
+  // --- hostile input: bounds, secrets, paths ---------------------------------------------------------------------
+  {
+    title: 'replicas beyond the bound (1e9 would plan a billion containers)',
+    define: (app) => httpService(app, 'web', { replicas: 1e9 }),
+    errors: [`service 'web': 'replicas' must be <= 1000, got 1000000000`],
+  },
+  {
+    title: 'autoscaling maxReplicas beyond the bound',
+    define: (app) => httpService(app, 'web', { autoscaling: { minReplicas: 1, maxReplicas: 1001 } }),
+    errors: [`service 'web': 'autoscaling.maxReplicas' must be <= 1000, got 1001`],
+  },
+  {
+    title: 'NaN and Infinity are shown as written, not as null',
+    define: (app) => httpService(app, 'web', { replicas: NaN, stopGracePeriodSeconds: Infinity }),
+    errors: [`service 'web': 'stopGracePeriodSeconds' must be an integer >= 0, got Infinity`, `service 'web': 'replicas' must be an integer, got NaN`],
+  },
+  {
+    title: "secret keys '.' and '..' (as file names they would mount the whole secret folder)",
+    define: (app) => httpService(app, 'web', {
+      env: { A_TOKEN: EnvValue.fromSecret('api', '..') },
+      secretFiles: [{ secretName: 'tls', key: '.', mountPath: '/run/secrets/tls' }],
+    }),
+    errors: [
+      `service 'web': 'env.A_TOKEN' secret key must not be '.' or '..', got ".."`,
+      `service 'web': 'secretFiles[0]' secret key must not be '.' or '..', got "."`,
+    ],
+  },
+  {
+    title: 'two secrets that would share one compose variable (a-b/c and a/b-c both read A_B_C)',
+    define: (app) => {
+      httpService(app, 'one', { env: { X_TOKEN: EnvValue.fromSecret('a-b', 'c') } });
+      httpService(app, 'two', { env: { Y_TOKEN: EnvValue.fromSecret('a', 'b-c') } });
+    },
+    errors: [`service 'two': 'env.Y_TOKEN': secret "a/b-c" and secret "a-b/c" (service 'one': 'env.X_TOKEN') would share compose variable "A_B_C"; rename one`],
+  },
+  {
+    title: 'two secrets that would share one Pulumi config key (a.b/c and a/b.c both read a.b.c)',
+    define: (app) => httpService(app, 'web', { env: { X_TOKEN: EnvValue.fromSecret('a.b', 'c'), Y_TOKEN: EnvValue.fromSecret('a', 'b.c') } }),
+    errors: [
+      `service 'web': 'env.Y_TOKEN': secret "a/b.c" and secret "a.b/c" (service 'web': 'env.X_TOKEN') would share compose variable "A_B_C"; rename one`,
+      `service 'web': 'env.Y_TOKEN': secret "a/b.c" and secret "a.b/c" (service 'web': 'env.X_TOKEN') would share Pulumi config key "a.b.c"; rename one`,
+    ],
+  },
+  {
+    title: 'secret keys that differ only in case collapse to one compose variable',
+    define: (app) => httpService(app, 'web', { env: { A_TOKEN: EnvValue.fromSecret('db', 'DB_PASSWORD'), B_TOKEN: EnvValue.fromSecret('db', 'db_password') } }),
+    errors: [`service 'web': 'env.B_TOKEN': secret "db/db_password" and secret "db/DB_PASSWORD" (service 'web': 'env.A_TOKEN') would share compose variable "DB_DB_PASSWORD"; rename one`],
+  },
+  {
+    title: "mount paths with '..' segments and a config file at /",
+    define: (app) => httpService(app, 'web', {
+      volumes: [{ name: 'data', mountPath: '/data/../etc' }],
+      configFiles: [{ mountPath: '/', content: 'x' }],
+    }),
+    errors: [
+      `service 'web': 'volumes[0].mountPath' must not contain '..' segments, got "/data/../etc"`,
+      `service 'web': 'configFiles[0].mountPath' must name a file, not the root directory, got "/"`,
+    ],
+  },
+  {
+    title: 'an HTTP probe path with a space and a quote',
+    define: (app) => httpService(app, 'web', { readinessProbe: Probe.http('/health check"') }),
+    errors: [`service 'web': 'readinessProbe' path must not contain spaces, quotes, backslashes or control characters, got "/health check\\""`],
+  },
+  {
+    title: 'an empty logging driver',
+    appProps: { logging: { driver: '' } },
+    define: (app) => httpService(app, 'web'),
+    errors: [`application 'app': 'logging.driver' must be a Docker logging driver name like json-file or local, got ""`],
+  },
 ];
 
 describe('validation', () => {
@@ -772,6 +842,12 @@ describe('validation', () => {
     httpService(app, 'web', { env: { DB_PASSWORD: EnvValue.fromValue('hunter2') } });
     expect(() => app.resolve()).toThrow(/DB_PASSWORD/);
     expect(() => app.resolve()).not.toThrow(/hunter2/);
+  });
+
+  test('fails at once, before resolving anything, above 10,000 services', () => {
+    const app = newApp();
+    for (let i = 0; i <= 10000; i++) worker(app, `s${i}`);
+    expect(validationErrors(app)).toEqual([`application 'app': at most 10000 services, got 10001`]);
   });
 
   test('fails before any backend runs: resolve() throws and returns nothing', () => {
