@@ -160,7 +160,7 @@ function resolveProbe(probe: Probe | undefined, field: string, ports: ResolvedPo
   }
   if (probe.kind === ProbeKind.HTTP && !(probe.path ?? '').startsWith('/')) report(`'${field}' path must start with '/', got ${show(probe.path)}`);
   // The path ends up in a Docker health check command line and in YAML: no spaces, quotes or control characters.
-  else if (probe.kind === ProbeKind.HTTP && /[\s"'`\\\x00-\x1f\x7f]/.test(probe.path!)) {
+  else if (probe.kind === ProbeKind.HTTP && [...probe.path!].some((c) => /[\s"'`\\]/.test(c) || c.charCodeAt(0) < 0x20 || c === '\u007f')) {
     report(`'${field}' path must not contain spaces, quotes, backslashes or control characters, got ${show(probe.path)}`);
   }
   const t = probe.timing;
