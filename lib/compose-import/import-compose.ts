@@ -51,6 +51,10 @@ export const COMPOSE_IMPORT_LIMITS = {
   maxServices: 10_000,
   /** `deploy.replicas`/`scale` of one service. */
   maxReplicas: MAX_REPLICAS,
+  /** Values (scalars, lists, maps) of the file once aliases are expanded: `*a` repeated cannot multiply memory. */
+  maxValues: 2_000_000,
+  /** Nesting of lists and maps (a compose file needs fewer than 10). */
+  maxDepth: 64,
 } as const;
 const MAX_COMPOSE_BYTES = COMPOSE_IMPORT_LIMITS.maxBytes;
 const MAX_SERVICES = COMPOSE_IMPORT_LIMITS.maxServices;
@@ -186,6 +190,8 @@ function parseCompose(yamlText: string): YamlMap {
   const lineCounter = new LineCounter();
   const document = parseDocument(yamlText, { merge: true, uniqueKeys: false, lineCounter });
   if (document.errors.length > 0) throw new ComposeImportError(`compose import: the file is not valid YAML: ${document.errors[0].message}`);
+  const shape = shapeProblem(document);
+  if (shape) throw new ComposeImportError(`compose import: ${shape}`);
   const duplicate = duplicateKey(document.contents);
   if (duplicate) {
     const { line, col } = lineCounter.linePos(duplicate.offset);
@@ -202,6 +208,51 @@ function parseCompose(yamlText: string): YamlMap {
     throw new ComposeImportError('compose import: \'services\' must be a mapping with at least one service');
   }
   return doc;
+}
+
+/**
+ * Why the document is too deep or expands to too many values (an alias counts as the values it stands for), in one
+ * pass over the nodes with the size of each anchored node computed once.
+ */
+function shapeProblem(document: ReturnType<typeof parseDocument>): string | undefined {
+  const sizes = new Map<unknown, number>();
+  const { maxDepth, maxValues } = COMPOSE_IMPORT_LIMITS;
+  type Frame = { node: unknown; depth: number; children?: unknown[]; i: number; total: number };
+  const childrenOf = (node: unknown): unknown[] => {
+    if (isYamlMap(node)) return node.items.flatMap((p) => [p.key, p.value]);
+    if (isSeq(node)) return node.items;
+    return [];
+  };
+  const stack: Frame[] = [{ node: document.contents, depth: 0, i: 0, total: 1 }];
+  let result = 0;
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame.depth > maxDepth) return `the file nests lists and maps deeper than ${maxDepth} levels`;
+    frame.children ??= childrenOf(frame.node);
+    if (frame.i < frame.children.length) {
+      let child = frame.children[frame.i++];
+      if (isAlias(child)) child = child.resolve(document);
+      if (child === null || child === undefined || typeof child !== 'object') {
+        frame.total += 1;
+      } else if (sizes.has(child)) {
+        frame.total += sizes.get(child)!;
+      } else if (stack.some((f) => f.node === child)) {
+        return 'the file has an alias inside the node it refers to';
+      } else {
+        stack.push({ node: child, depth: frame.depth + 1, i: 0, total: 1 });
+      }
+      if (frame.total > maxValues) return `the file expands to more than ${maxValues} values once its aliases are expanded`;
+      continue;
+    }
+    stack.pop();
+    sizes.set(frame.node, frame.total);
+    if (stack.length > 0) {
+      const parent = stack[stack.length - 1];
+      parent.total += frame.total;
+      if (parent.total > maxValues) return `the file expands to more than ${maxValues} values once its aliases are expanded`;
+    } else result = frame.total;
+  }
+  return result > maxValues ? `the file expands to more than ${maxValues} values once its aliases are expanded` : undefined;
 }
 
 /** The first key repeated in one mapping (as JavaScript reads keys: `1` and `"1"` are one key), in one pass. */
@@ -221,7 +272,7 @@ function duplicateKey(root: unknown): { key: string; offset: number } | undefine
         stack.push(pair.value);
       }
     } else if (isSeq(node)) {
-      stack.push(...node.items);
+      for (const item of node.items) stack.push(item);
     } else if (isPair(node)) {
       stack.push((node as { value: YamlNode }).value);
     }

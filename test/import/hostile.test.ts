@@ -97,7 +97,9 @@ const CASES: Case[] = [
   { name: 'fails a key repeated in one map, naming it and its line', compose: `services:\n  svc:\n    image: ${PINNED}\n    environment:\n      A: 1\n      A: 2\n`, fails: /map keys must be unique, "A" is repeated at line 6/ },
   { name: 'fails keys that JavaScript reads as one (1 and "1")', compose: `services:\n  svc:\n    image: ${PINNED}\n    labels:\n      1: a\n      "1": b\n`, fails: /"1" is repeated/ },
   { name: 'fails more services than an application may have, at once', compose: `services:\n${Array.from({ length: COMPOSE_IMPORT_LIMITS.maxServices + 1 }, (_, i) => `  s${i}: {image: "${PINNED}"}\n`).join('')}`, fails: /defines 10001 services, more than the 10000/ },
-  { name: 'fails an alias bomb', compose: `a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\nservices:\n  svc: {image: "${PINNED}", command: *f}\n`, fails: /the file cannot be read: .*alias/i },
+  { name: 'fails an alias bomb', compose: `a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\nservices:\n  svc: {image: "${PINNED}", command: *f}\n`, fails: /the file cannot be read: excessive alias count|the file expands to more than 2000000 values/i },
+  { name: 'fails one big list repeated through aliases', compose: `x-a: &a [${Array.from({ length: 50_000 }, () => 'x').join(',')}]\nx-b: [${Array.from({ length: 100 }, () => '*a').join(',')}]\nservices:\n  svc: {image: "${PINNED}"}\n`, fails: /expands to more than 2000000 values/ },
+  { name: 'fails lists nested deeper than the bound', compose: `x-deep: ${'['.repeat(100)}${']'.repeat(100)}\nservices:\n  svc: {image: "${PINNED}"}\n`, fails: /nests lists and maps deeper than 64 levels/ },
   {
     name: 'reports a named pipe inside a bind-mounted directory, naming service, mount and path, and reads the rest',
     compose: svc({ image: PINNED, volumes: ['./conf:/etc/app:ro'] }),
