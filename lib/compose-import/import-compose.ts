@@ -8,8 +8,10 @@
  *                          (`image:`, or <app>/<service>:dev) + warning
  *   ports, expose          ports (publish = host port); host address, random host port, ranges -> reported;
  *                          a host port is published once per application, never by a replicated service
- *   environment, env_file  env; names that look like credentials -> EnvValue.fromSecret('<service>-env', <key>)
- *                          + a warning saying which secret to create, so no plaintext reaches any output
+ *   environment, env_file  env; names that look like credentials, and values that hold one (an interpolated
+ *                          credential, a URL with a password, a credential's value) -> EnvValue.fromSecret(
+ *                          '<service>-env', <key>) + a warning saying which secret to create, so no plaintext
+ *                          reaches any output; any other key that would hold an interpolated credential -> error
  *   volumes, tmpfs         named -> persistent volume (one owner), anonymous/tmpfs -> scratch volume,
  *                          host binds -> see HostBindMounts (default: config files read below baseDir)
  *   secrets, configs       secret files at /run/secrets/<name> (content never read) / config files
