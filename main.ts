@@ -1,7 +1,8 @@
 /*
  * `npm run synth` / `npx cdk8s synth`: renders every application in stacks/ into dist/ — Kubernetes YAML,
- * a compose file (+ the files it mounts) and a Mermaid diagram, and reports what changed since the last synth. `npm run synth -- shop` renders one stack. Nothing is written unless
- * every stack validates and renders.
+ * a compose file (+ the files it mounts) and a Mermaid diagram, and reports what changed since the last synth.
+ * `npm run synth -- shop` renders one stack. Nothing is written unless every stack validates; a target that cannot
+ * express a setting (a Docker-only rule) fails alone and keeps its previous files.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -40,10 +41,14 @@ const result = synthStacks({
   },
 });
 for (const line of formatDiagnostics(result.diagnostics)) console.error(line);
-if (!result.ok) {
-  for (const e of result.errors) console.error(`error: ${e}`);
+for (const e of result.errors) console.error(`error: ${e}`);
+if (!result.written) {
   console.error(`synth failed: nothing was written; ${path.relative(process.cwd(), outdir)}/ is unchanged`);
   process.exit(1);
 }
 for (const line of formatChangeReport(changeReport(result.previous, result.files))) console.log(line);
+if (!result.ok) {
+  console.error('synth failed for the target(s) above: their files are unchanged; the other targets were written');
+  process.exit(1);
+}
 console.log(`synthesized ${Object.keys(stacks).length} stack(s) into ${path.relative(process.cwd(), outdir)}/: ${result.files.filter((f) => !f.path.includes('/')).map((f) => f.path).join(', ')}`);

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Application, Diagnostic, formatDiagnostic } from '../model';
+import { Application, Diagnostic, formatDiagnostic, UnsupportedError } from '../model';
 import { OutputFile, readOutputFiles, writeOutputFiles } from './output-files';
 
 /** What one target makes of one application. */
@@ -36,9 +36,16 @@ export interface SynthOptions {
   readonly onFile?: (file: OutputFile) => void;
 }
 
-/** Result of a synth: written files and diagnostics, or the errors that stopped it before writing. */
+/**
+ * Result of a synth: written files and diagnostics, or the errors that stopped it. An invalid application stops
+ * everything before writing; a setting one target cannot express (UnsupportedError, e.g. a Docker-only rule) fails
+ * that target alone: its files stay as they were and the other targets are written.
+ */
 export interface SynthResult {
+  /** Every stack rendered in every target. */
   readonly ok: boolean;
+  /** Whether anything was written (false when an application is invalid). */
+  readonly written: boolean;
   readonly errors: string[];
   readonly diagnostics: Diagnostic[];
   readonly files: OutputFile[];
@@ -47,11 +54,12 @@ export interface SynthResult {
 }
 
 /**
- * Builds, validates and renders every stack; writes only when all of them succeed, so a failed synth leaves the
- * existing output untouched.
+ * Builds, validates and renders every stack; writes only when every application is valid, so an invalid definition
+ * leaves the existing output untouched. A target that cannot express a setting keeps its previous files.
  */
 export function synthStacks(options: SynthOptions): SynthResult {
   const errors: string[] = [];
+  const targetErrors: string[] = [];
   const diagnostics: Diagnostic[] = [];
   const files: OutputFile[] = [];
   const ownedDirs: string[] = [];
@@ -62,8 +70,16 @@ export function synthStacks(options: SynthOptions): SynthResult {
       const application = build();
       // Every backend resolves the application: locked, the tree cannot change, so it is resolved (validated) once.
       application.node.lock();
+      application.resolve();
       for (const render of options.renderers) {
-        const r = render(stack, application, context);
+        let r: Rendering;
+        try {
+          r = render(stack, application, context);
+        } catch (e) {
+          if (!(e instanceof UnsupportedError)) throw e;
+          targetErrors.push(`stack '${stack}': ${e.message}`);
+          continue;
+        }
         files.push(...r.files);
         diagnostics.push(...r.diagnostics);
         ownedDirs.push(...(r.ownedDirs ?? []));
@@ -74,10 +90,10 @@ export function synthStacks(options: SynthOptions): SynthResult {
     }
   }
   const previous = readOutputFiles(options.outdir);
-  if (errors.length > 0) return { ok: false, errors, diagnostics, files: [], previous };
+  if (errors.length > 0) return { ok: false, written: false, errors, diagnostics, files: [], previous };
   files.forEach((f) => options.onFile?.(f));
   writeOutputFiles(options.outdir, files, ownedDirs, preservedDirs);
-  return { ok: true, errors, diagnostics, files, previous };
+  return { ok: targetErrors.length === 0, written: true, errors: targetErrors, diagnostics, files, previous };
 }
 
 /** Diagnostics as printable lines. */

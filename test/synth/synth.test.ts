@@ -47,6 +47,16 @@ describe('npm run synth', () => {
     expect(fs.readdirSync(outdir).filter((f) => f.startsWith('.staging-'))).toEqual([]);
   });
 
+  test('fails only the Docker targets on a Docker-only rule: the Kubernetes output is written, the old compose file kept', () => {
+    fs.writeFileSync(path.join(outdir, 'clash.compose.yaml'), '# the previous compose file\n');
+    const r = run(['--outdir', outdir, '--stacks', 'test/synth/fixtures/docker-only-clash.ts']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`error: stack 'clash': error [compose] service 'web-1': 'name' gives Docker container key "web-1" to service 'web-1'`);
+    expect(r.stderr).toContain('their files are unchanged; the other targets were written');
+    expect(fs.readFileSync(path.join(outdir, 'clash.k8s.yaml'), 'utf8')).toContain('name: web-1');
+    expect(fs.readFileSync(path.join(outdir, 'clash.compose.yaml'), 'utf8')).toBe('# the previous compose file\n');
+  });
+
   test('fails on an unknown stack name', () => {
     const r = run(['--outdir', outdir, 'nope']);
     expect(r.status).not.toBe(0);
