@@ -29,7 +29,7 @@
  */
 import * as path from 'path';
 import { isAlias, isMap as isYamlMap, isPair, isScalar, isSeq, LineCounter, Node as YamlNode, parseDocument } from 'yaml';
-import { Application, Microservice } from '../model';
+import { Application, MAX_REPLICAS, MAX_SERVICES as MODEL_MAX_SERVICES, Microservice } from '../model';
 import { ImportContext, isMap, YamlMap } from './context';
 import { ProjectFiles } from './files';
 import { connectServices } from './graph';
@@ -40,7 +40,7 @@ import { ImportReport } from './report';
 import { isSecretName, toDnsLabel, uniqueName } from './rules';
 import { draftProps } from './props';
 import { finishEnvironment, importService } from './service';
-import { credentialsIn, hasUrlPassword, interpolate, MAX_REPLICAS, InterpolationProblem, parseDotenv, redact, show, ValueError } from './values';
+import { credentialsIn, hasUrlPassword, interpolate, InterpolationProblem, parseDotenv, redact, show, ValueError } from './values';
 
 /**
  * What the import reads at most, checked before any work is done for it, so a hostile file fails at once with a
@@ -50,7 +50,7 @@ export const COMPOSE_IMPORT_LIMITS = {
   /** Bytes (UTF-8) of the compose file: a compose file is configuration, not data. */
   maxBytes: 10 * 1024 * 1024,
   /** Services of one file (an application has at most 10,000). */
-  maxServices: 10_000,
+  maxServices: MODEL_MAX_SERVICES,
   /** `deploy.replicas`/`scale` of one service. */
   maxReplicas: MAX_REPLICAS,
   /** Values (scalars, lists, maps) of the file once aliases are expanded: `*a` repeated cannot multiply memory. */

@@ -4,6 +4,8 @@
  * they do not understand, and the importer turns that into a diagnostic naming the service and key.
  */
 
+import { MAX_REPLICAS } from '../model';
+
 /** A value the importer cannot read; `message` is the reason, without the service or key. */
 export class ValueError extends Error {
   /** `error` when the compose file is invalid there (docker-compose rejects it too), else a value left out. */
@@ -92,10 +94,8 @@ export function scalarText(value: unknown): string {
   throw new ValueError(`must be a string, got ${show(value)}`);
 }
 
-/** Largest `deploy.replicas`/`scale` the import accepts: beyond it nothing is created (the model's bound too). */
-export const MAX_REPLICAS = 1000;
 
-/** `deploy.replicas`/`scale`: an integer 0..MAX_REPLICAS, as a number or the digits of an interpolated string. */
+/** `deploy.replicas`/`scale`: an integer 0..MAX_REPLICAS (the model's bound), as a number or the digits of a string. */
 export function parseReplicas(value: unknown): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,16}\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`must be an integer >= 0, got ${show(value)}`);
