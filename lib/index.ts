@@ -8,7 +8,7 @@
 // Defining an application
 export { Application, Gateway, Microservice, findMicroservices } from './model';
 export { Cpu, EnvSource, EnvValue, Image, Memory, Probe, ProbeKind } from './model';
-export { DependencyCondition, Protocol, RestartPolicy, ServiceType } from './model';
+export { DependencyCondition, IngressSource, IngressSourceKind, Protocol, RestartPolicy, ServiceType } from './model';
 export { DiagnosticLevel, formatDiagnostic, UnsupportedError, ValidationError } from './model';
 export type {
   ApplicationProps, AutoscalingProps, ConfigFileProps, ContainerProps, CpuResources, DependencyEdge, DependencyOptions, DependencyProps,

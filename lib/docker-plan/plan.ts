@@ -4,7 +4,7 @@
  * backends only translate this plan into their own field names, so they cannot drift apart.
  */
 import {
-  DependencyCondition, Diagnostic, DiagnosticLevel, EnvSource, ProbeKind, Protocol, RestartPolicy, UnsupportedError,
+  DependencyCondition, Diagnostic, DiagnosticLevel, EnvSource, IngressSourceKind, ProbeKind, Protocol, RestartPolicy, UnsupportedError,
   ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedEnvVar, ResolvedImage, ResolvedLogging,
   ResolvedProbe, ResolvedSecretRef, ResolvedService,
 } from '../model';
@@ -124,6 +124,10 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
       warn(s.name, 'autoscaling', `cannot be expressed in Docker: runs a fixed ${s.replicas} replica(s) (minReplicas); scale by hand`);
     }
     if (s.replicas === 0) warn(s.name, 'replicas', 'is 0: no container is created');
+    const narrowed = s.ingressFrom.filter((src) => src.kind !== IngressSourceKind.ANYWHERE);
+    if (narrowed.length > 0) {
+      warn(s.name, 'ingressFrom', `limits outside sources in Kubernetes only: Docker does not filter by source, so published ports admit any address the host lets through`);
+    }
     // Sidecars share the service container's network namespace, and Docker refuses ports on a container that
     // joins another's namespace: the service container exposes and publishes the sidecars' ports too.
     const ports = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].map((p) => ({ port: p.port, protocol: p.protocol, publish: p.publish }));

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_LOGGING, Diagnostic, DiagnosticLevel, ResolvedApplication, ResolvedContainer, ResolvedService, ServiceType,
+  DEFAULT_LOGGING, Diagnostic, DiagnosticLevel, IngressSourceKind, ResolvedApplication, ResolvedContainer, ResolvedService, ServiceType,
 } from '../model';
 import { headlessServiceName, waitContainerName } from './names';
 import { WorkloadKind, workloadKind } from './workload';
@@ -24,6 +24,17 @@ const SERVICE_RULES: ServiceRule[] = [
       }
       return [];
     }),
+  (svc) => {
+    if (svc.ingressFrom.length === 0) return [];
+    const ports = svc.ports.map((p) => p.port).join(', ');
+    const sources = svc.ingressFrom.map((src) => (src.kind === IngressSourceKind.ANYWHERE ? 'any source' : src.kind === IngressSourceKind.CIDR ? src.value! : `namespace ${src.value}`));
+    return [{
+      field: 'ingressFrom',
+      message: sources.includes('any source')
+        ? `its NetworkPolicy admits traffic from any source on port(s) ${ports} (the default of a ${svc.serviceType} Service): narrow it with ingressFrom: [IngressSource.cidr(...), IngressSource.namespace(...)]`
+        : `its NetworkPolicy admits traffic from ${sources.join(', ')} on port(s) ${ports}`,
+    }];
+  },
   (svc) =>
     svc.sidecars.flatMap((sc) =>
       sc.ports.filter((p) => p.publish !== undefined).map((p) => ({

@@ -1,14 +1,17 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { LABEL_PART_OF, Protocol, ResolvedApplication, ResolvedPort, ResolvedService } from '../model';
+import { IngressSourceKind, LABEL_PART_OF, Protocol, ResolvedApplication, ResolvedPort, ResolvedService } from '../model';
+import { addOpenIngressRule } from './patches';
 import { objectMetadata } from './metadata';
 import { allowPolicyName, defaultDenyPolicyName } from './names';
 
 /**
  * NetworkPolicies from the dependency graph: every pod of the application denies ingress by default, and a
  * service's pods accept connections to its ports only from the services that depend on it (and from the Ingress
- * controller's namespace on the ports the gateway routes to). Egress is left alone: init containers and clients
- * must reach their dependencies, and the receiving side already decides.
+ * controller's namespace on the ports the gateway routes to, and from the service's `ingressFrom` sources on all its
+ * ports: by default any source for NodePort and LoadBalancer services, which exist to be reached from outside).
+ * Egress is left alone: init containers and clients must reach their dependencies, and the receiving side already
+ * decides.
  */
 export function createNetworkPolicies(scope: Construct, app: ResolvedApplication): kplus.NetworkPolicy[] {
   if (app.services.length === 0) return [];
@@ -25,7 +28,7 @@ export function createNetworkPolicies(scope: Construct, app: ResolvedApplication
 /** The service's allow policy, or none when nobody may connect (the default deny covers it). */
 function allowPolicy(scope: Construct, svc: ResolvedService, app: ResolvedApplication, byName: ReadonlyMap<string, ResolvedService>): kplus.NetworkPolicy | undefined {
   const routedPorts = svc.ports.filter((p) => app.gateway?.routes.some((r) => r.service === svc.name && r.port === p.port));
-  if (svc.ports.length === 0 || (svc.dependents.length === 0 && routedPorts.length === 0)) return undefined;
+  if (svc.ports.length === 0 || (svc.dependents.length === 0 && routedPorts.length === 0 && svc.ingressFrom.length === 0)) return undefined;
   const id = `Allow:${svc.name}`;
   const policy = new kplus.NetworkPolicy(scope, id, {
     metadata: objectMetadata(allowPolicyName(svc.name), svc.labels, app.namespace),
@@ -39,7 +42,23 @@ function allowPolicy(scope: Construct, svc: ResolvedService, app: ResolvedApplic
     const controller = kplus.Namespaces.select(scope, `${id}:FromIngress`, { names: [app.gateway!.controllerNamespace] });
     policy.addIngressRule(controller, policyPorts(routedPorts));
   }
+  svc.ingressFrom.forEach((src, i) => {
+    if (src.kind === IngressSourceKind.CIDR) {
+      const block = src.value!.includes(':') ? kplus.NetworkPolicyIpBlock.ipv6(scope, `${id}:Cidr${i}`, src.value!) : kplus.NetworkPolicyIpBlock.ipv4(scope, `${id}:Cidr${i}`, src.value!);
+      policy.addIngressRule(block, policyPorts(svc.ports));
+    } else if (src.kind === IngressSourceKind.NAMESPACE) {
+      policy.addIngressRule(kplus.Namespaces.select(scope, `${id}:Namespace${i}`, { names: [src.value!] }), policyPorts(svc.ports));
+    }
+  });
+  // Any source is a rule without `from`, which cdk8s-plus cannot write; ipBlock 0.0.0.0/0 would miss node
+  // addresses that some CNIs (Cilium) class apart, and load-balanced traffic often arrives from them.
+  if (svc.ingressFrom.some((src) => src.kind === IngressSourceKind.ANYWHERE)) addOpenIngressRule(policy, svc.ports.map(policyPortJson));
   return policy;
+}
+
+/** A port in cdk8s's typed form: the policy's typed ApiObject converts its JSON after the patches. */
+function policyPortJson(p: ResolvedPort): Record<string, unknown> {
+  return { port: kplus.k8s.IntOrString.fromNumber(p.port), protocol: p.protocol };
 }
 
 function policyPorts(ports: readonly ResolvedPort[]): kplus.NetworkPolicyPort[] {

@@ -1,5 +1,5 @@
 /* Ports: what a service listens on, its default names, host publishing and the Kubernetes Service type. */
-import { defaultPortName, isPortName } from './names';
+import { defaultPortName, isDnsLabel, isPortName } from './names';
 import { inRange, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** Transport protocol of a port. */
@@ -40,14 +40,51 @@ export interface PortProps {
   readonly publish?: number;
 }
 
+/** What an {@link IngressSource} admits. */
+export enum IngressSourceKind {
+  /** Any source. */
+  ANYWHERE = 'anywhere',
+  /** Addresses in a CIDR block (IPv4 or IPv6). */
+  CIDR = 'cidr',
+  /** Every pod of a Kubernetes namespace. */
+  NAMESPACE = 'namespace',
+}
+
+/** Traffic from outside the application that a service admits on its ports (Kubernetes NetworkPolicy). */
+export class IngressSource {
+  /** Any source: the default of NodePort and LoadBalancer services. */
+  public static anywhere(): IngressSource {
+    return new IngressSource(IngressSourceKind.ANYWHERE, undefined);
+  }
+
+  /** Addresses in `cidr`, e.g. '10.0.0.0/8' (a NetworkPolicy ipBlock). */
+  public static cidr(cidr: string): IngressSource {
+    return new IngressSource(IngressSourceKind.CIDR, cidr);
+  }
+
+  /** Every pod of namespace `name`, e.g. an ingress controller's 'ingress-nginx'. */
+  public static namespace(name: string): IngressSource {
+    return new IngressSource(IngressSourceKind.NAMESPACE, name);
+  }
+
+  private constructor(public readonly kind: IngressSourceKind, public readonly value: string | undefined) {}
+}
+
 /** How a service is reached from outside its application. */
 export interface ExposureProps {
   /** Kubernetes Service type. @default ServiceType.CLUSTER_IP */
   readonly serviceType?: ServiceType;
+  /**
+   * Sources outside the application admitted on the service's ports (its NetworkPolicy). In-app dependents and
+   * the gateway are always admitted. Docker targets do not filter by source (a diagnostic says so).
+   * @default - NodePort and LoadBalancer services: [IngressSource.anywhere()] (they exist to be reached from
+   * outside); ClusterIP services: [] (dependents and the gateway only)
+   */
+  readonly ingressFrom?: IngressSource[];
 }
 
 const PORT_OPTIONS: OptionNames<PortProps> = { port: true, name: true, protocol: true, appProtocol: true, publish: true };
-export const EXPOSURE_OPTIONS: OptionNames<ExposureProps> = { serviceType: true };
+export const EXPOSURE_OPTIONS: OptionNames<ExposureProps> = { serviceType: true, ingressFrom: true };
 
 export interface ResolvedPort {
   readonly name: string;
@@ -82,8 +119,51 @@ export function resolvePorts(ports: PortProps[] | undefined, where: string, repo
   });
 }
 
+export interface ResolvedIngressSource {
+  readonly kind: IngressSourceKind;
+  /** The CIDR block or the namespace name. */
+  readonly value?: string;
+}
+
+export interface ResolvedExposure {
+  readonly serviceType: ServiceType;
+  /** Sources outside the application admitted on the service's ports; empty: dependents and gateway only. */
+  readonly ingressFrom: ResolvedIngressSource[];
+}
+
+const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+
+/** Resolves the Service type and the outside sources of a service with `ports`. @internal */
+export function resolveExposure(props: ExposureProps, ports: ResolvedPort[], report: Report): ResolvedExposure {
+  const serviceType = resolveServiceType(props, ports, report);
+  if (props.ingressFrom === undefined) {
+    const open = serviceType !== ServiceType.CLUSTER_IP && ports.length > 0;
+    return { serviceType, ingressFrom: open ? [{ kind: IngressSourceKind.ANYWHERE }] : [] };
+  }
+  if (!Array.isArray(props.ingressFrom)) {
+    report(`'ingressFrom' must be a list of IngressSource (IngressSource.anywhere/cidr/namespace), got ${show(props.ingressFrom)}`);
+    return { serviceType, ingressFrom: [] };
+  }
+  if (props.ingressFrom.length > 0 && ports.length === 0) report(`'ingressFrom' admits traffic to the service's ports but 'ports' is empty`);
+  const ingressFrom = props.ingressFrom.flatMap((src, i): ResolvedIngressSource[] => {
+    if (!(src instanceof IngressSource)) {
+      report(`'ingressFrom[${i}]' must be an IngressSource (IngressSource.anywhere/cidr/namespace), got ${show(src)}`);
+      return [];
+    }
+    if (src.kind === IngressSourceKind.CIDR && !(typeof src.value === 'string' && (IPV4_CIDR.test(src.value) || IPV6_CIDR.test(src.value)))) {
+      report(`'ingressFrom[${i}]' must be an IPv4 or IPv6 CIDR block such as '10.0.0.0/8', got ${show(src.value)}`);
+    }
+    if (src.kind === IngressSourceKind.NAMESPACE && !(typeof src.value === 'string' && isDnsLabel(src.value))) {
+      report(`'ingressFrom[${i}]' namespace must be a DNS-1123 label, got ${show(src.value)}`);
+    }
+    return [src.value === undefined ? { kind: src.kind } : { kind: src.kind, value: src.value }];
+  });
+  return { serviceType, ingressFrom };
+}
+
 /** Resolves the Service type of a service with `ports`. @internal */
-export function resolveServiceType(props: ExposureProps, ports: ResolvedPort[], report: Report): ServiceType {
+function resolveServiceType(props: ExposureProps, ports: ResolvedPort[], report: Report): ServiceType {
   const type = props.serviceType ?? ServiceType.CLUSTER_IP;
   if (type === ServiceType.CLUSTER_IP) return type;
   if (ports.length === 0) report(`'serviceType' ${type} needs at least one port`);

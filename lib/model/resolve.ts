@@ -11,7 +11,7 @@ import { resolveServiceIdentity, serviceNameOf } from './identity';
 import { resolveLifecycle } from './lifecycle';
 import { findMicroservices, MICROSERVICE_OPTIONS } from './microservice';
 import { resolveMetrics } from './metrics';
-import { publishedPortRules, resolveServiceType } from './ports';
+import { publishedPortRules, resolveExposure } from './ports';
 import { resolveProbes } from './probes';
 import { ResolvedApplication, ResolvedService } from './resolved';
 import { resolveScaling } from './scaling';
@@ -116,7 +116,7 @@ function resolveService(s: ServiceEntry, ctx: ResolveContext, app: ApplicationSe
     inheritedSecurity: app.security,
   };
   const main = resolveContainer(s.name, p, '', s.name, scope, report);
-  const serviceType = resolveServiceType(p, main.ports, report);
+  const exposure = resolveExposure(p, main.ports, report);
   const lifecycle = resolveLifecycle(p, report);
   const scaling = resolveScaling(p, lifecycle.restartPolicy, report);
   const { dependencies, discoveryEnv } = resolveDependencies(s, ctx, new Set(Object.keys(p.env ?? {})), report);
@@ -141,7 +141,7 @@ function resolveService(s: ServiceEntry, ctx: ResolveContext, app: ApplicationSe
     ...lifecycle,
     sidecars,
     metrics,
-    serviceType,
+    ...exposure,
     routed: graph.routed,
   };
 }

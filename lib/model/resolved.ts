@@ -9,12 +9,12 @@ import type { ResolvedGateway } from './gateway';
 import type { ResolvedServiceIdentity } from './identity';
 import type { ResolvedLifecycle } from './lifecycle';
 import type { ResolvedMetrics } from './metrics';
-import type { ServiceType } from './ports';
+import type { ResolvedExposure } from './ports';
 import type { ResolvedProbes } from './probes';
 import type { ResolvedScaling } from './scaling';
 import type { ResolvedStorage } from './storage';
 
-export interface ResolvedService extends ResolvedServiceIdentity, ResolvedContainer, ResolvedScaling, ResolvedStorage, ResolvedProbes, ResolvedLifecycle {
+export interface ResolvedService extends ResolvedServiceIdentity, ResolvedContainer, ResolvedScaling, ResolvedStorage, ResolvedProbes, ResolvedLifecycle, ResolvedExposure {
   /** Service name (also the main container's name). */
   readonly name: string;
   /** Declared dependencies, in declaration order (their env vars are already in `env`). */
@@ -23,7 +23,6 @@ export interface ResolvedService extends ResolvedServiceIdentity, ResolvedContai
   readonly dependents: string[];
   readonly sidecars: ResolvedContainer[];
   readonly metrics?: ResolvedMetrics;
-  readonly serviceType: ServiceType;
   /** Whether the gateway routes to this service. */
   readonly routed: boolean;
 }

@@ -1,4 +1,7 @@
-import { Application, Cpu, DependencyCondition, DiagnosticLevel, EnvSource, EnvValue, Gateway, Memory, Probe, Protocol, RestartPolicy, UnsupportedError } from '../../lib/model';
+import {
+  Application, Cpu, DependencyCondition, DiagnosticLevel, EnvSource, EnvValue, Gateway, IngressSource, Memory, Probe, Protocol, RestartPolicy, ServiceType,
+  UnsupportedError,
+} from '../../lib/model';
 import { DockerContainerPlan, DockerPlan, DockerRole, dockerEnvValue, GATEWAY_CONFIG_PATH, planDocker } from '../../lib/docker-plan';
 import { httpService, IMAGE, newApp, worker } from '../model/helpers';
 
@@ -259,6 +262,13 @@ describe('restart, labels, diagnostics', () => {
     const p = plan(app);
     expect(p.containers).toEqual([]);
     expect(p.diagnostics.map((d) => [d.field, d.message])).toEqual([['replicas', 'is 0: no container is created']]);
+  });
+
+  test('ingressFrom narrowed to CIDRs or namespaces is a warning: Docker does not filter by source', () => {
+    const app = newApp();
+    httpService(app, 'web', { serviceType: ServiceType.LOAD_BALANCER, ports: [{ port: 8080, publish: 8080 }], ingressFrom: [IngressSource.cidr('10.0.0.0/8')] });
+    httpService(app, 'api', { serviceType: ServiceType.LOAD_BALANCER });
+    expect(plan(app).diagnostics.map((d) => [d.service, d.field])).toEqual([['web', 'ingressFrom']]);
   });
 
   test('a published port on a replicated service throws', () => {

@@ -24,14 +24,14 @@ describe('diagnostics', () => {
 
   test('publish is expressed exactly by a NodePort Service, so no diagnostic', () => {
     const app = newApp();
-    httpService(app, 'web', { serviceType: ServiceType.NODE_PORT, ports: [{ port: 5000, publish: 30500 }] });
+    httpService(app, 'web', { serviceType: ServiceType.NODE_PORT, ports: [{ port: 5000, publish: 30500 }], ingressFrom: [] });
     expect(synth(app).chart.diagnostics).toEqual([]);
   });
 
   test('a LoadBalancer cannot listen on a published port other than the container port', () => {
     const app = newApp();
-    httpService(app, 'a', { serviceType: ServiceType.LOAD_BALANCER, ports: [{ port: 5000, publish: 80 }] });
-    httpService(app, 'b', { serviceType: ServiceType.LOAD_BALANCER, ports: [{ port: 5001, publish: 5001 }] });
+    httpService(app, 'a', { serviceType: ServiceType.LOAD_BALANCER, ports: [{ port: 5000, publish: 80 }], ingressFrom: [] });
+    httpService(app, 'b', { serviceType: ServiceType.LOAD_BALANCER, ports: [{ port: 5001, publish: 5001 }], ingressFrom: [] });
     const ds = synth(app).chart.diagnostics;
     expect(fields(ds)).toEqual(['a.ports']);
     expect(ds[0].message).toContain('listens on port 5000');

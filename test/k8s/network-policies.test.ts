@@ -1,4 +1,4 @@
-import { Gateway, Protocol } from '../../lib/model';
+import { Gateway, IngressSource, Protocol, ServiceType } from '../../lib/model';
 import { all, find, httpService, newApp, synth, worker } from './helpers';
 
 const pods = (app: string, name: string) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': app } } });
@@ -57,5 +57,60 @@ describe('NetworkPolicies', () => {
     httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }], metrics: { port: 9090 } });
     const { objects } = synth(app);
     expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['app-default-deny']);
+  });
+
+  test('a LoadBalancer or NodePort service admits any source on its ports by default, and says so', () => {
+    for (const serviceType of [ServiceType.LOAD_BALANCER, ServiceType.NODE_PORT]) {
+      const app = newApp();
+      const web = httpService(app, 'web', { serviceType, ports: [{ port: 8080, name: 'http', publish: 30080 }, { port: 9090, name: 'admin' }] });
+      httpService(app, 'bff', { dependsOn: [web] });
+      const { objects, chart } = synth(app);
+      const allow = find(objects, 'NetworkPolicy', 'web-ingress');
+      const ports = [{ port: 8080, protocol: 'TCP' }, { port: 9090, protocol: 'TCP' }];
+      expect(allow.spec.policyTypes).toEqual(['Ingress']);
+      // A rule without `from` admits every source, load balancers and node addresses included.
+      expect(allow.spec.ingress).toEqual([{ from: [pods('app', 'bff')], ports }, { ports }]);
+      const d = chart.diagnostics.find((x) => x.field === 'ingressFrom')!;
+      expect(d.service).toBe('web');
+      expect(d.message).toContain('admits traffic from any source on port(s) 8080, 9090');
+    }
+  });
+
+  test('an exposed service nobody depends on still gets its open policy', () => {
+    const app = newApp();
+    httpService(app, 'web', { serviceType: ServiceType.LOAD_BALANCER });
+    const allow = find(synth(app).objects, 'NetworkPolicy', 'web-ingress');
+    expect(allow.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/part-of': 'app' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ ports: [{ port: 8080, protocol: 'TCP' }] }],
+    });
+  });
+
+  test('ingressFrom narrows the outside sources to CIDR blocks and namespaces', () => {
+    const app = newApp();
+    httpService(app, 'web', {
+      serviceType: ServiceType.LOAD_BALANCER,
+      ingressFrom: [IngressSource.cidr('10.0.0.0/8'), IngressSource.cidr('fd00::/8'), IngressSource.namespace('ingress-nginx')],
+    });
+    const { objects, chart } = synth(app);
+    const ports = [{ port: 8080, protocol: 'TCP' }];
+    expect(find(objects, 'NetworkPolicy', 'web-ingress').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports },
+      { from: [{ ipBlock: { cidr: 'fd00::/8' } }], ports },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: {} }], ports },
+    ]);
+    expect(chart.diagnostics.find((x) => x.field === 'ingressFrom')!.message).toBe(
+      'its NetworkPolicy admits traffic from 10.0.0.0/8, fd00::/8, namespace ingress-nginx on port(s) 8080',
+    );
+  });
+
+  test('ingressFrom: [] keeps an exposed service to its dependents; a ClusterIP service admits nobody outside by default', () => {
+    const app = newApp();
+    httpService(app, 'web', { serviceType: ServiceType.NODE_PORT, ingressFrom: [] });
+    httpService(app, 'api');
+    const { objects, chart } = synth(app);
+    expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['app-default-deny']);
+    expect(chart.diagnostics.filter((x) => x.field === 'ingressFrom')).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import {
   Application, ApplicationProps, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, Probe,
-  Protocol, RestartPolicy, ServiceType, ValidationError,
+  IngressSource, Protocol, RestartPolicy, ServiceType, ValidationError,
 } from '../../lib/model';
 import { BUILD_CONTEXT, httpService, IMAGE, newApp, validationErrors, worker } from './helpers';
 
@@ -151,6 +151,18 @@ const CASES: InvalidCase[] = [
     title: 'LoadBalancer service without ports',
     define: (app) => worker(app, 'worker', { serviceType: ServiceType.LOAD_BALANCER }),
     errors: [`service 'worker': 'serviceType' LoadBalancer needs at least one port`],
+  },
+  {
+    title: 'ingressFrom with a bad CIDR, a bad namespace and a plain string',
+    define: (app) => httpService(app, 'web', {
+      serviceType: ServiceType.LOAD_BALANCER,
+      ingressFrom: [IngressSource.cidr('10.0.0.0/33'), IngressSource.namespace('Ingress_NGINX'), '10.0.0.0/8' as never],
+    }),
+    errors: [
+      `service 'web': 'ingressFrom[0]' must be an IPv4 or IPv6 CIDR block such as '10.0.0.0/8', got "10.0.0.0/33"`,
+      `service 'web': 'ingressFrom[1]' namespace must be a DNS-1123 label, got "Ingress_NGINX"`,
+      `service 'web': 'ingressFrom[2]' must be an IngressSource (IngressSource.anywhere/cidr/namespace), got "10.0.0.0/8"`,
+    ],
   },
   // --- dependencies ----------------------------------------------------------------------------------------------
   {
