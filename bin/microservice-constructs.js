@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // microservice-constructs import <compose.yml> [--name <app>] ...: prints the TypeScript of an equivalent stack to
-// stdout and what could not be carried over to stderr. Runs the compiled library (out/) when present; in a
+// stdout and what could not be carried over to stderr; exits 1 when the import has errors (the code is printed).
+// Runs the compiled library (out/) when present; in a
 // checkout without a build it compiles lib/ on the fly with esbuild (scripts/register-ts.js).
 'use strict';
 const fs = require('fs');
@@ -96,6 +97,13 @@ function main(argv) {
   } catch (e) {
     // The code is printed anyway: the user fixes it in TypeScript, where the errors point.
     process.stderr.write(`error: the imported application does not validate:\n${e.message}\n`);
+    return 1;
+  }
+  // An error diagnostic means the file is invalid where it points (or would leak a credential): what is printed
+  // leaves that key out, so the exit code says it is not a faithful import.
+  const errors = result.diagnostics.filter((d) => d.level === 'error').length;
+  if (errors > 0) {
+    process.stderr.write(`error: ${errors} import error${errors > 1 ? 's' : ''} above: the printed stack leaves ${errors > 1 ? 'those keys' : 'that key'} out\n`);
     return 1;
   }
   return 0;

@@ -141,3 +141,19 @@ describe('credentials in generated applications', () => {
     }), { numRuns: 25 });
   }, 120_000);
 });
+
+describe('the CLI with import errors', () => {
+  it('fails (exit 1) when the import reports errors, still printing the code and never the credential', () => {
+    const dir = tempProject({ '.env': 'API_TOKEN=Zq9-cli-token\n', 'compose.yml': stringify({ services: { web: { image: PINNED, command: ['app', '--token', '${API_TOKEN}'] } } }) });
+    const out = spawnSync(process.execPath, [CLI, 'import', path.join(dir, 'compose.yml')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, MICROSERVICE_CONSTRUCTS_FROM_SOURCE: '1' },
+    });
+    expect(out.status).toBe(1);
+    expect(out.stdout).toContain('new Microservice(app, \'web\'');
+    expect(out.stderr).toMatch(/error \[compose-import\] service 'web': 'command' would hold the credential \$\{API_TOKEN\}/);
+    expect(out.stderr).toMatch(/error: 1 import error above: the printed stack leaves that key out/);
+    expect(out.stdout + out.stderr).not.toContain('Zq9-cli-token');
+  }, 60_000);
+});
