@@ -296,9 +296,12 @@ function collectSecretValues(drafts: ReturnType<typeof importService>[], ctx: Im
       if (value !== undefined && isSecretName(name)) values.add(value);
     }
   }
-  // Short or common values ("true", "1234") would turn unrelated values into secrets; URLs with passwords are found
-  // by their form, whatever the password.
-  ctx.secretValues.push(...[...values].filter((v) => v.length >= 5 && !/^\d+$/.test(v) && !/^(true|false|yes|no|on|off|null)$/i.test(v) && credentialsIn(v).length === 0));
+  // Short or common values ("true", "1234") and service names (`POSTGRES_PASSWORD=postgres` next to a service
+  // `postgres`) would turn unrelated values into secrets; URLs with passwords are found by their form, whatever the
+  // password.
+  const services = new Set(drafts.flatMap((d) => [d.composeName.toLowerCase(), d.name]));
+  ctx.secretValues.push(...[...values].filter((v) => v.length >= 5 && !/^\d+$/.test(v) && !/^(true|false|yes|no|on|off|null)$/i.test(v)
+    && !services.has(v.toLowerCase()) && credentialsIn(v).length === 0));
 }
 
 /** Compose interpolation of every value outside `x-*` extensions; unset variables are reported by key. */

@@ -238,6 +238,11 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'keeps a weak password that is also a service name from turning that service\'s address into a secret',
+    compose: { services: { postgres: { image: 'postgres:16.4', environment: { POSTGRES_PASSWORD: 'postgres' } }, web: { image: PINNED, environment: { DB_HOST: 'postgres' } } } },
+    then: (o) => expect(o.props('web').env).toEqual(expect.objectContaining({ DB_HOST: EnvValue.fromValue('postgres') })),
+  },
+  {
     name: 'keeps a password of an env_file out of the URL of the same file',
     compose: svc({ image: PINNED, env_file: ['app.env'] }),
     then: (o) => expect(o.props().env).toEqual({ DB_PASSWORD: EnvValue.fromSecret('svc-env', 'db_password'), DATABASE_URL: EnvValue.fromSecret('svc-env', 'database_url') }),
