@@ -83,7 +83,28 @@ export function canonicalQuantity(q: string): string {
  * input is not changed). Empty lists go too: the built-in types store an empty list as no list.
  */
 export function toServerForm<T>(obj: T): T {
-  return strip(obj, undefined) as T;
+  const out = strip(obj, undefined) as any;
+  if (out?.kind === 'StatefulSet' && Array.isArray(out.spec?.volumeClaimTemplates)) {
+    out.spec.volumeClaimTemplates = out.spec.volumeClaimTemplates.map(claimTemplateInServerForm);
+  }
+  return out;
+}
+
+/**
+ * A StatefulSet's claim template as the server stores it. `volumeClaimTemplates` is a list without a merge key, so
+ * kubectl compares it whole: unless every field the server adds is written too (apiVersion and kind, a null
+ * creationTimestamp, the default volumeMode and the Pending status), each apply replaces the list and reports the
+ * StatefulSet `configured`.
+ */
+function claimTemplateInServerForm(t: any): any {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    ...t,
+    metadata: { creationTimestamp: null, ...t.metadata },
+    spec: { volumeMode: 'Filesystem', ...t.spec },
+    status: { phase: 'Pending', ...t.status },
+  };
 }
 
 function strip(value: unknown, key: string | undefined): unknown {

@@ -46,9 +46,13 @@ describe('workload kind', () => {
     const s = find(objects, 'StatefulSet', 'db');
     expect(s.spec.replicas).toBe(3);
     expect(s.spec.serviceName).toBe('db-headless');
+    // in the form the server stores it (the list is compared whole by kubectl apply)
     expect(s.spec.volumeClaimTemplates).toEqual([{
-      metadata: { name: 'data', labels: expect.objectContaining({ 'app.kubernetes.io/name': 'db' }) },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } },
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data', creationTimestamp: null, labels: expect.objectContaining({ 'app.kubernetes.io/name': 'db' }) },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } }, volumeMode: 'Filesystem' },
+      status: { phase: 'Pending' },
     }]);
     // The claim template provides the volume: no pod volume of that name, but the mount stays.
     expect(podSpec(s).volumes.map((v: any) => v.name)).not.toContain('data');
