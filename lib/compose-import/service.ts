@@ -18,6 +18,8 @@ import {
 const COMMAND_KEYS = ['command', 'entrypoint', 'healthcheck'];
 /** Keys that read interpolated credentials themselves (as secret references, or reporting each one). */
 const CREDENTIAL_AWARE_KEYS = ['environment', 'build'];
+/** List and map keys that may be left empty (`deploy:` with nothing below it): nothing to import. */
+const EMPTY_ALLOWED = ['deploy', 'healthcheck', 'networks', 'depends_on', 'labels', 'environment', 'env_file', 'volumes', 'ports', 'expose', 'secrets', 'configs', 'tmpfs', 'links', 'cap_add', 'cap_drop'];
 
 type KeyImporter = (value: unknown, d: ServiceDraft, ctx: ImportContext) => void;
 
@@ -108,6 +110,7 @@ export function importService(composeName: string, name: string, definition: unk
   for (const [key, value] of Object.entries(definition)) {
     if (key.startsWith('x-')) continue;
     const importer = own(SERVICE_KEYS, key);
+    if (value === null && EMPTY_ALLOWED.includes(key)) continue;
     if (!importer) {
       ctx.report.notCarried(composeName, key, key === 'extends' ? `${show(value)}: copy the keys of the extended service into '${composeName}'` : undefined);
       continue;

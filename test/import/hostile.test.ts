@@ -350,6 +350,7 @@ const CASES: Case[] = [
   { name: 'fails image null, naming service and key', compose: svc({ image: null }), fails: /service 'svc': 'image' or 'build' is required/ },
   { name: 'fails image null next to a build, naming the key', compose: svc({ image: null, build: 'app' }), then: (o) => expectDiag(o, 'svc', 'image', 'error', /must be an image reference \(a non-empty string\), got null/) },
   { name: 'fails deploy "x"', compose: svc({ image: PINNED, deploy: 'x' }), then: (o) => expectDiag(o, 'svc', 'deploy', 'error', /must be a map .*got "x"/) },
+  { name: 'reads keys left empty (deploy:, healthcheck:, labels:) as nothing, not as errors', compose: `services:\n  svc:\n    image: ${PINNED}\n    deploy:\n    healthcheck:\n    labels:\n`, then: (o) => expect(o.result.diagnostics.filter((d) => d.level === 'error')).toEqual([]) },
   { name: 'fails deploy.resources "big"', compose: svc({ image: PINNED, deploy: { resources: 'big' } }), then: (o) => expectDiag(o, 'svc', 'deploy.resources', 'error', /must be a map, got "big"/) },
   { name: 'fails a bare-string depends_on instead of dropping it', compose: { services: { db: { image: 'postgres:16.4' }, svc: { image: PINNED, depends_on: 'db' } } }, then: (o) => expectDiag(o, 'svc', 'depends_on', 'error', /must be a list of service names or a map .*got "db"/) },
   { name: 'fails depends_on entries that are not names', compose: { services: { db: { image: 'postgres:16.4' }, svc: { image: PINNED, depends_on: [{ db: 1 }] } } }, then: (o) => expectDiag(o, 'svc', 'depends_on', 'error', /must list service names/) },
