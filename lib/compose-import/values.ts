@@ -48,7 +48,12 @@ export function credentialsIn(value: unknown): string[] {
     if (typeof v === 'string') {
       if (v.includes(MARK_OPEN)) for (const m of v.matchAll(MARKS)) found.add(m[1]);
     } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (walk(k), walk(x));
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        walk(k);
+        walk(x);
+      }
+    }
   };
   walk(value);
   return [...found];
