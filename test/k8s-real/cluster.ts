@@ -11,7 +11,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { run, RunResult, sleep, waitFor } from '../e2e/engine';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -160,9 +160,10 @@ export function for120(objects: K8sObject[]): { objects: K8sObject[]; conversion
   return { objects: converted, conversions };
 }
 
-/** Objects as a YAML stream for `kubectl apply -f -` (JSON is YAML). */
+/** Objects as a YAML stream for `kubectl apply -f -`. */
 export function yamlStream(objects: K8sObject[]): string {
-  return objects.map((o) => JSON.stringify(o)).join('\n---\n') + '\n';
+  // YAML 1.1, as kubectl reads it: strings such as "yes" stay quoted
+  return objects.map((o) => stringify(o, { version: '1.1' })).join('---\n');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
