@@ -44,11 +44,16 @@ export function credentialMark(name: string): string {
 /** The credentials interpolated into `value` (deep: lists and maps too), by variable name. */
 export function credentialsIn(value: unknown): string[] {
   const found = new Set<string>();
+  const seen = new Set<object>();
   const walk = (v: unknown): void => {
     if (typeof v === 'string') {
       if (v.includes(MARK_OPEN)) for (const m of v.matchAll(MARKS)) found.add(m[1]);
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') {
+      return;
+    }
+    if (v === null || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) v.forEach(walk);
+    else {
       for (const [k, x] of Object.entries(v)) {
         walk(k);
         walk(x);
