@@ -167,6 +167,7 @@ export function connectServices(drafts: ServiceDraft[], ctx: ImportContext, extr
 
   const declared = declaredEdges(drafts, ctx);
   const references = addressReferences(drafts, hosts, ctx);
+  reportRenamedInCommands(drafts, hosts, ctx);
   const referencedPorts = new Map<ServiceDraft, Set<number>>();
   for (const r of references) if (r.port !== undefined) referencedPorts.set(r.to, (referencedPorts.get(r.to) ?? new Set()).add(r.port));
 
@@ -298,6 +299,25 @@ function addressReferences(drafts: ServiceDraft[], hosts: Hosts, ctx: ImportCont
     }
   }
   return out;
+}
+
+/**
+ * Commands cannot be rewritten safely (a word may be anything), so a word that addresses a renamed service by its
+ * old name (`--db my_db:5432`, `http://my_db/`) is reported, once per service, key and name.
+ */
+function reportRenamedInCommands(drafts: ServiceDraft[], hosts: Hosts, ctx: ImportContext): void {
+  for (const d of drafts) {
+    for (const [field, words] of [['entrypoint', d.command], ['command', d.args]] as const) {
+      const reported = new Set<string>();
+      for (const token of (words ?? []).flatMap((w) => w.split(/[\s,=;'"]+/))) {
+        const host = URL_VALUE.exec(token)?.[1] ?? HOST_VALUE.exec(token)?.[1];
+        if (host === undefined || reported.has(host) || !hosts.renamed(host)) continue;
+        reported.add(host);
+        const to = hosts.get(host) as ServiceDraft;
+        ctx.report.warn(d.composeName, field, `addresses '${host}', which is renamed '${to.name}': change it in the command (other services reach it as '${to.name}')`);
+      }
+    }
+  }
 }
 
 /** How many peers of one service a report lists by name. */

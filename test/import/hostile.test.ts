@@ -375,6 +375,14 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'reports a command that addresses a renamed service by its old name',
+    compose: { services: { my_db: { image: 'postgres:16.4', expose: [5432] }, web: { image: PINNED, command: ['app', '--db=my_db:5432', 'http://my_db/x'] } } },
+    then: (o) => {
+      expect(o.diags('web', 'command')).toEqual([expect.objectContaining({ level: 'warning', message: "addresses 'my_db', which is renamed 'my-db': change it in the command (other services reach it as 'my-db')" })]);
+      expect(o.props('web').args).toEqual(['app', '--db=my_db:5432', 'http://my_db/x']);
+    },
+  },
+  {
     name: 'keeps references pointing at the service they meant when Web and web are both present',
     compose: { services: { web: { image: PINNED, expose: [8080] }, Web: { image: PINNED, expose: [8080] }, client: { image: PINNED, environment: { A: 'http://web:8080', B: 'http://Web:8080' } } } },
     then: (o) => {
