@@ -330,7 +330,8 @@ function containerBase(app: ResolvedApplication, c: ResolvedContainer, s: Resolv
     image: c.image,
     command: c.command,
     args: c.args,
-    env: c.env,
+    // Docker has no Service in between: addresses name the container port.
+    env: c.env.map(({ dockerValue, ...v }) => (dockerValue === undefined ? v : { ...v, value: dockerValue })),
     ...hardening(c.security),
     memoryLimitMiB: c.resources.memoryLimitMiB,
     memoryReservationMiB: c.resources.memoryRequestMiB,

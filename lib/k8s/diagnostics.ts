@@ -16,11 +16,11 @@ const SERVICE_RULES: ServiceRule[] = [
       if (svc.serviceType === ServiceType.CLUSTER_IP) {
         return [{
           field: 'ports',
-          message: `publishes host port ${p.publish}, but a ClusterIP Service is reachable only inside the cluster (local-only): run \`kubectl port-forward service/${svc.name} ${p.publish}:${p.port}\` or set serviceType NodePort or LoadBalancer`,
+          message: `publishes host port ${p.publish}, but a ClusterIP Service is reachable only inside the cluster (local-only): run \`kubectl port-forward service/${svc.name} ${p.publish}:${p.servicePort}\` or set serviceType NodePort or LoadBalancer`,
         }];
       }
-      if (svc.serviceType === ServiceType.LOAD_BALANCER && p.publish !== p.port) {
-        return [{ field: 'ports', message: `publishes host port ${p.publish}, but the LoadBalancer Service listens on port ${p.port} (the port in-cluster clients use)` }];
+      if (svc.serviceType === ServiceType.LOAD_BALANCER && p.publish !== p.servicePort) {
+        return [{ field: 'ports', message: `publishes host port ${p.publish}, but the LoadBalancer Service listens on port ${p.servicePort} (the port in-cluster clients use; set servicePort to ${p.publish} to listen there)` }];
       }
       return [];
     }),

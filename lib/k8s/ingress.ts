@@ -12,7 +12,7 @@ export function createIngress(scope: Construct, gateway: ResolvedGateway, app: R
   for (const route of gateway.routes) {
     const service = services.get(route.service);
     if (!service) throw new Error(`gateway '${gateway.name}': route '${route.path}' targets '${route.service}', which has no Service`);
-    const backend = kplus.IngressBackend.fromService(service, { port: route.port });
+    const backend = kplus.IngressBackend.fromService(service, { port: route.servicePort });
     if (gateway.host) ingress.addHostRule(gateway.host, route.path, backend, kplus.HttpIngressPathType.PREFIX);
     else ingress.addRule(route.path, backend, kplus.HttpIngressPathType.PREFIX);
   }

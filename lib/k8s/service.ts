@@ -12,7 +12,8 @@ const SERVICE_TYPES: Record<ServiceType, kplus.ServiceType> = {
 
 /**
  * The Service named exactly after the microservice, so dependents reach `<service>:<port>`; none without ports.
- * Service port = container port everywhere; a NodePort Service uses each port's `publish` as its nodePort.
+ * Each port's Service port is its `servicePort` (the container port unless set), its targetPort the container port;
+ * a NodePort Service uses each port's `publish` as its nodePort.
  */
 export function createService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.Service | undefined {
   if (svc.ports.length === 0) return undefined;
@@ -35,7 +36,7 @@ export function createGoverningService(scope: Construct, svc: ResolvedService, a
 }
 
 function servicePorts(svc: ResolvedService): kplus.ServicePort[] {
-  return svc.ports.map((p) => ({ port: p.port, targetPort: p.port, name: p.name, protocol: kplus.Protocol[p.protocol] }));
+  return svc.ports.map((p) => ({ port: p.servicePort, targetPort: p.port, name: p.name, protocol: kplus.Protocol[p.protocol] }));
 }
 
 /** A headless Service that selects its pods by the service's selector labels. */

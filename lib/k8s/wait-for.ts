@@ -14,7 +14,7 @@ export const WAIT_RESOURCES: ResolvedResources = {
 
 /**
  * An init container per dependency, in declaration order, that blocks until the dependency's Service port
- * accepts connections. A Service only forwards to ready pods, so this also waits for `healthy` dependencies.
+ * (its `servicePort`) accepts connections. A Service only forwards to ready pods, so this also waits for `healthy` dependencies.
  * It runs with the service's own security context.
  */
 export function addWaitContainers(workload: kplus.Workload, svc: ResolvedService, app: ResolvedApplication, refs: References): void {
@@ -27,7 +27,7 @@ function waitContainer(dep: ResolvedDependency, svc: ResolvedService, app: Resol
   return {
     name: waitContainerName(dep.service),
     image: { reference: app.waitImage },
-    command: ['sh', '-c', `until nc -z${udp ? 'u' : ''} ${dep.host} ${dep.port}; do echo waiting for ${dep.service}; sleep 2; done`],
+    command: ['sh', '-c', `until nc -z${udp ? 'u' : ''} ${dep.host} ${dep.servicePort}; do echo waiting for ${dep.service}; sleep 2; done`],
     env: [],
     ports: [],
     resources: WAIT_RESOURCES,

@@ -6,7 +6,7 @@ import type { Microservice } from './microservice';
 import { EnvSource, ResolvedEnvVar } from './env';
 import { envPrefix } from './names';
 import { healthProbe } from './probes';
-import { resolvePorts } from './ports';
+import { ResolvedPort, resolvePorts } from './ports';
 import { OptionNames, ResolveContext, ServiceEntry, Report } from './validation';
 
 /** When a dependent may start. */
@@ -52,7 +52,10 @@ export interface ResolvedDependency {
   readonly condition: DependencyCondition;
   /** Host, port and env prefix dependents get. */
   readonly host: string;
+  /** The dependency's first container port (what Docker clients reach). */
   readonly port: number;
+  /** Its Kubernetes Service port (what Kubernetes clients reach): `port` unless the port sets `servicePort`. */
+  readonly servicePort: number;
   readonly envPrefix: string;
 }
 
@@ -103,16 +106,27 @@ export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEn
       condition: condition ?? (hasHealth ? DependencyCondition.HEALTHY : DependencyCondition.STARTED),
       host: dep.name,
       port: port.port,
+      servicePort: port.servicePort,
       envPrefix: envPrefix(dep.name),
     };
     dependencies.push(d);
     discoveryEnv.push(
       { name: `${d.envPrefix}_HOST`, source: EnvSource.VALUE, value: d.host },
-      { name: `${d.envPrefix}_PORT`, source: EnvSource.VALUE, value: String(d.port) },
+      endpointVar(`${d.envPrefix}_PORT`, (n) => String(n), port),
     );
-    if (port.appProtocol) discoveryEnv.push({ name: `${d.envPrefix}_URL`, source: EnvSource.VALUE, value: `${port.appProtocol}://${d.host}:${d.port}` });
+    if (port.appProtocol) discoveryEnv.push(endpointVar(`${d.envPrefix}_URL`, (n) => `${port.appProtocol}://${d.host}:${n}`, port));
   }
   return { dependencies, discoveryEnv };
+}
+
+/**
+ * A variable holding an address of `port`: `format` of its Service port (Kubernetes), with the container port as
+ * `dockerValue` when they differ. @internal
+ */
+export function endpointVar(name: string, format: (port: number) => string, port: ResolvedPort): ResolvedEnvVar {
+  const value = format(port.servicePort);
+  const docker = format(port.port);
+  return docker === value ? { name, source: EnvSource.VALUE, value } : { name, source: EnvSource.VALUE, value, dockerValue: docker };
 }
 
 /** Names of the services that depend on each service. @internal */

@@ -63,6 +63,11 @@ export interface ResolvedEnvVar {
   readonly secret?: ResolvedSecretRef;
   /** Application config key (CONFIG). */
   readonly configKey?: string;
+  /**
+   * The value in Docker targets, when it differs from `value` (a dependency's address: Kubernetes clients reach
+   * its Service port, Docker clients its container port).
+   */
+  readonly dockerValue?: string;
 }
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;

@@ -94,7 +94,10 @@ export class Gateway extends Construct {
 export interface ResolvedRoute {
   readonly path: string;
   readonly service: string;
+  /** Container port of the service (what the Docker gateway proxies to). */
   readonly port: number;
+  /** Its Kubernetes Service port (what the Ingress backend names). */
+  readonly servicePort: number;
 }
 
 export interface ResolvedGateway {
@@ -155,7 +158,8 @@ export function resolveGateway(g: Gateway, ctx: ResolveContext, scope: GatewaySc
     else if (r.port !== undefined && !ports.some((p) => p.port === r.port)) {
       at(`'routes[${r.path}]' targets port ${r.port} of service '${target.name}' which declares ports ${show(ports.map((p) => p.port))}`);
     }
-    routes.push({ path: r.path, service: target.name, port: r.port ?? ports[0]?.port });
+    const port = ports.find((p) => p.port === r.port) ?? ports[0];
+    routes.push({ path: r.path, service: target.name, port: r.port ?? port?.port, servicePort: port?.servicePort ?? r.port });
   }
   const p = g.props;
   if (p.host !== undefined && !isDnsSubdomain(p.host)) at(`'host' must be a DNS name, got ${show(p.host)}`);

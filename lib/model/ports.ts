@@ -38,6 +38,13 @@ export interface PortProps {
    * @default - not published
    */
   readonly publish?: number;
+  /**
+   * Port of the Kubernetes Service, when it differs from the container port (`{ port: 8079, servicePort: 80 }`:
+   * Service port 80, targetPort 8079). Kubernetes dependents get it in `<DEP>_PORT`/`<DEP>_URL`; Docker has no
+   * Service in between, so there dependents reach the container port and get that instead.
+   * @default - the container port
+   */
+  readonly servicePort?: number;
 }
 
 /** What an {@link IngressSource} admits. */
@@ -83,7 +90,7 @@ export interface ExposureProps {
   readonly ingressFrom?: IngressSource[];
 }
 
-const PORT_OPTIONS: OptionNames<PortProps> = { port: true, name: true, protocol: true, appProtocol: true, publish: true };
+const PORT_OPTIONS: OptionNames<PortProps> = { port: true, name: true, protocol: true, appProtocol: true, publish: true, servicePort: true };
 export const EXPOSURE_OPTIONS: OptionNames<ExposureProps> = { serviceType: true, ingressFrom: true };
 
 export interface ResolvedPort {
@@ -92,19 +99,23 @@ export interface ResolvedPort {
   readonly protocol: Protocol;
   readonly appProtocol?: string;
   readonly publish?: number;
+  /** Port of the Kubernetes Service (the container port unless `servicePort` says otherwise). */
+  readonly servicePort: number;
 }
 
 /** Resolves a port list; `where` is the field ('ports', 'sidecars[envoy].ports'). @internal */
 export function resolvePorts(ports: PortProps[] | undefined, where: string, report: Report): ResolvedPort[] {
   const seen = new Set<string>();
   const names = new Set<string>();
+  const servicePorts = new Set<string>();
   return (ports ?? []).map((p, i) => {
     unknownOptionRules(p, PORT_OPTIONS, `${where}[${i}]`, report);
     const name = p.name ?? defaultPortName(p.port, p.protocol);
     const protocol = p.protocol ?? Protocol.TCP;
     if (!inRange(p.port, 1, 65535)) report(`'${where}[${i}].port' must be an integer in 1..65535, got ${show(p.port)}`);
     const key = `${p.port}/${protocol}`;
-    if (seen.has(key)) report(`'${where}' declares port ${key} twice`);
+    const twice = seen.has(key);
+    if (twice) report(`'${where}' declares port ${key} twice`);
     seen.add(key);
     if (p.name !== undefined && !isPortName(p.name)) {
       report(`'${where}[${i}].name' must be an IANA service name (lowercase, <= 15 characters, a letter), got ${show(p.name)}`);
@@ -115,7 +126,12 @@ export function resolvePorts(ports: PortProps[] | undefined, where: string, repo
     if (p.appProtocol !== undefined && !/^[a-z][a-z0-9+.-]*$/.test(p.appProtocol)) {
       report(`'${where}[${i}].appProtocol' must be a URL scheme, got ${show(p.appProtocol)}`);
     }
-    return { name, port: p.port, protocol, appProtocol: p.appProtocol ?? (name === 'http' ? 'http' : undefined), publish: p.publish };
+    if (p.servicePort !== undefined && !inRange(p.servicePort, 1, 65535)) report(`'${where}[${i}].servicePort' must be an integer in 1..65535, got ${show(p.servicePort)}`);
+    const servicePort = p.servicePort ?? p.port;
+    // Duplicate container ports are reported above; a Service port must not be another port's.
+    if (!twice && servicePorts.has(`${servicePort}/${protocol}`)) report(`'${where}[${i}].servicePort' ${servicePort}/${protocol} is already the Service port of another port`);
+    servicePorts.add(`${servicePort}/${protocol}`);
+    return { name, port: p.port, protocol, appProtocol: p.appProtocol ?? (name === 'http' ? 'http' : undefined), publish: p.publish, servicePort };
   });
 }
 

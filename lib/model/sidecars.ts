@@ -25,6 +25,9 @@ export function resolveSidecars(service: string, sidecars: readonly SidecarProps
     if (!isDnsLabel(sc.name ?? '')) report(`'${where}.name' must be a DNS-1123 label, got ${show(sc.name)}`);
     if (sc.name === service) report(`'${where}.name' must differ from the service name, got ${show(sc.name)}`);
     const c = resolveContainer(sc.name, sc, `${where}.`, `${service}-${sc.name}`, scope, report);
+    (sc.ports ?? []).forEach((p, j) => {
+      if (p && p.servicePort !== undefined) report(`'${where}.ports[${j}].servicePort' applies to the service's own ports only (sidecar ports are not part of its Service), got ${show(p.servicePort)}`);
+    });
     for (const p of c.ports) {
       if (servicePorts.some((q) => q.port === p.port)) report(`'${where}.ports' port ${p.port} clashes with the service's port (they share one network namespace)`);
       const other = resolved.find((o) => o.ports.some((q) => q.port === p.port));

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import {
   Application, ApplicationProps, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, Probe,
-  IngressSource, Protocol, RestartPolicy, ServiceType, ValidationError,
+  IngressSource, PodSecurityLevel, Protocol, RestartPolicy, SeccompProfileType, ServiceType, ValidationError,
 } from '../../lib/model';
 import { BUILD_CONTEXT, httpService, IMAGE, newApp, validationErrors, worker } from './helpers';
 
@@ -151,6 +151,18 @@ const CASES: InvalidCase[] = [
     title: 'LoadBalancer service without ports',
     define: (app) => worker(app, 'worker', { serviceType: ServiceType.LOAD_BALANCER }),
     errors: [`service 'worker': 'serviceType' LoadBalancer needs at least one port`],
+  },
+  {
+    title: 'servicePort out of range, reused, and on a sidecar',
+    define: (app) => httpService(app, 'web', {
+      ports: [{ port: 8080, name: 'http', servicePort: 0 }, { port: 8079, servicePort: 8081 }, { port: 8081 }],
+      sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ port: 15001, servicePort: 80 }] }],
+    }),
+    errors: [
+      `service 'web': 'ports[0].servicePort' must be an integer in 1..65535, got 0`,
+      `service 'web': 'ports[2].servicePort' 8081/TCP is already the Service port of another port`,
+      `service 'web': 'sidecars[proxy].ports[0].servicePort' applies to the service's own ports only (sidecar ports are not part of its Service), got 80`,
+    ],
   },
   {
     title: 'ingressFrom with a bad CIDR, a bad namespace and a plain string',
@@ -558,7 +570,7 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'runAsNonRoot turned back on for a service of an application that runs as root',
-    appProps: { security: { user: 0, runAsNonRoot: false } },
+    appProps: { security: { user: 0, runAsNonRoot: false, breaksPodSecurity: PodSecurityLevel.RESTRICTED } },
     define: (app) => httpService(app, 'web', { security: { runAsNonRoot: true } }),
     errors: [`service 'web': 'security.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`],
   },
@@ -582,6 +594,50 @@ const CASES: InvalidCase[] = [
     title: 'a capability with the CAP_ prefix',
     define: (app) => httpService(app, 'web', { security: { capabilitiesAdd: ['CAP_NET_ADMIN'] } }),
     errors: [`service 'web': 'security.capabilitiesAdd' must hold names like NET_BIND_SERVICE, got "CAP_NET_ADMIN"`],
+  },
+  {
+    title: 'a capability beyond NET_BIND_SERVICE without the opt-out',
+    define: (app) => httpService(app, 'web', { security: { capabilitiesAdd: ['CHOWN'] } }),
+    errors: [`service 'web': 'security' breaks the restricted Pod Security profile (capabilitiesAdd CHOWN); add breaksPodSecurity: 'restricted' to opt out explicitly`],
+  },
+  {
+    title: 'an opt-out naming a profile stricter than the one the settings break',
+    define: (app) => httpService(app, 'web', { security: { capabilitiesAdd: ['SYS_ADMIN'], breaksPodSecurity: PodSecurityLevel.RESTRICTED } }),
+    errors: [`service 'web': 'security.breaksPodSecurity' must name the strictest profile the settings break, 'baseline' (capabilitiesAdd SYS_ADMIN), got "restricted"`],
+  },
+  {
+    title: 'root on an application without the opt-out',
+    appProps: { security: { user: 0, runAsNonRoot: false } },
+    define: (app) => httpService(app, 'web'),
+    errors: [`application 'app': 'security' breaks the restricted Pod Security profile (runAsNonRoot false, user 0); add breaksPodSecurity: 'restricted' to opt out explicitly`],
+  },
+  {
+    title: 'an Unconfined seccomp profile without the opt-out',
+    define: (app) => httpService(app, 'web', { security: { seccompProfile: { type: SeccompProfileType.UNCONFINED } } }),
+    errors: [`service 'web': 'security' breaks the baseline Pod Security profile (seccompProfile Unconfined); add breaksPodSecurity: 'baseline' to opt out explicitly`],
+  },
+  {
+    title: 'a Localhost seccomp profile without a path, an absolute one, and a path on RuntimeDefault',
+    define: (app) => {
+      httpService(app, 'a', { security: { seccompProfile: { type: SeccompProfileType.LOCALHOST } } });
+      httpService(app, 'b', { security: { seccompProfile: { type: SeccompProfileType.LOCALHOST, localhostProfile: '/etc/p.json' } } });
+      httpService(app, 'c', { security: { seccompProfile: { type: SeccompProfileType.RUNTIME_DEFAULT, localhostProfile: 'p.json' } } });
+    },
+    errors: [
+      `service 'a': 'security.seccompProfile.localhostProfile' must be a relative path below the kubelet's seccomp directory, got undefined`,
+      `service 'b': 'security.seccompProfile.localhostProfile' must be a relative path below the kubelet's seccomp directory, got "/etc/p.json"`,
+      `service 'c': 'security.seccompProfile.localhostProfile' is only allowed with type Localhost, got "p.json"`,
+    ],
+  },
+  {
+    title: 'an unknown seccomp type, an AppArmor profile of another form and an unknown podSecurity',
+    appProps: { podSecurity: 'strict' as PodSecurityLevel },
+    define: (app) => httpService(app, 'web', { security: { seccompProfile: { type: 'Default' as SeccompProfileType }, appArmorProfile: 'docker-default' } }),
+    errors: [
+      `service 'web': 'security.seccompProfile.type' must be one of RuntimeDefault, Localhost, Unconfined, got "Default"`,
+      `service 'web': 'security.appArmorProfile' must be 'runtime/default', 'unconfined' or 'localhost/<profile>', got "docker-default"`,
+      `application 'app': 'podSecurity' must be one of privileged, baseline, restricted, got "strict"`,
+    ],
   },
   // --- labels, metrics, sidecars, misc ---------------------------------------------------------------------------
   {
@@ -694,7 +750,7 @@ const CASES: InvalidCase[] = [
       security: { privileged: true } as never,
     }),
     errors: [
-      `service 'web': unknown option 'hostPort' in 'ports[0]' (known: port, name, protocol, appProtocol, publish)`,
+      `service 'web': unknown option 'hostPort' in 'ports[0]' (known: port, name, protocol, appProtocol, publish, servicePort)`,
       `service 'web': unknown option 'limits' in 'resources.cpu' (known: request, limit)`,
       `service 'web': unknown option 'privileged' in 'security' (known: user, group, runAsNonRoot, readOnlyRootFilesystem, writablePaths, allowPrivilegeEscalation, capabilitiesAdd)`,
       `service 'web': unknown option 'cpu' in 'autoscaling' (known: minReplicas, maxReplicas, targetCpuPercent)`,
@@ -951,7 +1007,7 @@ describe('valid definitions the rules must accept', () => {
     },
     {
       title: 'user 0 on a service of an application that turned runAsNonRoot off',
-      appProps: { security: { runAsNonRoot: false } },
+      appProps: { security: { runAsNonRoot: false, breaksPodSecurity: PodSecurityLevel.RESTRICTED } },
       define: (app: Application) => httpService(app, 'web', { security: { user: 0 } }),
     },
     {
