@@ -7,12 +7,12 @@
 
 // Defining an application
 export { Application, Gateway, Microservice, findMicroservices } from './model';
-export { Cpu, EnvSource, EnvValue, Image, Memory, Probe, ProbeKind } from './model';
+export { Cpu, EndpointForm, EnvSource, EnvValue, Image, Memory, Probe, ProbeKind } from './model';
 export { DependencyCondition, IngressSource, IngressSourceKind, Protocol, RestartPolicy, ServiceType } from './model';
 export { DiagnosticLevel, formatDiagnostic, UnsupportedError, ValidationError } from './model';
 export type {
   ApplicationProps, AutoscalingProps, ConfigFileProps, ContainerProps, CpuResources, DependencyEdge, DependencyOptions, DependencyProps,
-  Diagnostic, DockerfileImageOptions, ExposureProps, GatewayProps, GatewayRoute, GatewayRouteProps, HttpProbeOptions, ImageBuild,
+  Diagnostic, DockerfileImageOptions, EndpointOptions, ExposureProps, GatewayProps, GatewayRoute, GatewayRouteProps, HttpProbeOptions, ImageBuild,
   LifecycleProps, LoggingProps, MemoryResources, MetricsProps, MicroserviceProps, PortProbeOptions, PortProps, ProbesProps, ProbeTiming,
   RegistryImageOptions, ResourcesProps, ScalingProps, SecretFileProps, SecretKeyRef, SecurityProps, ServiceIdentityProps, SidecarProps,
   StorageProps, VolumeProps,

@@ -1,5 +1,5 @@
 /* A container: what the main container of a service and each of its sidecars have in common. */
-import { EnvValue, ResolvedEnvVar, resolveEnv } from './env';
+import { EndpointResolver, EnvValue, ResolvedEnvVar, resolveEnv } from './env';
 import { Image, ResolvedImage, resolveImage } from './image';
 import { PortProps, ResolvedPort, resolvePorts } from './ports';
 import { ResolvedResources, resolveResources, ResourceLevel, ResourcesProps, resourcesRules } from './resources';
@@ -49,6 +49,8 @@ export interface ContainerScope {
   /** Less specific resource levels, most specific first. */
   readonly inheritedResources: ResourceLevel[];
   readonly inheritedSecurity: ResolvedSecurity;
+  /** Resolves `EnvValue.fromEndpoint` values. */
+  readonly endpoint?: EndpointResolver;
 }
 
 /**
@@ -59,7 +61,7 @@ export interface ContainerScope {
 export function resolveContainer(name: string, p: ContainerProps, prefix: string, buildName: string, scope: ContainerScope, report: Report): ResolvedContainer {
   const image = resolveImage(p.image, `${prefix}image`, scope.appName, buildName, scope.imageOverrides, report);
   const ports = resolvePorts(p.ports, `${prefix}ports`, report);
-  const env = resolveEnv(p.env, `${prefix}env`, scope.config, report);
+  const env = resolveEnv(p.env, `${prefix}env`, scope.config, report, scope.endpoint);
   resourcesRules(p.resources, `${prefix}resources`, report);
   const resources = resolveResources([[scope.level, p.resources], ...scope.inheritedResources], `${prefix}resources`, report);
   const security = resolveSecurity(scope.inheritedSecurity, p.security, `${prefix}security`, report);

@@ -3,11 +3,11 @@
  * dependency graph (cycles, dependents, start order).
  */
 import type { Microservice } from './microservice';
-import { EnvSource, ResolvedEnvVar } from './env';
+import { EndpointForm, EndpointResolver, EnvSource, EnvValue, ResolvedEnvVar } from './env';
 import { envPrefix } from './names';
 import { healthProbe } from './probes';
 import { ResolvedPort, resolvePorts } from './ports';
-import { OptionNames, ResolveContext, ServiceEntry, Report } from './validation';
+import { OptionNames, ResolveContext, ServiceEntry, Report, show } from './validation';
 
 /** When a dependent may start. */
 export enum DependencyCondition {
@@ -73,13 +73,18 @@ export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEn
   const dependencies: ResolvedDependency[] = [];
   const discoveryEnv: ResolvedEnvVar[] = [];
   const edges = s.construct.dependsOn;
+  const own: Record<string, unknown> = s.props.env ?? {};
   for (const { service } of edges) {
-    // Injected discovery variables must not be shadowed by the user's own.
+    // Injected discovery variables must not be shadowed by the user's own, unless the user's is an address of
+    // that same dependency (`DB_HOST: EnvValue.fromEndpoint(db, { form: 'host' })`), which then replaces it.
     const dep = ctx.byConstruct.get(service);
     if (!dep) continue;
     const prefix = envPrefix(dep.name);
     for (const x of ['HOST', 'PORT', 'URL']) {
-      if (userEnv.has(`${prefix}_${x}`)) report(`'env.${prefix}_${x}' clashes with the variable injected for dependency '${dep.name}'`);
+      const v = own[`${prefix}_${x}`];
+      if (userEnv.has(`${prefix}_${x}`) && !(v instanceof EnvValue && v.endpoint?.service === service)) {
+        report(`'env.${prefix}_${x}' clashes with the variable injected for dependency '${dep.name}'`);
+      }
     }
   }
   for (const { service, condition } of edges) {
@@ -110,11 +115,11 @@ export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEn
       envPrefix: envPrefix(dep.name),
     };
     dependencies.push(d);
-    discoveryEnv.push(
+    discoveryEnv.push(...[
       { name: `${d.envPrefix}_HOST`, source: EnvSource.VALUE, value: d.host },
       endpointVar(`${d.envPrefix}_PORT`, (n) => String(n), port),
-    );
-    if (port.appProtocol) discoveryEnv.push(endpointVar(`${d.envPrefix}_URL`, (n) => `${port.appProtocol}://${d.host}:${n}`, port));
+      ...(port.appProtocol ? [endpointVar(`${d.envPrefix}_URL`, (n) => `${port.appProtocol}://${d.host}:${n}`, port)] : []),
+    ].filter((v) => !userEnv.has(v.name)));
   }
   return { dependencies, discoveryEnv };
 }
@@ -127,6 +132,48 @@ export function endpointVar(name: string, format: (port: number) => string, port
   const value = format(port.servicePort);
   const docker = format(port.port);
   return docker === value ? { name, source: EnvSource.VALUE, value } : { name, source: EnvSource.VALUE, value, dockerValue: docker };
+}
+
+const ENDPOINT_FORMS = Object.values(EndpointForm) as string[];
+
+/**
+ * Resolves `EnvValue.fromEndpoint` values of service `self`: the Kubernetes value uses the Service port, the
+ * Docker value (when it differs) the container port. @internal
+ */
+export function endpointResolver(self: ServiceEntry, ctx: ResolveContext): EndpointResolver {
+  return (name, ref, where, report) => {
+    const dep = ctx.byConstruct.get(ref.service);
+    const form = ref.options.form ?? EndpointForm.HOST_PORT;
+    if (!ENDPOINT_FORMS.includes(form)) {
+      report(`'${where}' form must be one of ${ENDPOINT_FORMS.join(', ')}, got ${show(form)}`);
+      return undefined;
+    }
+    if (!dep) {
+      report(`'${where}' refers to ${ref.service?.node ? `'${ref.service.node.path}' which is outside application '${ctx.app.name}'` : show(ref.service)}`);
+      return undefined;
+    }
+    if (dep === self) {
+      report(`'${where}' refers to the service itself`);
+      return undefined;
+    }
+    const ports = resolvePorts(dep.props.ports, 'ports', noReport);
+    const wanted = ref.options.port;
+    const port = wanted === undefined ? ports[0] : ports.find((p) => (typeof wanted === 'number' ? p.port === wanted : p.name === wanted));
+    if (!port) {
+      report(wanted === undefined
+        ? `'${where}' refers to '${dep.name}' which declares no ports`
+        : `'${where}' refers to port ${show(wanted)} of '${dep.name}' which declares ports ${show(ports.map((p) => `${p.name} (${p.port})`))}`);
+      return undefined;
+    }
+    if (form === EndpointForm.HOST) return { name, source: EnvSource.VALUE, value: dep.name };
+    if (form === EndpointForm.PORT) return endpointVar(name, (n) => String(n), port);
+    if (form === EndpointForm.HOST_PORT) return endpointVar(name, (n) => `${dep.name}:${n}`, port);
+    if (!port.appProtocol) {
+      report(`'${where}' asks for a url but port ${port.port} of '${dep.name}' has no appProtocol (its scheme); set 'appProtocol' on the port or use form hostPort`);
+      return undefined;
+    }
+    return endpointVar(name, (n) => `${port.appProtocol}://${dep.name}:${n}`, port);
+  };
 }
 
 /** Names of the services that depend on each service. @internal */

@@ -1,6 +1,7 @@
 /* Environment: plain values, secret references and application config keys, and the rules that keep credentials out of the outputs. */
+import type { Microservice } from './microservice';
 import { isDnsSubdomain, isEnvName, secretConfigKey, secretVariable } from './names';
-import { Report, show } from './validation';
+import { OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** A reference to one key of a secret that lives outside the definition (never a plaintext value). */
 export interface SecretKeyRef {
@@ -15,6 +16,40 @@ export enum EnvSource {
   VALUE = 'value',
   SECRET = 'secret',
   CONFIG = 'config',
+  /** An address of another service of the application (resolved to a plain value per target). */
+  ENDPOINT = 'endpoint',
+}
+
+/** What {@link EnvValue.fromEndpoint} gives. */
+export enum EndpointForm {
+  /** `catalog` */
+  HOST = 'host',
+  /** `3550` */
+  PORT = 'port',
+  /** `catalog:3550` */
+  HOST_PORT = 'hostPort',
+  /** `http://catalog:3550` (the port's appProtocol is the scheme) */
+  URL = 'url',
+}
+
+/** Options of {@link EnvValue.fromEndpoint}. */
+export interface EndpointOptions {
+  /**
+   * The port, by container port number or by name.
+   * @default - the service's first port
+   */
+  readonly port?: number | string;
+  /** @default EndpointForm.HOST_PORT */
+  readonly form?: EndpointForm;
+}
+
+/** @internal */
+export const ENDPOINT_OPTIONS: OptionNames<EndpointOptions> = { port: true, form: true };
+
+/** An address of another service, as given to {@link EnvValue.fromEndpoint}. */
+export interface EndpointRef {
+  readonly service: Microservice;
+  readonly options: EndpointOptions;
 }
 
 /** The value of an environment variable: a plain value, a secret reference or an application config key. */
@@ -37,11 +72,21 @@ export class EnvValue {
     return new EnvValue(EnvSource.CONFIG, undefined, undefined, key);
   }
 
+  /**
+   * An address of `service` in the variable name the app reads (`PRODUCT_CATALOG_SERVICE_ADDR`, `DB_HOST`):
+   * `catalog:3550` by default, the value that works in each target (Kubernetes: the Service port; Docker: the
+   * container port). Using it makes the service depend on `service`, as `dependsOn` does.
+   */
+  public static fromEndpoint(service: Microservice, options: EndpointOptions = {}): EnvValue {
+    return new EnvValue(EnvSource.ENDPOINT, undefined, undefined, undefined, { service, options });
+  }
+
   private constructor(
     public readonly source: EnvSource,
     public readonly value: string | undefined,
     public readonly secret: SecretKeyRef | undefined,
     public readonly configKey: string | undefined,
+    public readonly endpoint?: EndpointRef,
   ) {}
 }
 
@@ -74,8 +119,17 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 /** Names that hold credentials: such variables need a secret reference, not a plaintext value. */
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?!.*_(FILE|PATH|NAME|USER|HOST|URL)$)/i;
 
-/** Resolves an env map; `where` is the field ('env', 'sidecars[envoy].env'), `config` the application's config. @internal */
-export function resolveEnv(env: Record<string, EnvValue> | undefined, where: string, config: Record<string, string>, report: Report): ResolvedEnvVar[] {
+/** Resolves an endpoint reference of variable `name` held by field `where`. @internal */
+export type EndpointResolver = (name: string, ref: EndpointRef, where: string, report: Report) => ResolvedEnvVar | undefined;
+
+/**
+ * Resolves an env map; `where` is the field ('env', 'sidecars[envoy].env'), `config` the application's config,
+ * `endpoint` resolves `EnvValue.fromEndpoint` values.
+ * @internal
+ */
+export function resolveEnv(
+  env: Record<string, EnvValue> | undefined, where: string, config: Record<string, string>, report: Report, endpoint?: EndpointResolver,
+): ResolvedEnvVar[] {
   const out: ResolvedEnvVar[] = [];
   for (const [name, v] of Object.entries(env ?? {})) {
     if (!isEnvName(name)) report(`'${where}' variable name must match [A-Za-z_][A-Za-z0-9_]*, got ${show(name)}`);
@@ -87,6 +141,12 @@ export function resolveEnv(env: Record<string, EnvValue> | undefined, where: str
       case EnvSource.SECRET:
         out.push({ name, source: v.source, secret: resolveSecretRef(v.secret!.name, v.secret!.key, `${where}.${name}`, report) });
         break;
+      case EnvSource.ENDPOINT: {
+        unknownOptionRules(v.endpoint!.options, ENDPOINT_OPTIONS, `${where}.${name}`, report);
+        const resolved = endpoint?.(name, v.endpoint!, `${where}.${name}`, report);
+        if (resolved) out.push(resolved);
+        break;
+      }
       case EnvSource.CONFIG:
         if (SECRET_LIKE.test(name)) {
           report(`'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got config key ${show(v.configKey)} (written in plain text)`);

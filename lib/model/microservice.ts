@@ -2,6 +2,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { CONTAINER_OPTIONS, ContainerProps } from './container';
 import { ADD_DEPENDENCY_OPTIONS, DEPENDENCY_OPTIONS, DependencyEdge, DependencyOptions, DependencyProps } from './dependencies';
+import { EnvValue } from './env';
 import { IDENTITY_OPTIONS, ServiceIdentityProps, serviceNameOf } from './identity';
 import { LIFECYCLE_OPTIONS, LifecycleProps } from './lifecycle';
 import { MetricsProps } from './metrics';
@@ -83,9 +84,19 @@ export class Microservice extends Construct {
     if (this.node.locked) throw new Error(`service '${this.serviceName}': '${field}' cannot change after the application is locked for synthesis`);
   }
 
-  /** The declared dependencies, in order. */
+  /**
+   * The dependencies, in order: the declared ones, then the services its variables (main container's, then the
+   * sidecars') refer to with `EnvValue.fromEndpoint`.
+   */
   public get dependsOn(): readonly DependencyEdge[] {
-    return [...this.dependencies];
+    const edges = [...this.dependencies];
+    for (const env of [this.props.env, ...this.sidecarList.map((sc) => sc.env)]) {
+      for (const v of Object.values(env ?? {})) {
+        const service = v instanceof EnvValue ? v.endpoint?.service : undefined;
+        if (service && service !== this && Microservice.isMicroservice(service) && !edges.some((e) => e.service === service)) edges.push({ service });
+      }
+    }
+    return edges;
   }
 
   /** The sidecars, in order. */

@@ -5,7 +5,7 @@
 import type { Application, ApplicationSettings } from './application';
 import { resolveApplicationSettings } from './application';
 import { ContainerScope, resolveContainer } from './container';
-import { dependencyOrder, dependentsOf, resolveDependencies } from './dependencies';
+import { dependencyOrder, dependentsOf, endpointResolver, resolveDependencies } from './dependencies';
 import { gatewaysOf, resolveGateway } from './gateway';
 import { resolveServiceIdentity, serviceNameOf } from './identity';
 import { resolveLifecycle } from './lifecycle';
@@ -119,6 +119,7 @@ function resolveService(s: ServiceEntry, ctx: ResolveContext, app: ApplicationSe
   const exposure = resolveExposure(p, main.ports, report);
   const lifecycle = resolveLifecycle(p, report);
   const scaling = resolveScaling(p, lifecycle.restartPolicy, report);
+    endpoint: endpointResolver(s, ctx),
   const { dependencies, discoveryEnv } = resolveDependencies(s, ctx, new Set(Object.keys(p.env ?? {})), report);
   const storage = resolveStorage(s.name, p, main.security, (v) => graph.volumeOwners.get(v), report);
   const probes = resolveProbes(p, main.ports, report);

@@ -67,7 +67,7 @@ describe('defaults', () => {
     expect(web.restartPolicy).toBe(RestartPolicy.ALWAYS);
     expect(web.serviceType).toBe(ServiceType.CLUSTER_IP);
     expect(web.metrics).toEqual({ port: 8080, path: '/metrics' });
-    expect(web.ports).toEqual([{ name: 'http', port: 8080, protocol: Protocol.TCP, appProtocol: 'http', publish: undefined }]);
+    expect(web.ports).toEqual([{ name: 'http', port: 8080, protocol: Protocol.TCP, appProtocol: 'http', publish: undefined, servicePort: 8080 }]);
   });
 
   test('autoscaling: target 80% cpu, replicas = minReplicas', () => {
@@ -238,10 +238,10 @@ describe('dependencies', () => {
 
   test('the condition defaults to healthy when the dependency has a probe or healthcheck, else started', () => {
     expect(service(resolved, 'web').dependencies).toEqual([
-      { service: 'api', condition: DependencyCondition.HEALTHY, host: 'api', port: 8080, envPrefix: 'API' },
-      { service: 'cache', condition: DependencyCondition.STARTED, host: 'cache', port: 6379, envPrefix: 'CACHE' },
+      { service: 'api', condition: DependencyCondition.HEALTHY, host: 'api', port: 8080, servicePort: 8080, envPrefix: 'API' },
+      { service: 'cache', condition: DependencyCondition.STARTED, host: 'cache', port: 6379, servicePort: 6379, envPrefix: 'CACHE' },
       // explicit STARTED wins over the dependency's healthcheck
-      { service: 'grpc', condition: DependencyCondition.STARTED, host: 'grpc', port: 50051, envPrefix: 'GRPC' },
+      { service: 'grpc', condition: DependencyCondition.STARTED, host: 'grpc', port: 50051, servicePort: 50051, envPrefix: 'GRPC' },
     ]);
     expect(service(resolved, 'api').dependencies[0]).toMatchObject({ service: 'user-db', condition: DependencyCondition.HEALTHY, envPrefix: 'USER_DB' });
   });
@@ -265,8 +265,8 @@ describe('dependencies', () => {
   test('routed marks exactly the services the gateway routes to', () => {
     expect(resolved.services.filter((s) => s.routed).map((s) => s.name)).toEqual(['api', 'web']);
     expect(resolved.gateway!.routes).toEqual([
-      { path: '/', service: 'web', port: 8080 },
-      { path: '/api', service: 'api', port: 8080 },
+      { path: '/', service: 'web', port: 8080, servicePort: 8080 },
+      { path: '/api', service: 'api', port: 8080, servicePort: 8080 },
     ]);
     expect(resolved.gateway).toMatchObject({ name: 'gateway', image: 'nginx:1.27-alpine', publish: 8080, listenPort: 8080, controllerNamespace: 'ingress-nginx' });
     expect(gateway.routes).toHaveLength(2);
