@@ -1,5 +1,5 @@
 import {
-  DEFAULT_LOGGING, Diagnostic, DiagnosticLevel, IngressSourceKind, ResolvedApplication, ResolvedContainer, ResolvedService, ServiceType,
+  DEFAULT_LOGGING, Diagnostic, DiagnosticLevel, IngressSourceKind, ResolvedApplication, ResolvedContainer, ResolvedService, RestartPolicy, ServiceType,
 } from '../model';
 import { headlessServiceName, waitContainerName } from './names';
 import { WorkloadKind, workloadKind } from './workload';
@@ -52,6 +52,13 @@ const SERVICE_RULES: ServiceRule[] = [
       ? [{
         field: 'metrics',
         message: `port ${svc.metrics.port} carries prometheus.io scrape annotations, but the default-deny NetworkPolicy also blocks Prometheus: add a NetworkPolicy that lets your monitoring namespace reach port ${svc.metrics.port}`,
+      }]
+      : [],
+  (svc) =>
+    svc.restartPolicy !== RestartPolicy.ALWAYS && workloadKind(svc) !== WorkloadKind.JOB
+      ? [{
+        field: 'restartPolicy',
+        message: `is ${svc.restartPolicy}, but the service has ports to serve, so it runs as a ${workloadKind(svc)}, whose pods always restart (a Job would stop serving once it exits)`,
       }]
       : [],
   (svc) =>

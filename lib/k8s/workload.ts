@@ -12,7 +12,7 @@ export enum WorkloadKind {
   DEPLOYMENT = 'Deployment',
   /** A long-running service that scales out and keeps a volume per replica. */
   STATEFUL_SET = 'StatefulSet',
-  /** A run-to-completion task (restart policy on-failure or never). */
+  /** A run-to-completion task (restart policy on-failure or never, and no ports to serve). */
   JOB = 'Job',
 }
 
@@ -23,9 +23,12 @@ function hasPersistentVolumes(svc: ResolvedService): boolean {
   return svc.volumes.some((v) => !v.scratch);
 }
 
-/** Deployment, StatefulSet or Job: only replicas that may exceed one need a volume each. */
+/**
+ * Deployment, StatefulSet or Job: only replicas that may exceed one need a volume each. A service with ports serves
+ * them, so a restart policy other than always does not turn it into a Job (that is reported instead).
+ */
 export function workloadKind(svc: ResolvedService): WorkloadKind {
-  if (svc.restartPolicy !== RestartPolicy.ALWAYS) return WorkloadKind.JOB;
+  if (svc.restartPolicy !== RestartPolicy.ALWAYS && svc.ports.length === 0) return WorkloadKind.JOB;
   const mostReplicas = svc.autoscaling?.maxReplicas ?? svc.replicas;
   return mostReplicas > 1 && hasPersistentVolumes(svc) ? WorkloadKind.STATEFUL_SET : WorkloadKind.DEPLOYMENT;
 }

@@ -45,7 +45,7 @@ export class Microservice extends Construct {
   private readonly sidecarList: SidecarProps[] = [];
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
-    super(scope, id);
+    super(scope, constructId(id));
     Object.defineProperty(this, MICROSERVICE_SYMBOL, { value: true });
     if (props === null || typeof props !== 'object') throw new Error(`service '${id}': props must be an object, got ${show(props)}`);
     this.props = props;
@@ -103,6 +103,17 @@ export class Microservice extends Construct {
   public get sidecars(): readonly SidecarProps[] {
     return [...this.sidecarList];
   }
+}
+
+/**
+ * The constructs library keeps children in a plain object, so an id that names an Object.prototype member
+ * ('constructor', 'toString') reads as taken; say so instead of its "already a Construct" message.
+ */
+function constructId(id: string): string {
+  if (typeof id === 'string' && id in Object.prototype) {
+    throw new Error(`service '${id}': the construct id ${show(id)} is reserved by JavaScript objects; use another id and set name: ${show(id)}`);
+  }
+  return id;
 }
 
 /** All microservices below `scope`, in construct-tree order. */

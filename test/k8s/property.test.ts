@@ -99,9 +99,9 @@ function buildApp(spec: AppSpec): Application {
   return app;
 }
 
-/** Tasks are Jobs; services that may run more than one replica and keep data get a volume per replica. */
+/** Tasks without ports are Jobs; services that may run more than one replica and keep data get a volume per replica. */
 function expectedKind(svc: ResolvedService): string {
-  if (svc.restartPolicy !== RestartPolicy.ALWAYS) return 'Job';
+  if (svc.restartPolicy !== RestartPolicy.ALWAYS && svc.ports.length === 0) return 'Job';
   const persistent = svc.volumes.some((v) => !v.scratch);
   return persistent && (svc.autoscaling?.maxReplicas ?? svc.replicas) > 1 ? 'StatefulSet' : 'Deployment';
 }

@@ -98,6 +98,19 @@ describe('workload kind', () => {
     expect(job.spec.selector).toBeUndefined();
     expect(job.spec.template.metadata.labels).toEqual(expect.objectContaining({ 'app.kubernetes.io/name': 'migrate' }));
   });
+
+  test.each([RestartPolicy.ON_FAILURE, RestartPolicy.NEVER])('a service with ports and restartPolicy %s stays a Deployment, reported', (policy) => {
+    const app = newApp();
+    httpService(app, 'web', { restartPolicy: policy });
+    const { objects, chart } = synth(app);
+    expect(all(objects, 'Job')).toHaveLength(0);
+    expect(podSpec(find(objects, 'Deployment', 'web')).restartPolicy).toBe('Always');
+    expect(chart.diagnostics).toContainEqual(expect.objectContaining({
+      service: 'web',
+      field: 'restartPolicy',
+      message: `is ${policy}, but the service has ports to serve, so it runs as a Deployment, whose pods always restart (a Job would stop serving once it exits)`,
+    }));
+  });
 });
 
 describe('stopping', () => {
