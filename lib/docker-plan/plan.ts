@@ -118,6 +118,8 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
   const volumes: DockerPlan['volumes'] = [];
   const containers: DockerContainerPlan[] = [];
   const keysOf = (s: ResolvedService) => range(s.replicas).map((i) => instanceKey(s, i));
+  /** Whether each service planned so far has a Docker health check (dependencies come first). */
+  const healthchecked = new Map<string, boolean>();
 
   for (const s of app.services) {
     if (s.autoscaling) {
@@ -136,8 +138,22 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
       fail(s.name, 'ports.publish', `publishes host port ${published[0].publish} but runs ${s.replicas} replicas, which cannot share one host port; route it through the gateway instead`);
     }
     if (s.livenessProbe) warn(s.name, 'livenessProbe', 'becomes the health status only: Docker does not restart an unhealthy container');
-    const healthcheck = s.healthcheck && toHealthcheck(s.healthcheck, s.startupProbe, (m) => fail(s.name, 'healthcheck', m));
-    const dependsOn = s.dependencies.flatMap((d) => keysOf(byName.get(d.service)!).map((key) => ({ key, condition: d.condition })));
+    let healthcheck: DockerHealthcheck | undefined;
+    if (s.healthcheck?.kind === ProbeKind.GRPC && s.healthcheckField !== 'healthcheck') {
+      // Derived from a Kubernetes probe: no Docker health check, never an error that would stop the other targets.
+      warn(s.name, s.healthcheckField!, `is a gRPC probe, which Docker cannot run: Docker targets run no health check (set 'healthcheck: Probe.command([...])', e.g. grpc_health_probe, or 'healthcheck: Probe.none()' to say so)`);
+    } else if (s.healthcheck) {
+      healthcheck = toHealthcheck(s.healthcheck, s.startupProbe, (m) => fail(s.name, 'healthcheck', m));
+    }
+    healthchecked.set(s.name, healthcheck !== undefined);
+    const dependsOn = s.dependencies.flatMap((d) => {
+      let condition = d.condition;
+      if (condition === DependencyCondition.HEALTHY && !healthchecked.get(d.service)) {
+        condition = DependencyCondition.STARTED;
+        warn(s.name, 'dependsOn', `waits for '${d.service}' to be healthy, but '${d.service}' has no Docker health check: Docker targets wait only until it has started`);
+      }
+      return keysOf(byName.get(d.service)!).map((key) => ({ key, condition }));
+    });
     const ownNetworkAliases = [s.name];
 
     for (const index of range(s.replicas)) {
@@ -306,7 +322,7 @@ export function toHealthcheck(probe: ResolvedProbe, startup: ResolvedProbe | und
       case ProbeKind.COMMAND:
         return ['CMD', ...probe.command!];
       case ProbeKind.HTTP:
-        return ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${probe.port}${probe.path}`];
+        return ['CMD', 'wget', '-q', ...Object.entries(probe.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]), '-O', '/dev/null', `http://127.0.0.1:${probe.port}${probe.path}`];
       case ProbeKind.TCP:
         return ['CMD', 'nc', '-z', '127.0.0.1', String(probe.port)];
       default:

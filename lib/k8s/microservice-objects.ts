@@ -5,7 +5,7 @@ import { createAutoscaler } from './autoscaler';
 import { filesConfigMap } from './config-maps';
 import { containerProps } from './container';
 import { addClaimTemplates, addMainContainerProbes } from './patches';
-import { containerProbes, grpcProbes } from './probes';
+import { containerProbes, patchedProbes } from './probes';
 import { References } from './references';
 import { createGoverningService, createService } from './service';
 import { addWaitContainers } from './wait-for';
@@ -37,7 +37,7 @@ export function renderMicroservice(scope: Construct, svc: ResolvedService, app: 
   const governingService = kind === WorkloadKind.STATEFUL_SET ? createGoverningService(scope, svc, app) : undefined;
   const workload = createWorkload(scope, svc, app, { governingService });
   workload.addContainer(containerProps(svc, refs, { ...containerProbes(svc), volumeMounts: storage.main }));
-  addMainContainerProbes(workload, grpcProbes(svc));
+  addMainContainerProbes(workload, patchedProbes(svc));
   for (const sc of svc.sidecars) workload.addContainer(containerProps(sc, refs, { volumeMounts: storage.sidecars.get(sc.name) }));
   addWaitContainers(workload, svc, app, refs);
   if (workload instanceof kplus.StatefulSet) addClaimTemplates(workload, storage.claimTemplates);

@@ -11,24 +11,38 @@ const PROBES = [
 
 type PlusProbes = Pick<kplus.ContainerProps, 'liveness' | 'readiness' | 'startup'>;
 
-/** The probes cdk8s-plus can express (http, tcp, command), as container props. */
+/** What cdk8s-plus-27 cannot express: a gRPC action, HTTP headers. */
+const patched = (p: ResolvedProbe) => p.kind === ProbeKind.GRPC || (p.kind === ProbeKind.HTTP && p.headers !== undefined);
+
+/** The probes cdk8s-plus can express (http without headers, tcp, command), as container props. */
 export function containerProbes(svc: ResolvedService): PlusProbes {
   const out: { -readonly [K in keyof PlusProbes]: PlusProbes[K] } = {};
   for (const [prop, field] of PROBES) {
     const p = svc[field];
-    if (p && p.kind !== ProbeKind.GRPC) out[prop] = plusProbe(p);
+    if (p && !patched(p)) out[prop] = plusProbe(p);
   }
   return out;
 }
 
 /**
- * gRPC probes as Kubernetes JSON keyed by container field: cdk8s-plus-27 has no gRPC action, so the workload
- * patches them in.
+ * gRPC probes and HTTP probes with headers as Kubernetes JSON keyed by container field (cdk8s's typed form:
+ * the workload's typed ApiObject converts its JSON after the patches); the workload patches them in.
  */
-export function grpcProbes(svc: ResolvedService): Array<[string, Record<string, unknown>]> {
+export function patchedProbes(svc: ResolvedService): Array<[string, Record<string, unknown>]> {
   return PROBES.flatMap(([, field]) => {
     const p = svc[field];
-    return p && p.kind === ProbeKind.GRPC ? [[field, { grpc: { port: p.port }, ...timing(p) }] as [string, Record<string, unknown>]] : [];
+    if (!p || !patched(p)) return [];
+    const action = p.kind === ProbeKind.GRPC
+      ? { grpc: { port: p.port } }
+      : {
+        httpGet: {
+          path: p.path,
+          port: kplus.k8s.IntOrString.fromNumber(p.port!),
+          scheme: 'HTTP',
+          httpHeaders: Object.entries(p.headers!).map(([name, value]) => ({ name, value })),
+        },
+      };
+    return [[field, { ...action, ...timing(p) }] as [string, Record<string, unknown>]];
   });
 }
 

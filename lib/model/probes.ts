@@ -33,6 +33,11 @@ export interface HttpProbeOptions extends ProbeTiming {
    * @default - the service's first port
    */
   readonly port?: number;
+  /**
+   * Request headers (Kubernetes `httpHeaders`; the Docker health check sends them with `wget --header`).
+   * @default {}
+   */
+  readonly headers?: Record<string, string>;
 }
 
 /** Options of a TCP or gRPC probe. */
@@ -50,6 +55,8 @@ export enum ProbeKind {
   TCP = 'tcp',
   GRPC = 'grpc',
   COMMAND = 'command',
+  /** No check: `healthcheck: Probe.none()` runs no Docker health check. */
+  NONE = 'none',
 }
 
 /** A health check: liveness, readiness or startup in Kubernetes; the health check in Docker. */
@@ -67,6 +74,15 @@ export class Probe {
   /** Healthy when the gRPC health service answers SERVING. */
   public static grpc(options: PortProbeOptions = {}): Probe {
     return new Probe(ProbeKind.GRPC, options, options.port, undefined, undefined);
+  }
+
+  /**
+   * No check, for `healthcheck` only: Docker targets run no health check (gRPC or distroless images without
+   * a shell, wget or nc); dependents then wait for the container to start (a Docker diagnostic says so).
+   * Kubernetes keeps the readiness and liveness probes.
+   */
+  public static none(): Probe {
+    return new Probe(ProbeKind.NONE, {}, undefined, undefined, undefined);
   }
 
   /** Healthy when `command` exits 0 inside the container. */
@@ -93,8 +109,8 @@ export interface ProbesProps {
   readonly startupProbe?: Probe;
   /**
    * The Docker health check (Docker has one). Needed when the readiness/liveness probe cannot be expressed in
-   * Docker (gRPC) or the image lacks `wget`/`nc` for http/tcp probes.
-   * @default - derived from the readiness probe, else the liveness probe
+   * Docker (gRPC) or the image lacks `wget`/`nc` for http/tcp probes; `Probe.none()` runs none.
+   * @default - derived from the readiness probe, else the liveness probe (a gRPC one gives none, with a warning)
    */
   readonly healthcheck?: Probe;
 }
@@ -104,6 +120,8 @@ export interface ResolvedProbe {
   readonly port?: number;
   readonly path?: string;
   readonly command?: string[];
+  /** HTTP request headers, in the order given. */
+  readonly headers?: Record<string, string>;
   readonly initialDelaySeconds: number;
   readonly periodSeconds: number;
   readonly timeoutSeconds: number;
@@ -114,13 +132,17 @@ export interface ResolvedProbes {
   readonly livenessProbe?: ResolvedProbe;
   readonly readinessProbe?: ResolvedProbe;
   readonly startupProbe?: ResolvedProbe;
-  /** The Docker health check source (explicit, else readiness, else liveness). */
+  /** The Docker health check source (explicit, else readiness, else liveness); none after `Probe.none()`. */
   readonly healthcheck?: ResolvedProbe;
+  /** The field `healthcheck` comes from, for messages. */
+  readonly healthcheckField?: 'healthcheck' | 'readinessProbe' | 'livenessProbe';
 }
 
 export const PROBES_OPTIONS: OptionNames<ProbesProps> = { livenessProbe: true, readinessProbe: true, startupProbe: true, healthcheck: true };
 const TIMING_OPTIONS: OptionNames<ProbeTiming> = { initialDelaySeconds: true, periodSeconds: true, timeoutSeconds: true, failureThreshold: true };
 const PORT_PROBE_OPTIONS: OptionNames<PortProbeOptions> = { ...TIMING_OPTIONS, port: true };
+const HTTP_PROBE_OPTIONS: OptionNames<HttpProbeOptions> = { ...PORT_PROBE_OPTIONS, headers: true };
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export const DEFAULT_PROBE_TIMING = {
   initialDelaySeconds: 0,
@@ -131,24 +153,41 @@ export const DEFAULT_PROBE_TIMING = {
 
 /** The probe a service's health is judged by (Docker health check, `healthy` dependencies), if any. @internal */
 export function healthProbe(p: ProbesProps): Probe | undefined {
-  return p.healthcheck ?? p.readinessProbe ?? p.livenessProbe;
+  const explicit = p.healthcheck instanceof Probe && p.healthcheck.kind === ProbeKind.NONE ? undefined : p.healthcheck;
+  return explicit ?? p.readinessProbe ?? p.livenessProbe;
 }
 
 /** @internal */
 export function resolveProbes(p: ProbesProps, ports: ResolvedPort[], report: Report): ResolvedProbes {
   const probe = (field: keyof ProbesProps) => resolveProbe(p[field], field, ports, report);
   const resolved = { livenessProbe: probe('livenessProbe'), readinessProbe: probe('readinessProbe'), startupProbe: probe('startupProbe') };
-  const healthcheck = p.healthcheck ? probe('healthcheck') : resolved.readinessProbe ?? resolved.livenessProbe;
-  return { ...resolved, healthcheck };
+  for (const field of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+    if (resolved[field]?.kind === ProbeKind.NONE) report(`'${field}' must be a check; Probe.none() is for 'healthcheck' only`);
+  }
+  if (p.healthcheck) {
+    const healthcheck = probe('healthcheck');
+    return { ...resolved, ...(healthcheck?.kind === ProbeKind.NONE ? {} : { healthcheck, healthcheckField: 'healthcheck' }) };
+  }
+  const healthcheckField = resolved.readinessProbe ? 'readinessProbe' : resolved.livenessProbe ? 'livenessProbe' : undefined;
+  return { ...resolved, ...(healthcheckField ? { healthcheck: resolved[healthcheckField], healthcheckField } : {}) };
 }
 
 function resolveProbe(probe: Probe | undefined, field: string, ports: ResolvedPort[], report: Report): ResolvedProbe | undefined {
   if (!probe) return undefined;
   if (!(probe instanceof Probe)) {
-    report(`'${field}' must be a Probe (Probe.http, Probe.tcp, Probe.grpc or Probe.command), got ${show(probe)}`);
+    report(`'${field}' must be a Probe (Probe.http, Probe.tcp, Probe.grpc, Probe.command or Probe.none), got ${show(probe)}`);
     return undefined;
   }
-  unknownOptionRules(probe.timing, probe.kind === ProbeKind.COMMAND ? TIMING_OPTIONS : PORT_PROBE_OPTIONS, field, report);
+  if (probe.kind === ProbeKind.NONE) return { kind: probe.kind, ...DEFAULT_PROBE_TIMING };
+  const known = probe.kind === ProbeKind.COMMAND ? TIMING_OPTIONS : probe.kind === ProbeKind.HTTP ? HTTP_PROBE_OPTIONS : PORT_PROBE_OPTIONS;
+  unknownOptionRules(probe.timing, known, field, report);
+  const headers = probe.kind === ProbeKind.HTTP ? (probe.timing as HttpProbeOptions).headers : undefined;
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!HEADER_NAME.test(name)) report(`'${field}.headers' name must be an HTTP header name, got ${show(name)}`);
+    if (typeof value !== 'string' || [...value].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f')) {
+      report(`'${field}.headers.${name}' must be a string without control characters, got ${show(value)}`);
+    }
+  }
   if (probe.kind === ProbeKind.COMMAND) {
     if (!probe.command || probe.command.length === 0 || probe.command.some((c) => typeof c !== 'string' || !c)) {
       report(`'${field}' command must be a non-empty list of non-empty strings, got ${show(probe.command)}`);
@@ -174,6 +213,7 @@ function resolveProbe(probe: Probe | undefined, field: string, ports: ResolvedPo
     port: probe.command ? undefined : probe.port ?? ports[0]?.port,
     path: probe.path,
     command: probe.command && [...probe.command],
+    ...(headers && Object.keys(headers).length > 0 ? { headers: { ...headers } } : {}),
     initialDelaySeconds: timing('initialDelaySeconds', 0),
     periodSeconds: timing('periodSeconds', 1),
     timeoutSeconds: timing('timeoutSeconds', 1),

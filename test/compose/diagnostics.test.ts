@@ -73,7 +73,7 @@ describe('unsupported and invalid definitions', () => {
 
   test('fails for a grpc health check', () => {
     const app = newApp();
-    httpService(app, 'web', { readinessProbe: Probe.grpc() });
+    httpService(app, 'web', { healthcheck: Probe.grpc() });
     const e = unsupported(app);
     expect(e.diagnostic).toMatchObject({ service: 'web', field: 'healthcheck' });
     expect(e.message).toMatch(/a grpc probe cannot be expressed as a Docker health check/);
@@ -88,7 +88,7 @@ describe('unsupported and invalid definitions', () => {
 
   test('fails in toComposeYaml too, before any text exists', () => {
     const app = newApp();
-    httpService(app, 'web', { readinessProbe: Probe.grpc() });
+    httpService(app, 'web', { healthcheck: Probe.grpc() });
     expect(() => toComposeYaml(app)).toThrow(UnsupportedError);
   });
 

@@ -189,12 +189,47 @@ describe('health checks', () => {
     expect(container(plan(app), 'slow').healthcheck!.startPeriodSeconds).toBe(65);
   });
 
-  test('a grpc probe without an explicit healthcheck throws UnsupportedError naming service and field', () => {
+  test('a grpc readiness probe without an explicit healthcheck is a warning naming that field; dependents wait for started', () => {
     const app = newApp();
-    httpService(app, 'rpc', { ports: [{ port: 50051, name: 'grpc' }], readinessProbe: Probe.grpc() });
+    const rpc = httpService(app, 'rpc', { ports: [{ port: 50051, name: 'grpc' }], readinessProbe: Probe.grpc() });
+    httpService(app, 'web', { dependsOn: [rpc] });
+    const p = plan(app, 'compose');
+    expect(container(p, 'rpc').healthcheck).toBeUndefined();
+    expect(container(p, 'web').dependsOn).toEqual([{ key: 'rpc', condition: DependencyCondition.STARTED }]);
+    expect(p.diagnostics.map((d) => [d.level, d.service, d.field])).toEqual([
+      [DiagnosticLevel.WARNING, 'rpc', 'readinessProbe'],
+      [DiagnosticLevel.WARNING, 'web', 'dependsOn'],
+    ]);
+    expect(p.diagnostics[0].message).toMatch(/^is a gRPC probe, which Docker cannot run: Docker targets run no health check/);
+    expect(app.resolve().services[1].dependencies[0].condition).toBe(DependencyCondition.HEALTHY);
+  });
+
+  test('an explicit grpc healthcheck throws UnsupportedError naming service and field', () => {
+    const app = newApp();
+    httpService(app, 'rpc', { ports: [{ port: 50051, name: 'grpc' }], healthcheck: Probe.grpc() });
     const err = unsupported(() => plan(app, 'compose'));
     expect(err.diagnostic).toMatchObject({ level: DiagnosticLevel.ERROR, target: 'compose', service: 'rpc', field: 'healthcheck' });
     expect(err.message).toMatch(/^error \[compose\] service 'rpc': 'healthcheck' a grpc probe cannot be expressed as a Docker health check; set 'healthcheck: Probe\.command\(\[\.\.\.\]\)'/);
+  });
+
+  test('Probe.none() runs no Docker health check; dependents wait for started, with a diagnostic', () => {
+    const app = newApp();
+    const api = httpService(app, 'api', { readinessProbe: Probe.http('/ready'), healthcheck: Probe.none() });
+    httpService(app, 'web', { dependsOn: [api] });
+    const p = plan(app);
+    expect(container(p, 'api').healthcheck).toBeUndefined();
+    expect(container(p, 'web').dependsOn).toEqual([{ key: 'api', condition: DependencyCondition.STARTED }]);
+    expect(p.diagnostics.map((d) => [d.service, d.field, d.message])).toEqual([
+      ['web', 'dependsOn', "waits for 'api' to be healthy, but 'api' has no Docker health check: Docker targets wait only until it has started"],
+    ]);
+  });
+
+  test('HTTP probe headers are sent by the health check', () => {
+    const app = newApp();
+    httpService(app, 'web', { readinessProbe: Probe.http('/_healthz', { headers: { Cookie: 'shop_session-id=x-readiness-probe', 'X-Probe': '1' } }) });
+    expect(container(plan(app), 'web').healthcheck!.test).toEqual([
+      'CMD', 'wget', '-q', '--header', 'Cookie: shop_session-id=x-readiness-probe', '--header', 'X-Probe: 1', '-O', '/dev/null', 'http://127.0.0.1:8080/_healthz',
+    ]);
   });
 
   test('a grpc probe with an explicit command healthcheck is fine', () => {

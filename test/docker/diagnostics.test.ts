@@ -58,8 +58,8 @@ test('fails when a sidecar of a replicated service publishes a host port', () =>
   expectUnsupported(e, 'web', 'ports.publish', /publishes host port 15001/);
 });
 
-test('fails when a grpc probe would be the health check, naming service and probe', () => {
-  const e = constructError(app({ readinessProbe: Probe.grpc({ port: 8080 }) }));
+test('fails when a grpc probe is the explicit health check, naming service and field', () => {
+  const e = constructError(app({ healthcheck: Probe.grpc({ port: 8080 }) }));
   expectUnsupported(e, 'web', 'healthcheck', /a grpc probe cannot be expressed as a Docker health check; set 'healthcheck: Probe.command/);
 });
 

@@ -688,7 +688,19 @@ const CASES: InvalidCase[] = [
   {
     title: 'an option a probe does not have',
     define: (app) => httpService(app, 'web', { readinessProbe: Probe.http('/ready', { httpHeaders: { a: 'b' } } as never) }),
-    errors: [`service 'web': unknown option 'httpHeaders' in 'readinessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, port)`],
+    errors: [`service 'web': unknown option 'httpHeaders' in 'readinessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, port, headers)`],
+  },
+  {
+    title: 'Probe.none() outside healthcheck, a bad header name and a header value with a newline',
+    define: (app) => httpService(app, 'web', {
+      livenessProbe: Probe.none(),
+      readinessProbe: Probe.http('/ready', { headers: { 'X Bad': 'a', Cookie: 'a\nb' } }),
+    }),
+    errors: [
+      `service 'web': 'readinessProbe.headers' name must be an HTTP header name, got "X Bad"`,
+      `service 'web': 'readinessProbe.headers.Cookie' must be a string without control characters, got "a\\nb"`,
+      `service 'web': 'livenessProbe' must be a check; Probe.none() is for 'healthcheck' only`,
+    ],
   },
   {
     title: 'a port option on a command probe',
@@ -746,7 +758,7 @@ const CASES: InvalidCase[] = [
     define: (app) => httpService(app, 'web', { image: 'nginx:1.27-alpine' as never, readinessProbe: { path: '/ready' } as never }),
     errors: [
       `service 'web': 'image' must be an Image (Image.fromRegistry or Image.fromDockerfile), got "nginx:1.27-alpine"`,
-      `service 'web': 'readinessProbe' must be a Probe (Probe.http, Probe.tcp, Probe.grpc or Probe.command), got {"path":"/ready"}`,
+      `service 'web': 'readinessProbe' must be a Probe (Probe.http, Probe.tcp, Probe.grpc, Probe.command or Probe.none), got {"path":"/ready"}`,
     ],
   },
   {
