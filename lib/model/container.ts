@@ -4,7 +4,7 @@ import { Image, ResolvedImage, resolveImage } from './image';
 import { PortProps, ResolvedPort, resolvePorts } from './ports';
 import { ResolvedResources, resolveResources, ResourceLevel, ResourcesProps, resourcesRules } from './resources';
 import { ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
-import { OptionNames, Report } from './validation';
+import { OptionNames, Report, stringList } from './validation';
 
 /** Properties every container has: the service's main container and its sidecars. */
 export interface ContainerProps {
@@ -65,6 +65,8 @@ export function resolveContainer(name: string, p: ContainerProps, prefix: string
   resourcesRules(p.resources, `${prefix}resources`, report);
   const resources = resolveResources([[scope.level, p.resources], ...scope.inheritedResources], `${prefix}resources`, report);
   const security = resolveSecurity(scope.inheritedSecurity, p.security, `${prefix}security`, report);
-  if (p.command && p.command.length === 0) report(`'${prefix}command' must not be empty, got []`);
-  return { name, image, command: p.command && [...p.command], args: p.args && [...p.args], env, ports, resources, security };
+  const command = stringList(p.command, `${prefix}command`, report);
+  if (command && command.length === 0) report(`'${prefix}command' must not be empty, got []`);
+  const args = stringList(p.args, `${prefix}args`, report);
+  return { name, image, command, args, env, ports, resources, security };
 }

@@ -43,7 +43,8 @@ export function pathBelowRoot(c: IConstruct): string {
 
 /** The service name of a construct: its `name` prop, else derived from its path below the application. @internal */
 export function serviceNameOf(construct: IConstruct, props: ServiceIdentityProps): string {
-  return props.name ?? serviceNameFromPath(pathBelowRoot(construct));
+  // A non-string name (plain JavaScript) is reported where the service resolves; messages still need a string.
+  return props.name === undefined ? serviceNameFromPath(pathBelowRoot(construct)) : String(props.name);
 }
 
 /** The labels on every object of application `app`. @internal */
@@ -55,6 +56,7 @@ export function applicationLabels(app: string, labels: Record<string, string> | 
 export function resolveServiceIdentity(
   construct: IConstruct, name: string, props: ServiceIdentityProps, appName: string, appLabels: Record<string, string>, report: Report,
 ): ResolvedServiceIdentity {
+  if (props.name !== undefined && typeof props.name !== 'string') report(`'name' must be a string, got ${show(props.name)}`);
   // Starting with a letter: Kubernetes Service names are DNS-1035 labels and the name prefixes env variables.
   if (!(isDnsLabel(name) && /^[a-z]/.test(name))) {
     report(`'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got ${show(name)}`);

@@ -49,6 +49,9 @@ export class Microservice extends Construct {
     Object.defineProperty(this, MICROSERVICE_SYMBOL, { value: true });
     if (props === null || typeof props !== 'object') throw new Error(`service '${id}': props must be an object, got ${show(props)}`);
     this.props = props;
+    for (const [field, list] of [['dependsOn', props.dependsOn], ['sidecars', props.sidecars]] as const) {
+      if (list !== undefined && !Array.isArray(list)) throw new Error(`service '${this.serviceName}': '${field}' must be a list, got ${show(list)}`);
+    }
     for (const dep of props.dependsOn ?? []) this.addDependency(dep);
     for (const sidecar of props.sidecars ?? []) this.addSidecar(sidecar);
   }

@@ -1,6 +1,6 @@
 /* Ports: what a service listens on, its default names, host publishing and the Kubernetes Service type. */
 import { defaultPortName, isDnsLabel, isPortName } from './names';
-import { inRange, OptionNames, Report, show, unknownOptionRules } from './validation';
+import { inRange, objectEntries, oneOfRule, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** Transport protocol of a port. */
 export enum Protocol {
@@ -108,8 +108,9 @@ export function resolvePorts(ports: PortProps[] | undefined, where: string, repo
   const seen = new Set<string>();
   const names = new Set<string>();
   const servicePorts = new Set<string>();
-  return (ports ?? []).map((p, i) => {
+  return objectEntries(ports, where, report).map(([p, i]) => {
     unknownOptionRules(p, PORT_OPTIONS, `${where}[${i}]`, report);
+    oneOfRule(p.protocol, Object.values(Protocol), `${where}[${i}].protocol`, report);
     const name = p.name ?? defaultPortName(p.port, p.protocol);
     const protocol = p.protocol ?? Protocol.TCP;
     if (!inRange(p.port, 1, 65535)) report(`'${where}[${i}].port' must be an integer in 1..65535, got ${show(p.port)}`);
@@ -180,8 +181,9 @@ export function resolveExposure(props: ExposureProps, ports: ResolvedPort[], rep
 
 /** Resolves the Service type of a service with `ports`. @internal */
 function resolveServiceType(props: ExposureProps, ports: ResolvedPort[], report: Report): ServiceType {
+  oneOfRule(props.serviceType, Object.values(ServiceType), 'serviceType', report);
   const type = props.serviceType ?? ServiceType.CLUSTER_IP;
-  if (type === ServiceType.CLUSTER_IP) return type;
+  if (type === ServiceType.CLUSTER_IP || !Object.values(ServiceType).includes(type)) return ServiceType.CLUSTER_IP;
   if (ports.length === 0) report(`'serviceType' ${type} needs at least one port`);
   else if (type === ServiceType.NODE_PORT) {
     ports.forEach((p, i) => {

@@ -1,5 +1,5 @@
 /* CPU and memory: amounts, requests and limits, their inheritance (container, service, application) and rules. */
-import { OptionNames, Report, show, unknownOptionRules } from './validation';
+import { objectRule, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** An amount of CPU. */
 export class Cpu {
@@ -98,7 +98,15 @@ const KINDS = [
  * @internal
  */
 export function resourcesRules(r: ResourcesProps | undefined, where: string, report: Report): void {
+  if (r !== undefined && !objectRule(r, where, report)) return;
   unknownOptionRules(r, RESOURCES_OPTIONS, where, report);
+  for (const [kind, amount, type] of [['cpu', Cpu, 'a Cpu (Cpu.millis or Cpu.cores)'], ['memory', Memory, 'a Memory (Memory.mebibytes or Memory.gibibytes)']] as const) {
+    const pair = r?.[kind] as Record<string, unknown> | undefined;
+    if (pair === undefined || !objectRule(pair, `${where}.${kind}`, report)) continue;
+    for (const field of ['request', 'limit']) {
+      if (pair[field] !== undefined && !(pair[field] instanceof amount)) report(`'${where}.${kind}.${field}' must be ${type}, got ${show(pair[field])}`);
+    }
+  }
   unknownOptionRules(r?.cpu, REQUEST_LIMIT_OPTIONS, `${where}.cpu`, report);
   unknownOptionRules(r?.memory, REQUEST_LIMIT_OPTIONS, `${where}.memory`, report);
   for (const { kind, get } of KINDS) {

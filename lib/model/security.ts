@@ -1,6 +1,6 @@
 /* Container hardening: the secure defaults, their inheritance (container, service, application) and rules. */
 import * as path from 'path';
-import { inRange, OptionNames, Report, show, unknownOptionRules } from './validation';
+import { inRange, objectRule, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /**
  * Container hardening. Every field falls back to the application's setting, then to the secure default.
@@ -76,7 +76,7 @@ const SECURITY_OPTIONS: OptionNames<SecurityProps> = {
  * @internal
  */
 export function resolveSecurity(base: ResolvedSecurity, over: SecurityProps | undefined, where: string, report: Report): ResolvedSecurity {
-  if (!over) return cloneSecurity(base);
+  if (!over || !objectRule(over, where, report)) return cloneSecurity(base);
   unknownOptionRules(over, SECURITY_OPTIONS, where, report);
   for (const field of ['user', 'group'] as const) {
     if (over[field] !== undefined && !inRange(over[field], 0, 2147483647)) report(`'${where}.${field}' must be an integer >= 0, got ${show(over[field])}`);

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ResolvedSecretRef, resolveSecretRef } from './env';
 import { isDnsLabel } from './names';
 import { ResolvedSecurity } from './security';
-import { OptionNames, Report, show, unknownOptionRules } from './validation';
+import { objectEntries, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** A volume mounted into the service. */
 export interface VolumeProps {
@@ -96,7 +96,10 @@ export function resolveStorage(
   service: string, p: StorageProps, security: ResolvedSecurity, volumeOwner: (volume: string) => string | undefined, report: Report,
 ): ResolvedStorage {
   const names = new Set<string>();
-  const volumes = (p.volumes ?? []).map((v, i): ResolvedVolume => {
+  const volumeEntries = objectEntries(p.volumes, 'volumes', report);
+  const configEntries = objectEntries(p.configFiles, 'configFiles', report);
+  const secretEntries = objectEntries(p.secretFiles, 'secretFiles', report);
+  const volumes = volumeEntries.map(([v, i]): ResolvedVolume => {
     unknownOptionRules(v, VOLUME_OPTIONS, `volumes[${i}]`, report);
     if (!isDnsLabel(v.name ?? '')) report(`'volumes[${i}].name' must be a DNS-1123 label, got ${show(v.name)}`);
     if (names.has(v.name)) report(`'volumes' declares ${show(v.name)} twice`);
@@ -109,16 +112,16 @@ export function resolveStorage(
     const owner = volumeOwner(v.name);
     if (owner !== undefined && owner !== service) report(`'volumes' persistent volume ${show(v.name)} is already owned by service '${owner}'`);
   }
-  const secretFiles = (p.secretFiles ?? []).map((f, i) => {
+  const secretFiles = secretEntries.map(([f, i]) => {
     unknownOptionRules(f, SECRET_FILE_OPTIONS, `secretFiles[${i}]`, report);
     return { secret: resolveSecretRef(f.secretName, f.key, `secretFiles[${i}]`, report), mountPath: f.mountPath };
   });
-  const configFiles = (p.configFiles ?? []).map((f, i): ResolvedConfigFile => {
+  const configFiles = configEntries.map(([f, i]): ResolvedConfigFile => {
     unknownOptionRules(f, CONFIG_FILE_OPTIONS, `configFiles[${i}]`, report);
     if (typeof f.content !== 'string') report(`'configFiles[${i}].content' must be a string, got ${show(f.content)}`);
     return { id: `${service}-${i + 1}`, fileName: path.posix.basename(String(f.mountPath)), mountPath: f.mountPath, content: f.content };
   });
-  mountPathRules(p, security, report);
+  mountPathRules({ volumes: volumeEntries.map(([v]) => v), configFiles: configEntries.map(([c]) => c), secretFiles: secretEntries.map(([f]) => f) }, security, report);
   return { volumes, configFiles, secretFiles };
 }
 

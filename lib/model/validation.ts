@@ -69,3 +69,35 @@ export function objectRule(value: unknown, where: string, report: Report): boole
   report(`'${where}' must be an object, got ${show(value)}`);
   return false;
 }
+
+/**
+ * The entries of a list option that are objects; a value that is not a list, or an entry that is not an object,
+ * is reported (`where` is the field). `undefined` is the empty list.
+ * @internal
+ */
+export function objectEntries<T>(value: readonly T[] | undefined, where: string, report: Report): Array<[T, number]> {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    report(`'${where}' must be a list, got ${show(value)}`);
+    return [];
+  }
+  const out: Array<[T, number]> = [];
+  value.forEach((entry, i) => {
+    if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) out.push([entry, i]);
+    else report(`'${where}[${i}]' must be an object, got ${show(entry)}`);
+  });
+  return out;
+}
+
+/** A list of strings, or a report naming `where` and the value. @internal */
+export function stringList(value: unknown, where: string, report: Report): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return [...value];
+  report(`'${where}' must be a list of strings, got ${show(value)}`);
+  return undefined;
+}
+
+/** Reports a value outside `values` (an enum's), naming `where`. @internal */
+export function oneOfRule(value: unknown, values: readonly string[], where: string, report: Report): void {
+  if (value !== undefined && !values.includes(value as string)) report(`'${where}' must be one of ${values.join(', ')}, got ${show(value)}`);
+}

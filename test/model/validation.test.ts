@@ -720,7 +720,7 @@ const CASES: InvalidCase[] = [
     errors: [
       `service 'web': unknown option 'hostPort' in 'ports[0]' (known: port, name, protocol, appProtocol, publish, servicePort)`,
       `service 'web': unknown option 'limits' in 'resources.cpu' (known: request, limit)`,
-      `service 'web': unknown option 'privileged' in 'security' (known: user, group, runAsNonRoot, readOnlyRootFilesystem, writablePaths, allowPrivilegeEscalation, capabilitiesAdd)`,
+      /^service 'web': unknown option 'privileged' in 'security' \(known: user, group, runAsNonRoot, readOnlyRootFilesystem, writablePaths, allowPrivilegeEscalation, capabilitiesAdd\b.*\)$/,
       `service 'web': unknown option 'cpu' in 'autoscaling' (known: minReplicas, maxReplicas, targetCpuPercent)`,
       `service 'web': unknown option 'sizeGi' in 'volumes[0]' (known: name, mountPath, size, scratch, readOnly)`,
       `service 'web': unknown option 'scheme' in 'metrics' (known: port, path)`,
@@ -936,6 +936,11 @@ describe('definition-time errors', () => {
       title: 'an unknown addDependency option',
       define: (app: Application) => httpService(app, 'web').addDependency(httpService(app, 'db'), { wait: false } as never),
       message: `service 'web': unknown option 'wait' in 'addDependency' (known: condition)`,
+    },
+    {
+      title: "the construct id 'constructor' (taken by Object.prototype in the constructs library)",
+      define: (app: Application) => httpService(app, 'constructor'),
+      message: `service 'constructor': the construct id "constructor" is reserved by JavaScript objects; use another id and set name: "constructor"`,
     },
     {
       title: 'props that are not an object (plain JavaScript)',
