@@ -305,8 +305,9 @@ YAML
 do_up() {
   [ "$(id -u)" -eq 0 ] || die "run as root (starts daemons, changes iptables)"
   built || do_build
-  if api_ready 2>/dev/null; then log "the cluster already runs"; return 0; fi
-  STARTED=1
+  # a cluster whose API server already answers was started by someone else's `up`: only what is missing is
+  # started, and `run` leaves it running
+  if api_ready 2>/dev/null; then log "the API server already answers: starting only what is missing"; else STARTED=1; fi
   mkdir -p $RUN $L
   certs
   control_plane
