@@ -5,7 +5,7 @@
 import * as path from 'path';
 import {
   Cpu, DEFAULT_BUILD_TAG, DEFAULT_RESOURCES, DEFAULT_SECURITY, Image, Memory, MicroserviceProps, PortProps, Protocol,
-  ResourcesProps, SecurityProps,
+  ResourcesProps, SecurityProps, brokenPodSecurity, PodSecurityLevel, resolveSecurity,
 } from '../model';
 import { BuildDraft, ImportContext, ServiceDraft } from './context';
 import { ImportSecurity } from './options';
@@ -138,6 +138,12 @@ export function importSecurityProps(d: ServiceDraft, ctx: ImportContext, mountPa
     ...(compose ? { allowPrivilegeEscalation: true } : {}),
     ...(capabilitiesAdd.length > 0 ? { capabilitiesAdd } : {}),
   };
+  // Settings the Pod Security Standards reject need the model's explicit opt-out naming the profile they break.
+  const broken = brokenPodSecurity(resolveSecurity(DEFAULT_SECURITY, props, 'security', () => undefined));
+  if (broken !== undefined) {
+    (props as { breaksPodSecurity?: PodSecurityLevel }).breaksPodSecurity = broken;
+    ctx.report.info(d.composeName, 'security', `breaks the Kubernetes Pod Security profile '${broken}' (root, privilege escalation or added capabilities): marked breaksPodSecurity: '${broken}'`);
+  }
   return Object.keys(props).length > 0 ? props : undefined;
 }
 

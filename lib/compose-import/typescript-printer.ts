@@ -6,7 +6,7 @@
 import * as path from 'path';
 import {
   Application, Cpu, DependencyCondition, EnvSource, EnvValue, findMicroservices, Image, Memory, Probe, ProbeKind,
-  Protocol, RestartPolicy, ServiceType,
+  PodSecurityLevel, Protocol, RestartPolicy, ServiceType,
 } from '../model';
 
 /** Options of {@link applicationToTypeScript}. */
@@ -31,6 +31,7 @@ const ENUM_FIELDS: Record<string, [string, Record<string, string>]> = {
   restartPolicy: ['RestartPolicy', RestartPolicy],
   serviceType: ['ServiceType', ServiceType],
   condition: ['DependencyCondition', DependencyCondition],
+  breaksPodSecurity: ['PodSecurityLevel', PodSecurityLevel],
 };
 
 const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for '

@@ -6,7 +6,7 @@
 import {
   DependencyCondition, Diagnostic, DiagnosticLevel, EnvSource, IngressSourceKind, ProbeKind, Protocol, RestartPolicy, UnsupportedError,
   ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedEnvVar, ResolvedImage, ResolvedLogging,
-  ResolvedProbe, ResolvedSecretRef, ResolvedService,
+  ResolvedProbe, ResolvedSecretRef, ResolvedService, SeccompProfileType,
 } from '../model';
 import { replicaKey, sidecarKey } from './keys';
 
@@ -126,9 +126,15 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
       warn(s.name, 'autoscaling', `cannot be expressed in Docker: runs a fixed ${s.replicas} replica(s) (minReplicas); scale by hand`);
     }
     if (s.replicas === 0) warn(s.name, 'replicas', 'is 0: no container is created');
+    if (Object.keys(s.nodeSelector).length > 0) warn(s.name, 'nodeSelector', 'places Kubernetes pods only: Docker runs every container on its one engine');
     const narrowed = s.ingressFrom.filter((src) => src.kind !== IngressSourceKind.ANYWHERE);
     if (narrowed.length > 0) {
       warn(s.name, 'ingressFrom', `limits outside sources in Kubernetes only: Docker does not filter by source, so published ports admit any address the host lets through`);
+    }
+    for (const [field, c] of [['security', s], ...s.sidecars.map((sc) => [`sidecars[${sc.name}].security`, sc] as const)] as const) {
+      if (c.security.seccompProfile.type === SeccompProfileType.LOCALHOST) {
+        warn(s.name, `${field}.seccompProfile`, `Localhost profile ${JSON.stringify(c.security.seccompProfile.localhostProfile)} is a file on the Kubernetes node; Docker keeps the engine's default seccomp profile`);
+      }
     }
     // Sidecars share the service container's network namespace, and Docker refuses ports on a container that
     // joins another's namespace: the service container exposes and publishes the sidecars' ports too.
@@ -183,7 +189,7 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
         restart: restartOf(s.restartPolicy),
         stopSignal: s.stopSignal,
         stopGracePeriodSeconds: s.stopGracePeriodSeconds,
-        labels: { ...s.labels, ...metricsLabels(s) },
+        labels: { ...s.labels, ...metricsLabels(s), ...confinementLabels(s.security) },
         dependsOn,
       });
       for (const sc of s.sidecars) {
@@ -204,7 +210,7 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
           restart: restartOf(s.restartPolicy),
           // The stop signal is the main image's matter; the grace period is the service's, like a pod's.
           stopGracePeriodSeconds: s.stopGracePeriodSeconds,
-          labels: { ...s.labels, 'app.kubernetes.io/component': 'sidecar' },
+          labels: { ...s.labels, 'app.kubernetes.io/component': 'sidecar', ...confinementLabels(sc.security) },
           dependsOn: [{ key, condition: DependencyCondition.STARTED }],
         });
       }
@@ -235,7 +241,7 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
       memoryLimitMiB: g.resources.memoryLimitMiB,
       memoryReservationMiB: g.resources.memoryRequestMiB,
       cpus: g.resources.cpuLimitMillis / 1000,
-      labels: g.labels,
+      labels: { ...g.labels, ...confinementLabels(g.security) },
       dependsOn: routed.flatMap((s) => keysOf(s).map((key) => ({ key, condition: DependencyCondition.STARTED }))),
       logging: app.logging,
     });
@@ -358,14 +364,33 @@ function containerBase(app: ResolvedApplication, c: ResolvedContainer, s: Resolv
   };
 }
 
+/**
+ * Docker's hardening options. Seccomp: the engine applies its default profile unless told otherwise, and this
+ * engine version has no name for it (`seccomp=builtin` needs Docker 23), so the default is kept by sending no
+ * option and stated in a label; only an explicit Unconfined profile sends `seccomp=unconfined`. AppArmor: the
+ * engine applies docker-default where the host has AppArmor; a localhost profile is passed through by name.
+ */
 function hardening(sec: ResolvedContainer['security']) {
+  const appArmor = sec.appArmorProfile === 'unconfined' ? ['apparmor=unconfined']
+    : sec.appArmorProfile.startsWith('localhost/') ? [`apparmor=${sec.appArmorProfile.slice('localhost/'.length)}`] : [];
   return {
     user: `${sec.user}:${sec.group}`,
     readOnly: sec.readOnlyRootFilesystem,
     capDrop: [...sec.capabilitiesDrop],
     capAdd: [...sec.capabilitiesAdd],
-    securityOpt: sec.allowPrivilegeEscalation ? [] : ['no-new-privileges:true'],
+    securityOpt: [
+      ...(sec.allowPrivilegeEscalation ? [] : ['no-new-privileges:true']),
+      ...(sec.seccompProfile.type === SeccompProfileType.UNCONFINED ? ['seccomp=unconfined'] : []),
+      ...appArmor,
+    ],
   };
+}
+
+/** Label stating the seccomp profile a container runs with (the engine's default unless Unconfined). */
+export const SECCOMP_LABEL = 'microservice-constructs.seccomp';
+
+function confinementLabels(sec: ResolvedContainer['security']): Record<string, string> {
+  return { [SECCOMP_LABEL]: sec.seccompProfile.type === SeccompProfileType.UNCONFINED ? 'unconfined' : 'engine-default' };
 }
 
 function writable(c: ResolvedContainer): string[] {

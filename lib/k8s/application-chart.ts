@@ -11,6 +11,9 @@ import { References } from './references';
 import { toServerForm } from './server-form';
 import { ServiceWorkload } from './workload';
 
+/** The Pod Security Admission label of a Namespace. */
+export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+
 /**
  * Properties of an {@link ApplicationChart}. The chart's own `namespace` and `labels` apply as in any cdk8s
  * Chart; the application's namespace, when set, wins on every object.
@@ -56,7 +59,9 @@ export class ApplicationChart extends Chart {
     this.model = model;
     this.diagnostics = kubernetesDiagnostics(model);
     if (model.namespace) {
-      this.namespaceObject = new kplus.k8s.KubeNamespace(this, 'Namespace', { metadata: { name: model.namespace, labels: { ...model.labels } } });
+      this.namespaceObject = new kplus.k8s.KubeNamespace(this, 'Namespace', {
+        metadata: { name: model.namespace, labels: { ...model.labels, [POD_SECURITY_ENFORCE_LABEL]: model.podSecurity } },
+      });
     }
     const refs = new References(this, appConfigMap(this, model));
     // One scope per service, named after it; the chart's other ids are capitalised, so they cannot clash.

@@ -5,6 +5,7 @@ import { createAutoscaler } from './autoscaler';
 import { filesConfigMap } from './config-maps';
 import { containerProps } from './container';
 import { addClaimTemplates, addMainContainerProbes } from './patches';
+import { applyPodSecurity } from './pod-security';
 import { containerProbes, patchedProbes } from './probes';
 import { References } from './references';
 import { createGoverningService, createService } from './service';
@@ -40,6 +41,7 @@ export function renderMicroservice(scope: Construct, svc: ResolvedService, app: 
   addMainContainerProbes(workload, patchedProbes(svc));
   for (const sc of svc.sidecars) workload.addContainer(containerProps(sc, refs, { volumeMounts: storage.sidecars.get(sc.name) }));
   addWaitContainers(workload, svc, app, refs);
+  applyPodSecurity(workload, svc);
   if (workload instanceof kplus.StatefulSet) addClaimTemplates(workload, storage.claimTemplates);
   const autoscaler = workload instanceof kplus.Job ? undefined : createAutoscaler(scope, svc, app, workload);
   return { workload, service, governingService, autoscaler, files };

@@ -50,3 +50,8 @@ export function addOpenIngressRule(policy: kplus.NetworkPolicy, ports: Array<Rec
   else if (!spec.policyTypes.includes('Ingress')) obj.addJsonPatch(JsonPatch.add('/spec/policyTypes/-', 'Ingress'));
   obj.addJsonPatch(spec?.ingress ? JsonPatch.add('/spec/ingress/-', { ports }) : JsonPatch.add('/spec/ingress', [{ ports }]));
 }
+
+/** Schedules the pods on nodes with `labels` (cdk8s-plus writes node affinity, not the plain nodeSelector). */
+export function setNodeSelector(workload: kplus.Workload, labels: Record<string, string>): void {
+  ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { ...labels }));
+}

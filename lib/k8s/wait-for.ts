@@ -18,7 +18,7 @@ export const WAIT_RESOURCES: ResolvedResources = {
  * It runs with the service's own security context.
  */
 export function addWaitContainers(workload: kplus.Workload, svc: ResolvedService, app: ResolvedApplication, refs: References): void {
-  for (const dep of svc.dependencies) workload.addInitContainer(containerProps(waitContainer(dep, svc, app), refs));
+  for (const dep of svc.dependencies.filter((d) => d.wait)) workload.addInitContainer(containerProps(waitContainer(dep, svc, app), refs));
 }
 
 function waitContainer(dep: ResolvedDependency, svc: ResolvedService, app: ResolvedApplication): ResolvedContainer {

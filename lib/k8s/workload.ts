@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApplication, ResolvedService, RestartPolicy } from '../model';
 import { objectMetadata } from './metadata';
-import { dropAddressLabel, setJobInstances } from './patches';
+import { dropAddressLabel, setJobInstances, setNodeSelector } from './patches';
 import { podSecurityContext } from './security';
 
 /** The controller a service runs under. */
@@ -41,15 +41,21 @@ export interface WorkloadOptions {
 
 /**
  * The service's workload without containers: resolved labels on the object and the pod template, selection by
- * `selectorLabels` (not cdk8s-plus's address label), the pod security context and no service account token.
+ * `selectorLabels` (not cdk8s-plus's address label), the pod security context, its own ServiceAccount (named after
+ * the service; no token mounted unless `serviceAccount.automountToken`), the pod annotations and nodeSelector.
  */
 export function createWorkload(scope: Construct, svc: ResolvedService, app: ResolvedApplication, options: WorkloadOptions = {}): ServiceWorkload {
+  const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', {
+    metadata: { ...objectMetadata(svc.name, svc.labels, app.namespace), annotations: nonEmpty(svc.serviceAccount.annotations) },
+    automountToken: svc.serviceAccount.automountToken,
+  });
   const common = {
     metadata: objectMetadata(svc.name, svc.labels, app.namespace),
-    podMetadata: { labels: { ...svc.labels, ...svc.selectorLabels }, annotations: metricsAnnotations(svc) },
+    podMetadata: { labels: { ...svc.labels, ...svc.selectorLabels }, annotations: nonEmpty({ ...svc.podAnnotations, ...metricsAnnotations(svc) }) },
     select: false,
     securityContext: podSecurityContext(svc.security),
-    automountServiceAccountToken: false,
+    serviceAccount,
+    automountServiceAccountToken: svc.serviceAccount.automountToken,
     // Unset: cdk8s-plus writes Kubernetes' own default, 30 seconds.
     terminationGracePeriod: svc.stopGracePeriodSeconds === undefined ? undefined : Duration.seconds(svc.stopGracePeriodSeconds),
   };
@@ -80,7 +86,12 @@ export function createWorkload(scope: Construct, svc: ResolvedService, app: Reso
   }
   if (!(workload instanceof kplus.Job)) workload.select(kplus.LabelSelector.of({ labels: svc.selectorLabels }));
   dropAddressLabel(workload);
+  if (Object.keys(svc.nodeSelector).length > 0) setNodeSelector(workload, svc.nodeSelector);
   return workload;
+}
+
+function nonEmpty(map: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(map).length > 0 ? map : undefined;
 }
 
 /** Prometheus scrape annotations on the pod template. */

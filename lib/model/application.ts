@@ -6,7 +6,7 @@ import { isDnsLabel } from './names';
 import { ResolvedApplication } from './resolved';
 import { resolveApplication } from './resolve';
 import { ResourcesProps, resourcesRules } from './resources';
-import { DEFAULT_SECURITY, ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
+import { admits, brokenPodSecurity, DEFAULT_SECURITY, PodSecurityLevel, podSecurityViolations, ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
 import { OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** Logging of Docker containers (Kubernetes leaves logs to the node's runtime). */
@@ -48,6 +48,12 @@ export interface ApplicationProps {
   readonly waitImage?: string;
   /** Docker logging. @default - json-file, 10m x 3 */
   readonly logging?: LoggingProps;
+  /**
+   * The Pod Security Standards profile the rendered Namespace enforces (label
+   * `pod-security.kubernetes.io/enforce`); every service must meet it. `PodSecurityLevel.PRIVILEGED` opts out.
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly podSecurity?: PodSecurityLevel;
 }
 
 export interface ResolvedLogging {
@@ -65,6 +71,7 @@ export const MAX_SERVICES = 10000;
 
 const APPLICATION_OPTIONS: OptionNames<ApplicationProps> = {
   namespace: true, labels: true, security: true, resources: true, imageOverrides: true, config: true, waitImage: true, logging: true,
+  podSecurity: true,
 };
 const LOGGING_OPTIONS: OptionNames<LoggingProps> = { driver: true, options: true };
 
@@ -76,6 +83,7 @@ export interface ApplicationSettings {
   readonly config: Record<string, string>;
   readonly waitImage: string;
   readonly logging: ResolvedLogging;
+  readonly podSecurity: PodSecurityLevel;
 }
 
 /** Resolves the application's own settings; `report` gets the identity rules, `reportSettings` the rest. @internal */
@@ -95,6 +103,9 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
   for (const k of Object.keys(p.config ?? {})) if (!/^[-._a-zA-Z0-9]+$/.test(k)) at(`'config' key must match [-._a-zA-Z0-9]+, got ${show(k)}`);
   for (const [from, to] of Object.entries(p.imageOverrides ?? {})) referenceRules(to, `imageOverrides[${from}]`, false, at);
   if (p.waitImage !== undefined) referenceRules(p.waitImage, 'waitImage', false, at);
+  if (p.podSecurity !== undefined && !Object.values(PodSecurityLevel).includes(p.podSecurity)) {
+    at(`'podSecurity' must be one of ${Object.values(PodSecurityLevel).join(', ')}, got ${show(p.podSecurity)}`);
+  }
   const driver = p.logging?.driver ?? DEFAULT_LOGGING.driver;
   return {
     namespace: p.namespace,
@@ -103,7 +114,22 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
     config: { ...(p.config ?? {}) },
     waitImage: p.waitImage ?? DEFAULT_WAIT_IMAGE,
     logging: { driver, options: p.logging?.options ?? (p.logging?.driver && driver !== 'json-file' ? {} : DEFAULT_LOGGING.options) },
+    podSecurity: p.podSecurity ?? PodSecurityLevel.RESTRICTED,
   };
+}
+
+/**
+ * The Namespace the application renders enforces `podSecurity`: a container that breaks it would be rejected by
+ * the API server, so it is an error here. `containers` lists [where, security] of every container. @internal
+ */
+export function podSecurityAdmissionRules(settings: ApplicationSettings, containers: Array<[string, ResolvedSecurity]>, report: Report): void {
+  if (settings.namespace === undefined) return;
+  for (const [where, security] of containers) {
+    const broken = brokenPodSecurity(security);
+    if (admits(settings.podSecurity, broken)) continue;
+    const reasons = podSecurityViolations(security).filter((v) => v.level === broken).map((v) => v.reason).join(', ');
+    report(`${where} breaks the ${broken} Pod Security profile (${reasons}) that namespace '${settings.namespace}' enforces: set the application's podSecurity to a profile it meets`);
+  }
 }
 
 const APPLICATION_SYMBOL = Symbol.for('microservice-constructs.Application');

@@ -24,12 +24,20 @@ export interface DependencyOptions {
    * @default DependencyCondition.HEALTHY when the dependency has a health check, else STARTED
    */
   readonly condition?: DependencyCondition;
+  /**
+   * Whether the dependent waits for the dependency at all. `false` is for apps that retry on their own: no wait
+   * init container in Kubernetes; Docker targets only start it after the dependency's container (condition
+   * started). Discovery variables and NetworkPolicies stay.
+   * @default true
+   */
+  readonly wait?: boolean;
 }
 
 /** A declared dependency edge. */
 export interface DependencyEdge {
   readonly service: Microservice;
   readonly condition?: DependencyCondition;
+  readonly wait?: boolean;
 }
 
 /** The dependencies of a service. */
@@ -44,12 +52,14 @@ export interface DependencyProps {
 
 export const DEPENDENCY_OPTIONS: OptionNames<DependencyProps> = { dependsOn: true };
 /** The options `addDependency` takes. */
-export const ADD_DEPENDENCY_OPTIONS: OptionNames<DependencyOptions> = { condition: true };
+export const ADD_DEPENDENCY_OPTIONS: OptionNames<DependencyOptions> = { condition: true, wait: true };
 
 export interface ResolvedDependency {
   /** Name of the service depended on. */
   readonly service: string;
   readonly condition: DependencyCondition;
+  /** Whether the dependent waits for it (a Kubernetes init container; Docker: its condition). */
+  readonly wait: boolean;
   /** Host, port and env prefix dependents get. */
   readonly host: string;
   /** The dependency's first container port (what Docker clients reach). */
@@ -87,7 +97,7 @@ export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEn
       }
     }
   }
-  for (const { service, condition } of edges) {
+  for (const { service, condition, wait } of edges) {
     const dep = ctx.byConstruct.get(service);
     if (service === s.construct) {
       report(`'dependsOn' must not contain the service itself, got '${s.name}'`);
@@ -103,12 +113,15 @@ export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEn
       continue;
     }
     const hasHealth = !!healthProbe(dep.props);
+    if (wait !== undefined && typeof wait !== 'boolean') report(`'addDependency' option 'wait' for '${dep.name}' must be a boolean, got ${show(wait)}`);
+    if (wait === false && condition === DependencyCondition.HEALTHY) report(`'addDependency' for '${dep.name}' sets wait false and condition healthy; choose one`);
     if (condition === DependencyCondition.HEALTHY && !hasHealth) {
       report(`'dependsOn' waits for '${dep.name}' to be healthy but '${dep.name}' has no probe or healthcheck`);
     }
     const d: ResolvedDependency = {
       service: dep.name,
-      condition: condition ?? (hasHealth ? DependencyCondition.HEALTHY : DependencyCondition.STARTED),
+      condition: wait === false ? DependencyCondition.STARTED : condition ?? (hasHealth ? DependencyCondition.HEALTHY : DependencyCondition.STARTED),
+      wait: wait !== false,
       host: dep.name,
       port: port.port,
       servicePort: port.servicePort,

@@ -10,6 +10,7 @@ export * from './lifecycle';
 export * from './metrics';
 export * from './microservice';
 export * from './names';
+export * from './pod';
 export * from './ports';
 export * from './probes';
 export * from './resolved';

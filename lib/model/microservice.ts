@@ -7,6 +7,7 @@ import { IDENTITY_OPTIONS, ServiceIdentityProps, serviceNameOf } from './identit
 import { LIFECYCLE_OPTIONS, LifecycleProps } from './lifecycle';
 import { MetricsProps } from './metrics';
 import { EXPOSURE_OPTIONS, ExposureProps } from './ports';
+import { POD_OPTIONS, PodProps } from './pod';
 import { PROBES_OPTIONS, ProbesProps } from './probes';
 import { SCALING_OPTIONS, ScalingProps } from './scaling';
 import { SidecarProps } from './sidecars';
@@ -15,7 +16,7 @@ import { OptionNames, show, unknownOptionRules } from './validation';
 
 /** Properties of a {@link Microservice}: its main container, and how it runs, scales, stores and connects. */
 export interface MicroserviceProps
-  extends ContainerProps, ServiceIdentityProps, ExposureProps, ScalingProps, DependencyProps, StorageProps, ProbesProps, LifecycleProps {
+  extends ContainerProps, ServiceIdentityProps, ExposureProps, ScalingProps, DependencyProps, StorageProps, ProbesProps, LifecycleProps, PodProps {
   /** @default [] */
   readonly sidecars?: SidecarProps[];
   /** @default - no metrics endpoint */
@@ -25,7 +26,7 @@ export interface MicroserviceProps
 /** Every option of a service, for the unknown-option check. @internal */
 export const MICROSERVICE_OPTIONS: OptionNames<MicroserviceProps> = {
   ...CONTAINER_OPTIONS, ...IDENTITY_OPTIONS, ...EXPOSURE_OPTIONS, ...SCALING_OPTIONS, ...DEPENDENCY_OPTIONS, ...STORAGE_OPTIONS, ...PROBES_OPTIONS,
-  ...LIFECYCLE_OPTIONS, sidecars: true, metrics: true,
+  ...LIFECYCLE_OPTIONS, ...POD_OPTIONS, sidecars: true, metrics: true,
 };
 
 const MICROSERVICE_SYMBOL = Symbol.for('microservice-constructs.Microservice');
@@ -71,7 +72,7 @@ export class Microservice extends Construct {
     if (this.dependencies.some((d) => d.service === service)) {
       throw new Error(`service '${this.serviceName}': 'dependsOn' lists '${service.serviceName}' twice`);
     }
-    this.dependencies.push({ service, condition: options.condition });
+    this.dependencies.push({ service, condition: options.condition, wait: options.wait });
   }
 
   /** Adds a sidecar container. Rejects a duplicate sidecar name. */

@@ -3,7 +3,7 @@
  * broken rules are thrown together, before any backend writes anything.
  */
 import type { Application, ApplicationSettings } from './application';
-import { resolveApplicationSettings } from './application';
+import { podSecurityAdmissionRules, resolveApplicationSettings } from './application';
 import { ContainerScope, resolveContainer } from './container';
 import { dependencyOrder, dependentsOf, endpointResolver, resolveDependencies } from './dependencies';
 import { gatewaysOf, resolveGateway } from './gateway';
@@ -71,6 +71,10 @@ export function resolveApplication(app: Application): ResolvedApplication {
   appErrors.push(...gatewayErrors);
   const order = dependencyOrder(ctx, into(appErrors));
   secretClashRules([...resolved.values()].flatMap(secretRefsOf), into(appErrors));
+  podSecurityAdmissionRules(settings, [...resolved.values()].flatMap((s) => [
+    [`service '${s.name}':`, s.security] as [string, ResolvedService['security']],
+    ...s.sidecars.map((sc): [string, ResolvedService['security']] => [`service '${s.name}': sidecar '${sc.name}'`, sc.security]),
+  ]), into(appErrors));
 
   const errors = [...serviceErrors, ...appErrors, ...settingsErrors];
   if (errors.length > 0) throw new ValidationError(errors);
@@ -83,6 +87,7 @@ export function resolveApplication(app: Application): ResolvedApplication {
     config: settings.config,
     waitImage: settings.waitImage,
     logging: settings.logging,
+    podSecurity: settings.podSecurity,
   };
 }
 

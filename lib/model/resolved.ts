@@ -12,6 +12,7 @@ import type { ResolvedMetrics } from './metrics';
 import type { ResolvedExposure } from './ports';
 import type { ResolvedProbes } from './probes';
 import type { ResolvedScaling } from './scaling';
+import type { PodSecurityLevel } from './security';
 import type { ResolvedStorage } from './storage';
 
 export interface ResolvedService extends ResolvedServiceIdentity, ResolvedContainer, ResolvedScaling, ResolvedStorage, ResolvedProbes, ResolvedLifecycle, ResolvedExposure {
@@ -38,4 +39,6 @@ export interface ResolvedApplication {
   readonly config: Record<string, string>;
   readonly waitImage: string;
   readonly logging: ResolvedLogging;
+  /** The Pod Security Standards profile the application's Namespace enforces. */
+  readonly podSecurity: PodSecurityLevel;
 }

@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import {
-  Application, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, Probe, Protocol, RestartPolicy,
+  Application, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, PodSecurityLevel, Probe, Protocol, RestartPolicy,
 } from '../../lib/model';
 import { IMAGE } from '../model/helpers';
 
@@ -98,7 +98,7 @@ export function buildApp(spec: AppSpec): Application {
       configFiles: s.configFile === undefined ? [] : [{ mountPath: `/etc/${name}/app.conf`, content: s.configFile }],
       secretFiles: s.secretFile ? [{ secretName: `sec-${i}`, key: 'file', mountPath: `/run/${name}/secret` }] : [],
       sidecars: s.sidecar ? [{ name: 'side', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: 65000, publish: single && s.publish ? 40000 + i : undefined }] }] : [],
-      security: { user: s.user, group: s.user, readOnlyRootFilesystem: s.readOnlyRoot, capabilitiesAdd: s.capAdd },
+      security: { user: s.user, group: s.user, readOnlyRootFilesystem: s.readOnlyRoot, capabilitiesAdd: s.capAdd, breaksPodSecurity: s.capAdd.includes('CHOWN') ? PodSecurityLevel.RESTRICTED : undefined },
       stopSignal: s.stopSignal,
       stopGracePeriodSeconds: s.stopGracePeriodSeconds,
       resources: { cpu: { limit: Cpu.millis(s.cpuMillis) }, memory: { request: Memory.mebibytes(Math.min(128, s.memoryMiB)), limit: Memory.mebibytes(s.memoryMiB) } },

@@ -301,6 +301,7 @@ describe('resources, labels, logging', () => {
       'app.kubernetes.io/managed-by': 'microservice-constructs',
       team: 'core',
       'app.kubernetes.io/name': 'api',
+      'microservice-constructs.seccomp': 'engine-default',
       'prometheus.io/scrape': 'true',
       'prometheus.io/port': '9090',
       'prometheus.io/path': '/metrics',

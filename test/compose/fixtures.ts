@@ -1,6 +1,6 @@
 /** Small applications that together use every feature the compose backend translates. */
 import {
-  Application, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, Probe, Protocol, RestartPolicy,
+  Application, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, PodSecurityLevel, Probe, Protocol, RestartPolicy,
 } from '../../lib/model';
 import { BUILD_CONTEXT, httpService, IMAGE, newApp, worker } from '../model/helpers';
 
@@ -50,7 +50,7 @@ export function kitchenSink(): Application {
   worker(app, 'worker', {
     dependsOn: [api],
     restartPolicy: RestartPolicy.ON_FAILURE,
-    security: { readOnlyRootFilesystem: false, allowPrivilegeEscalation: true },
+    security: { readOnlyRootFilesystem: false, allowPrivilegeEscalation: true, breaksPodSecurity: PodSecurityLevel.RESTRICTED },
   });
   worker(app, 'job', { restartPolicy: RestartPolicy.NEVER, args: ['run', 'once'] });
   const edge = httpService(app, 'edge', {

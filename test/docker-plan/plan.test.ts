@@ -1,5 +1,5 @@
 import {
-  Application, Cpu, DependencyCondition, DiagnosticLevel, EnvSource, EnvValue, Gateway, IngressSource, Memory, Probe, Protocol, RestartPolicy, ServiceType,
+  Application, Cpu, DependencyCondition, DiagnosticLevel, EnvSource, EnvValue, Gateway, IngressSource, Memory, PodSecurityLevel, Probe, Protocol, RestartPolicy, ServiceType,
   UnsupportedError,
 } from '../../lib/model';
 import { DockerContainerPlan, DockerPlan, DockerRole, dockerEnvValue, GATEWAY_CONFIG_PATH, planDocker } from '../../lib/docker-plan';
@@ -135,7 +135,7 @@ describe('filesystems and hardening', () => {
       security: { user: 101, group: 102, capabilitiesAdd: ['NET_BIND_SERVICE'] },
       resources: { cpu: { limit: Cpu.millis(250) }, memory: { request: Memory.mebibytes(64), limit: Memory.mebibytes(96) } },
     });
-    httpService(app, 'legacy', { security: { allowPrivilegeEscalation: true } });
+    httpService(app, 'legacy', { security: { allowPrivilegeEscalation: true, breaksPodSecurity: PodSecurityLevel.RESTRICTED } });
     const p = plan(app);
     expect(container(p, 'web')).toMatchObject({
       user: '101:102', capDrop: ['ALL'], capAdd: ['NET_BIND_SERVICE'], securityOpt: ['no-new-privileges:true'],
@@ -276,6 +276,7 @@ describe('restart, labels, diagnostics', () => {
     httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }], metrics: { port: 9090, path: '/prom' } });
     expect(container(plan(app), 'web').labels).toEqual({
       'app.kubernetes.io/part-of': 'app', 'app.kubernetes.io/managed-by': 'microservice-constructs', 'app.kubernetes.io/name': 'web',
+      'microservice-constructs.seccomp': 'engine-default',
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'prometheus.io/path': '/prom',
     });
   });

@@ -337,7 +337,7 @@ describe('user, read_only and capabilities', () => {
   it('maps numeric uid:gid, root and read_only', () => {
     expect(importService({ image: PINNED, user: '1000:2000', read_only: false }).props.security).toEqual({ user: 1000, group: 2000, readOnlyRootFilesystem: false });
     const root = importService({ image: PINNED, user: 'root', read_only: true });
-    expect(root.props.security).toEqual({ user: 0, runAsNonRoot: false, readOnlyRootFilesystem: true });
+    expect(root.props.security).toEqual({ user: 0, runAsNonRoot: false, readOnlyRootFilesystem: true, breaksPodSecurity: 'restricted' });
     expect(() => root.result.application.resolve()).not.toThrow();
   });
 

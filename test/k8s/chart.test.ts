@@ -19,7 +19,9 @@ describe('escape hatches', () => {
     chart.serviceOf('web').metadata.addAnnotation('cloud.example.com/lb', 'internal');
     const objects = Testing.synth(chart);
     validateObjects(objects);
-    expect(find(objects, 'Deployment', 'web').spec.template.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'false' });
+    expect(find(objects, 'Deployment', 'web').spec.template.metadata.annotations).toEqual({
+      'container.apparmor.security.beta.kubernetes.io/web': 'runtime/default', 'sidecar.istio.io/inject': 'false',
+    });
     expect(find(objects, 'Service', 'web').metadata.annotations).toEqual({ 'cloud.example.com/lb': 'internal' });
   });
 

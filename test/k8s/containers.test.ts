@@ -1,4 +1,4 @@
-import { Cpu, DependencyCondition, EnvValue, Image, Memory, Probe, Protocol } from '../../lib/model';
+import { Cpu, DependencyCondition, EnvValue, Image, Memory, PodSecurityLevel, Probe, Protocol } from '../../lib/model';
 import { container, find, httpService, newApp, podSpec, synth, volumeAt, worker } from './helpers';
 
 describe('main container', () => {
@@ -121,7 +121,7 @@ describe('security', () => {
   test('per-service overrides: user, added capabilities, writable paths, a writable root without emptyDirs', () => {
     const app = newApp({ security: { writablePaths: ['/tmp', '/var/cache/nginx'] } });
     httpService(app, 'proxy', { security: { user: 101, group: 101, capabilitiesAdd: ['NET_BIND_SERVICE'] } });
-    httpService(app, 'legacy', { security: { readOnlyRootFilesystem: false, allowPrivilegeEscalation: true, runAsNonRoot: false, user: 0 } });
+    httpService(app, 'legacy', { security: { readOnlyRootFilesystem: false, allowPrivilegeEscalation: true, runAsNonRoot: false, user: 0, breaksPodSecurity: PodSecurityLevel.RESTRICTED } });
     const { objects } = synth(app);
     const proxy = find(objects, 'Deployment', 'proxy');
     expect(podSpec(proxy).securityContext).toEqual(expect.objectContaining({ runAsUser: 101, runAsGroup: 101, fsGroup: 101 }));

@@ -74,6 +74,7 @@ describe('labels and namespace', () => {
     httpService(app, 'plain');
     const { objects } = synth(app);
     expect(find(objects, 'Deployment', 'web').spec.template.metadata.annotations).toEqual({
+      'container.apparmor.security.beta.kubernetes.io/web': 'runtime/default',
       'prometheus.io/scrape': 'true',
       'prometheus.io/port': '9102',
       'prometheus.io/path': '/prom',

@@ -157,7 +157,7 @@ test('the generator reaches every kind and probe the backend renders', () => {
   }
   expect([...seen].sort()).toEqual([
     '"UDP"', '"exec"', '"grpc"', '"httpGet"', '"tcpSocket"', 'ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Job',
-    'LoadBalancer', 'Namespace', 'NetworkPolicy', 'NodePort', 'PersistentVolumeClaim', 'Service', 'StatefulSet', 'configMapKeyRef', 'secretKeyRef',
+    'LoadBalancer', 'Namespace', 'NetworkPolicy', 'NodePort', 'PersistentVolumeClaim', 'Service', 'ServiceAccount', 'StatefulSet', 'configMapKeyRef', 'secretKeyRef',
     'volumeClaimTemplates',
   ].sort());
 });

@@ -18,6 +18,7 @@ const MODELS: Record<string, () => new (data: any) => Validatable> = {
   'v1/ConfigMap': () => require('kubernetes-models/v1/ConfigMap').ConfigMap,
   'v1/PersistentVolumeClaim': () => require('kubernetes-models/v1/PersistentVolumeClaim').PersistentVolumeClaim,
   'v1/Service': () => require('kubernetes-models/v1/Service').Service,
+  'v1/ServiceAccount': () => require('kubernetes-models/v1/ServiceAccount').ServiceAccount,
   'apps/v1/Deployment': () => require('kubernetes-models/apps/v1/Deployment').Deployment,
   'apps/v1/StatefulSet': () => require('kubernetes-models/apps/v1/StatefulSet').StatefulSet,
   'batch/v1/Job': () => require('kubernetes-models/batch/v1/Job').Job,

@@ -37,6 +37,8 @@ describe('defaults', () => {
       allowPrivilegeEscalation: false,
       capabilitiesDrop: ['ALL'],
       capabilitiesAdd: [],
+      seccompProfile: { type: 'RuntimeDefault' },
+      appArmorProfile: 'runtime/default',
     });
   });
 
@@ -118,6 +120,8 @@ describe('application-level and per-service overrides', () => {
       allowPrivilegeEscalation: false,
       capabilitiesDrop: ['ALL'],
       capabilitiesAdd: ['NET_BIND_SERVICE'],
+      seccompProfile: { type: 'RuntimeDefault' },
+      appArmorProfile: 'runtime/default',
     });
     expect(service(resolved, 'api').security.user).toBe(2000);
     expect(service(resolved, 'api').security.readOnlyRootFilesystem).toBe(true);

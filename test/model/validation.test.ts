@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import {
   Application, ApplicationProps, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, Probe,
-  IngressSource, Protocol, RestartPolicy, ServiceType, ValidationError,
+  IngressSource, PodSecurityLevel, Protocol, RestartPolicy, SeccompProfileType, ServiceType, ValidationError,
 } from '../../lib/model';
 import { BUILD_CONTEXT, httpService, IMAGE, newApp, validationErrors, worker } from './helpers';
 
@@ -570,7 +570,7 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'runAsNonRoot turned back on for a service of an application that runs as root',
-    appProps: { security: { user: 0, runAsNonRoot: false } },
+    appProps: { security: { user: 0, runAsNonRoot: false, breaksPodSecurity: PodSecurityLevel.RESTRICTED } },
     define: (app) => httpService(app, 'web', { security: { runAsNonRoot: true } }),
     errors: [`service 'web': 'security.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`],
   },
@@ -594,6 +594,50 @@ const CASES: InvalidCase[] = [
     title: 'a capability with the CAP_ prefix',
     define: (app) => httpService(app, 'web', { security: { capabilitiesAdd: ['CAP_NET_ADMIN'] } }),
     errors: [`service 'web': 'security.capabilitiesAdd' must hold names like NET_BIND_SERVICE, got "CAP_NET_ADMIN"`],
+  },
+  {
+    title: 'a capability beyond NET_BIND_SERVICE without the opt-out',
+    define: (app) => httpService(app, 'web', { security: { capabilitiesAdd: ['CHOWN'] } }),
+    errors: [`service 'web': 'security' breaks the restricted Pod Security profile (capabilitiesAdd CHOWN); add breaksPodSecurity: 'restricted' to opt out explicitly`],
+  },
+  {
+    title: 'an opt-out naming a profile stricter than the one the settings break',
+    define: (app) => httpService(app, 'web', { security: { capabilitiesAdd: ['SYS_ADMIN'], breaksPodSecurity: PodSecurityLevel.RESTRICTED } }),
+    errors: [`service 'web': 'security.breaksPodSecurity' must name the strictest profile the settings break, 'baseline' (capabilitiesAdd SYS_ADMIN), got "restricted"`],
+  },
+  {
+    title: 'root on an application without the opt-out',
+    appProps: { security: { user: 0, runAsNonRoot: false } },
+    define: (app) => httpService(app, 'web'),
+    errors: [`application 'app': 'security' breaks the restricted Pod Security profile (runAsNonRoot false, user 0); add breaksPodSecurity: 'restricted' to opt out explicitly`],
+  },
+  {
+    title: 'an Unconfined seccomp profile without the opt-out',
+    define: (app) => httpService(app, 'web', { security: { seccompProfile: { type: SeccompProfileType.UNCONFINED } } }),
+    errors: [`service 'web': 'security' breaks the baseline Pod Security profile (seccompProfile Unconfined); add breaksPodSecurity: 'baseline' to opt out explicitly`],
+  },
+  {
+    title: 'a Localhost seccomp profile without a path, an absolute one, and a path on RuntimeDefault',
+    define: (app) => {
+      httpService(app, 'a', { security: { seccompProfile: { type: SeccompProfileType.LOCALHOST } } });
+      httpService(app, 'b', { security: { seccompProfile: { type: SeccompProfileType.LOCALHOST, localhostProfile: '/etc/p.json' } } });
+      httpService(app, 'c', { security: { seccompProfile: { type: SeccompProfileType.RUNTIME_DEFAULT, localhostProfile: 'p.json' } } });
+    },
+    errors: [
+      `service 'a': 'security.seccompProfile.localhostProfile' must be a relative path below the kubelet's seccomp directory, got undefined`,
+      `service 'b': 'security.seccompProfile.localhostProfile' must be a relative path below the kubelet's seccomp directory, got "/etc/p.json"`,
+      `service 'c': 'security.seccompProfile.localhostProfile' is only allowed with type Localhost, got "p.json"`,
+    ],
+  },
+  {
+    title: 'an unknown seccomp type, an AppArmor profile of another form and an unknown podSecurity',
+    appProps: { podSecurity: 'strict' as PodSecurityLevel },
+    define: (app) => httpService(app, 'web', { security: { seccompProfile: { type: 'Default' as SeccompProfileType }, appArmorProfile: 'docker-default' } }),
+    errors: [
+      `service 'web': 'security.seccompProfile.type' must be one of RuntimeDefault, Localhost, Unconfined, got "Default"`,
+      `service 'web': 'security.appArmorProfile' must be 'runtime/default', 'unconfined' or 'localhost/<profile>', got "docker-default"`,
+      `application 'app': 'podSecurity' must be one of privileged, baseline, restricted, got "strict"`,
+    ],
   },
   // --- labels, metrics, sidecars, misc ---------------------------------------------------------------------------
   {
@@ -980,7 +1024,7 @@ describe('valid definitions the rules must accept', () => {
     },
     {
       title: 'user 0 on a service of an application that turned runAsNonRoot off',
-      appProps: { security: { runAsNonRoot: false } },
+      appProps: { security: { runAsNonRoot: false, breaksPodSecurity: PodSecurityLevel.RESTRICTED } },
       define: (app: Application) => httpService(app, 'web', { security: { user: 0 } }),
     },
     {
