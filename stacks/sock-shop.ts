@@ -38,11 +38,15 @@ const healthProbes = (path: string, port: number, ready: number, live: number): 
 function mongo(app: Application, name: string, image = Image.fromRegistry('mongo:3.4')): Microservice {
   return new Microservice(app, name, {
     image,
+    nodeSelector: LINUX,
     ports: [{ port: 27017, name: 'mongo' }],
     // The image declares /data/db a volume; the original's read-only root leaves it writable that way.
     security: storeSecurity(['/data/db']),
   });
 }
+
+/** Every pod of the original runs on Linux nodes. */
+const LINUX = { 'beta.kubernetes.io/os': 'linux' };
 
 /** Sock Shop in namespace `sock-shop`; the front-end on NodePort 30001. */
 export function sockShop(props: ApplicationProps = {}): Application {
@@ -51,6 +55,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
   const cartsDb = mongo(app, 'carts-db');
   const carts = new Microservice(app, 'carts', {
     image: Image.fromRegistry('weaveworksdemos/carts:0.4.8'),
+    nodeSelector: LINUX,
     env: { JAVA_OPTS: EnvValue.fromValue(JAVA_OPTS) },
     resources: resources([100, 300], [200, 500]),
     ports: [{ port: 80 }],
@@ -60,6 +65,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
 
   const catalogueDb = new Microservice(app, 'catalogue-db', {
     image: Image.fromRegistry('weaveworksdemos/catalogue-db:0.3.0'),
+    nodeSelector: LINUX,
     env: {
       // The original writes 'fake_password' in plain text; a credential is a secret reference here.
       MYSQL_ROOT_PASSWORD: EnvValue.fromSecret('catalogue-db', 'root-password'),
@@ -72,6 +78,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
   });
   const catalogue = new Microservice(app, 'catalogue', {
     image: Image.fromRegistry('weaveworksdemos/catalogue:0.3.5'),
+    nodeSelector: LINUX,
     command: ['/app'],
     args: ['-port=80'],
     resources: resources([100, 200], [100, 200]),
@@ -84,6 +91,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
   const userDb = mongo(app, 'user-db', Image.fromRegistry('weaveworksdemos/user-db:0.3.0'));
   const user = new Microservice(app, 'user', {
     image: Image.fromRegistry('weaveworksdemos/user:0.4.7'),
+    nodeSelector: LINUX,
     // The app reads its MongoDB address from `mongo`.
     env: { mongo: EnvValue.fromEndpoint(userDb) },
     resources: resources([100, 300], [100, 200]),
@@ -94,6 +102,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
 
   const payment = new Microservice(app, 'payment', {
     image: Image.fromRegistry('weaveworksdemos/payment:0.4.3'),
+    nodeSelector: LINUX,
     resources: resources([99, 200], [100, 200]),
     ports: [{ port: 80 }],
     security: appSecurity,
@@ -102,6 +111,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
 
   const rabbitmq = new Microservice(app, 'rabbitmq', {
     image: Image.fromRegistry('rabbitmq:3.6.8-management'),
+    nodeSelector: LINUX,
     ports: [{ port: 15672, name: 'management' }, { port: 5672, name: 'rabbitmq' }],
     // The image declares /var/lib/rabbitmq a volume; its entrypoint writes the generated config to /etc/rabbitmq.
     security: storeSecurity(['/var/lib/rabbitmq', '/etc/rabbitmq']),
@@ -114,6 +124,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
   });
   const shipping = new Microservice(app, 'shipping', {
     image: Image.fromRegistry('weaveworksdemos/shipping:0.4.8'),
+    nodeSelector: LINUX,
     env: { ZIPKIN: EnvValue.fromValue('zipkin.jaeger.svc.cluster.local'), JAVA_OPTS: EnvValue.fromValue(JAVA_OPTS) },
     resources: resources([100, 300], [300, 500]),
     ports: [{ port: 80 }],
@@ -122,6 +133,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
   });
   new Microservice(app, 'queue-master', {
     image: Image.fromRegistry('weaveworksdemos/queue-master:0.3.1'),
+    nodeSelector: LINUX,
     env: { JAVA_OPTS: EnvValue.fromValue(JAVA_OPTS) },
     resources: resources([100, 300], [300, 500]),
     ports: [{ port: 80 }],
@@ -132,6 +144,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
   const ordersDb = mongo(app, 'orders-db');
   const orders = new Microservice(app, 'orders', {
     image: Image.fromRegistry('weaveworksdemos/orders:0.4.7'),
+    nodeSelector: LINUX,
     env: { JAVA_OPTS: EnvValue.fromValue(JAVA_OPTS) },
     resources: resources([100, 500], [300, 500]),
     ports: [{ port: 80 }],
@@ -141,11 +154,13 @@ export function sockShop(props: ApplicationProps = {}): Application {
 
   const sessionDb = new Microservice(app, 'session-db', {
     image: Image.fromRegistry('redis:alpine'),
+    nodeSelector: LINUX,
     ports: [{ port: 6379, name: 'redis' }],
     security: storeSecurity(['/data']),
   });
   new Microservice(app, 'front-end', {
     image: Image.fromRegistry('weaveworksdemos/front-end:0.3.12'),
+    nodeSelector: LINUX,
     env: { SESSION_REDIS: EnvValue.fromValue('true') },
     resources: resources([100, 300], [300, 1000]),
     // The Service listens on 80 (NodePort 30001) and forwards to the app's 8079.

@@ -14,7 +14,7 @@ const ORIGINAL = process.env.SOCK_SHOP_YAML ?? '/work/shared/real-world/sock-sho
 const HAVE_ORIGINAL = fs.existsSync(ORIGINAL);
 const describeIfOriginal = HAVE_ORIGINAL ? describe : describe.skip;
 
-type Field = 'image' | 'containerPorts' | 'servicePorts' | 'env' | 'resources' | 'capabilities' | 'user' | 'writablePaths' | 'readOnlyRoot' | 'sidecars';
+type Field = 'image' | 'containerPorts' | 'servicePorts' | 'env' | 'resources' | 'capabilities' | 'user' | 'writablePaths' | 'readOnlyRoot' | 'sidecars' | 'nodeSelector';
 
 const TMP = 'an in-memory /tmp is writable in every container here (the default); the original mounts one for some services only';
 const PINNED = "the original pulls 'mongo' unpinned; every image here is pinned, to mongo:3.4 as in the authors' own compose file";
@@ -84,6 +84,7 @@ interface Seen {
   writablePaths: string[];
   readOnlyRoot: boolean;
   sidecars: unknown;
+  nodeSelector: unknown;
 }
 
 function view(objects: K8sObject[], name: string, original: boolean): Seen {
@@ -106,6 +107,7 @@ function view(objects: K8sObject[], name: string, original: boolean): Seen {
     writablePaths: (c.volumeMounts ?? []).filter((m: any) => emptyDirs.has(m.name)).map((m: any) => m.mountPath).sort(),
     readOnlyRoot: sec.readOnlyRootFilesystem === true,
     sidecars: sidecars.map((s: any) => ({ name: s.name, image: s.image, ports: (s.ports ?? []).map((p: any) => p.containerPort), securityContext: s.securityContext })),
+    nodeSelector: pod.nodeSelector,
   };
 }
 
@@ -133,7 +135,7 @@ describeIfOriginal('Sock Shop against complete-demo.yaml', () => {
     expect(fe.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 8079, nodePort: 30001 })]);
   });
 
-  const fields: Field[] = ['image', 'containerPorts', 'servicePorts', 'env', 'resources', 'capabilities', 'user', 'writablePaths', 'readOnlyRoot', 'sidecars'];
+  const fields: Field[] = ['image', 'containerPorts', 'servicePorts', 'env', 'resources', 'capabilities', 'user', 'writablePaths', 'readOnlyRoot', 'sidecars', 'nodeSelector'];
   test.each(names.map((n) => [n]))('%s matches the original or differs as listed', (name) => {
     const theirs = view(original, name, true) as unknown as Record<Field, unknown>;
     const ours = view(objects, name, false) as unknown as Record<Field, unknown>;
@@ -161,11 +163,11 @@ describeIfOriginal('Sock Shop: what the rendering adds to the original', () => {
     expect(pod('user').containers[0].env).toContainEqual({ name: 'mongo', value: 'user-db:27017' });
   });
 
-  test('pods carry app.kubernetes.io labels instead of the original name label, and no nodeSelector', () => {
+  test('pods carry app.kubernetes.io labels instead of the original name label, and their own ServiceAccount', () => {
     for (const name of ['carts', 'front-end']) {
       const labels = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!.spec.template.metadata.labels;
       expect(labels['app.kubernetes.io/name']).toBe(name);
-      expect(pod(name).nodeSelector).toBeUndefined();
+      expect([pod(name).serviceAccountName, pod(name).automountServiceAccountToken]).toEqual([name, false]);
     }
   });
 });
