@@ -209,18 +209,30 @@ export async function readyPods(selector: string, namespace = 'default'): Promis
     .map((p: any) => p.metadata.name);
 }
 
-/** Waits until exactly `count` pods matching `selector` are Ready; the pods' states and events on timeout. */
+/**
+ * Waits until exactly `count` pods matching `selector` are Ready; fails at once when the kubelet refused a pod
+ * (it sets status.reason: AppArmor, UnexpectedAdmissionError, OutOfcpu, ...), else after `timeoutMs` with the
+ * pods' states and the namespace's events.
+ */
 export async function waitForReadyPods(selector: string, count: number, namespace = 'default', timeoutMs = 240_000): Promise<string[]> {
-  try {
-    return await waitFor(`${count} Ready pod(s) ${selector}`, async () => {
-      const ready = await readyPods(selector, namespace);
-      return ready.length === count ? ready : undefined;
-    }, timeoutMs, 1000);
-  } catch (e) {
-    const pods = await kubectl(['get', 'pods', '-n', namespace, '-o', 'wide'], { allowFailure: true });
-    const events = await kubectl(['get', 'events', '-n', namespace, '--sort-by=.lastTimestamp'], { allowFailure: true });
-    throw new Error(`${(e as Error).message}\n${pods.stdout}\n${events.stdout.split('\n').slice(-25).join('\n')}`);
+  const deadline = Date.now() + timeoutMs;
+  let problem = `timed out after ${timeoutMs} ms waiting for ${count} Ready pod(s) ${selector}`;
+  for (;;) {
+    const r = await kubectl(['get', 'pods', '-n', namespace, '-l', selector, '-o', 'json'], { allowFailure: true });
+    const pods = r.code === 0 ? JSON.parse(r.stdout).items : [];
+    const refused = pods.find((p: any) => p.status?.reason && !p.metadata.deletionTimestamp);
+    if (refused) {
+      problem = `the kubelet refused pod ${refused.metadata.name}: ${refused.status.reason}: ${refused.status.message}`;
+      break;
+    }
+    const ready = await readyPods(selector, namespace);
+    if (ready.length === count) return ready;
+    if (Date.now() >= deadline) break;
+    await sleep(1000);
   }
+  const pods = await kubectl(['get', 'pods', '-n', namespace, '-o', 'wide'], { allowFailure: true });
+  const events = await kubectl(['get', 'events', '-n', namespace, '--sort-by=.lastTimestamp'], { allowFailure: true });
+  throw new Error(`${problem}\n${pods.stdout}\n${events.stdout.split('\n').slice(-25).join('\n')}`);
 }
 
 /**
