@@ -12,6 +12,7 @@ import { resolveLifecycle } from './lifecycle';
 import { findMicroservices, MICROSERVICE_OPTIONS } from './microservice';
 import { resolveMetrics } from './metrics';
 import { publishedPortRules, resolveExposure } from './ports';
+import { resolvePod } from './pod';
 import { resolveProbes } from './probes';
 import { ResolvedApplication, ResolvedService } from './resolved';
 import { resolveScaling } from './scaling';
@@ -142,6 +143,6 @@ function resolveService(s: ServiceEntry, ctx: ResolveContext, app: ApplicationSe
   // resolve time at 1,000 services).
   return Object.assign(
     {}, identity, main, { env: [...main.env, ...discoveryEnv] }, scaling, { dependencies, dependents: graph.dependents },
-    storage, probes, lifecycle, { sidecars, metrics }, exposure, { routed: graph.routed },
+    storage, probes, lifecycle, { sidecars, metrics }, exposure, resolvePod(p, report), { routed: graph.routed },
   );
 }
