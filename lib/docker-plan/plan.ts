@@ -4,7 +4,7 @@
  * backends only translate this plan into their own field names, so they cannot drift apart.
  */
 import {
-  DependencyCondition, Diagnostic, DiagnosticLevel, EnvSource, IngressSourceKind, ProbeKind, Protocol, RestartPolicy, UnsupportedError,
+  DependencyCondition, Diagnostic, DiagnosticLevel, EnvSource, IngressSourceKind, isAcknowledged, ProbeKind, Protocol, RestartPolicy, UnsupportedError,
   ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedEnvVar, ResolvedImage, ResolvedLogging,
   ResolvedProbe, ResolvedSecretRef, ResolvedService, SeccompProfileType,
 } from '../model';
@@ -253,7 +253,7 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
     if (owner !== undefined) fail(v.service, 'volumes', `gives Docker volume key '${v.key}' that service '${owner}' already uses; rename one of the volumes`);
     volumeOwners.set(v.key, v.service);
   }
-  return { app: app.name, networks, volumes, containers, diagnostics };
+  return { app: app.name, networks, volumes, containers, diagnostics: diagnostics.filter((d) => !isAcknowledged(app.acknowledgements, d)) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_LOGGING, Diagnostic, DiagnosticLevel, IngressSourceKind, ResolvedApplication, ResolvedContainer, ResolvedService, RestartPolicy, ServiceType,
+  DEFAULT_LOGGING, Diagnostic, DiagnosticLevel, IngressSourceKind, isAcknowledged, ResolvedApplication, ResolvedContainer, ResolvedService, RestartPolicy, ServiceType,
 } from '../model';
 import { headlessServiceName, waitContainerName } from './names';
 import { WorkloadKind, workloadKind } from './workload';
@@ -74,7 +74,7 @@ const SERVICE_RULES: ServiceRule[] = [
       : [],
 ];
 
-/** Every Kubernetes diagnostic of the application, services in model order, application-wide ones last. */
+/** Every unacknowledged Kubernetes diagnostic of the application, services in model order, application-wide ones last. */
 export function kubernetesDiagnostics(app: ResolvedApplication): Diagnostic[] {
   const warn = (service: string) => (d: Omit<Diagnostic, 'level' | 'target' | 'service'>): Diagnostic => ({
     level: DiagnosticLevel.WARNING,
@@ -90,7 +90,7 @@ export function kubernetesDiagnostics(app: ResolvedApplication): Diagnostic[] {
       message: `driver ${JSON.stringify(logging.driver)} and its options apply to Docker only; Kubernetes leaves container logs to the node's runtime (collect them with a cluster log agent)`,
     }));
   }
-  return out;
+  return out.filter((d) => !isAcknowledged(app.acknowledgements, d));
 }
 
 /**

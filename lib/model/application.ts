@@ -1,5 +1,6 @@
 /* The Application construct: the root of a microservice application and the defaults every service inherits. */
 import { Construct, IConstruct } from 'constructs';
+import { Acknowledgement, acknowledgementRules } from './acknowledgements';
 import { applicationLabels, labelRules } from './identity';
 import { referenceRules } from './image';
 import { isDnsLabel } from './names';
@@ -162,6 +163,22 @@ export class Application extends Construct {
   }
 
   private resolved?: ResolvedApplication;
+  private readonly acknowledgementList: Acknowledgement[] = [];
+
+  /**
+   * Silences warning `id` (shown at the end of the warning, e.g. 'docker-livenessProbe') for every service, with
+   * the reason it may stand. `Microservice.acknowledge` does it for one service.
+   */
+  public acknowledge(id: string, why: string): void {
+    const problem = acknowledgementRules(id, why, `application '${this.name}'`);
+    if (problem) throw new Error(problem);
+    this.acknowledgementList.push({ id, reason: why });
+  }
+
+  /** The application-wide acknowledgements, in order. */
+  public get acknowledgements(): readonly Acknowledgement[] {
+    return [...this.acknowledgementList];
+  }
 
   /**
    * Validates the whole application and returns the plain model every backend renders. Once the tree is locked

@@ -16,9 +16,21 @@ export interface Diagnostic {
   readonly message: string;
 }
 
-/** `warning [compose] service 'web': 'autoscaling' ...` */
+/**
+ * The stable id of a diagnostic: its target family ('k8s' or 'docker', the latter for Pulumi and compose alike)
+ * and its field without sidecar names, e.g. 'k8s-ingressFrom', 'docker-sidecars.ports'.
+ */
+export function diagnosticId(d: Pick<Diagnostic, 'target' | 'field'>): string {
+  return `${d.target === 'kubernetes' ? 'k8s' : 'docker'}-${d.field.replace(/\[[^\]]*\]/g, '')}`;
+}
+
+/**
+ * `warning [compose] service 'web': 'autoscaling' ... (docker-autoscaling)`: a warning ends with the id that
+ * `acknowledge(id, why)` takes.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.level} [${d.target}] service '${d.service}': '${d.field}' ${d.message}`;
+  const line = `${d.level} [${d.target}] service '${d.service}': '${d.field}' ${d.message}`;
+  return d.level === DiagnosticLevel.WARNING ? `${line} (${diagnosticId(d)})` : line;
 }
 
 /** Thrown by a backend for a setting its target cannot express and that must not be approximated. */

@@ -1,3 +1,4 @@
+export * from './acknowledgements';
 export * from './application';
 export * from './container';
 export * from './dependencies';

@@ -1,5 +1,6 @@
 /* The Microservice construct: one service of an application, its props assembled from the concept files. */
 import { Construct, IConstruct } from 'constructs';
+import { Acknowledgement, acknowledgementRules } from './acknowledgements';
 import { CONTAINER_OPTIONS, ContainerProps } from './container';
 import { ADD_DEPENDENCY_OPTIONS, DEPENDENCY_OPTIONS, DependencyEdge, DependencyOptions, DependencyProps } from './dependencies';
 import { EnvValue } from './env';
@@ -44,6 +45,7 @@ export class Microservice extends Construct {
   public readonly props: MicroserviceProps;
   private readonly dependencies: DependencyEdge[] = [];
   private readonly sidecarList: SidecarProps[] = [];
+  private readonly acknowledgementList: Acknowledgement[] = [];
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, constructId(id));
@@ -73,6 +75,18 @@ export class Microservice extends Construct {
       throw new Error(`service '${this.serviceName}': 'dependsOn' lists '${service.serviceName}' twice`);
     }
     this.dependencies.push({ service, condition: options.condition, wait: options.wait });
+  }
+
+  /** Silences warning `id` (shown at the end of the warning) for this service, with the reason it may stand. */
+  public acknowledge(id: string, why: string): void {
+    const problem = acknowledgementRules(id, why, `service '${this.serviceName}'`);
+    if (problem) throw new Error(problem);
+    this.acknowledgementList.push({ id, reason: why, service: this.serviceName });
+  }
+
+  /** This service's acknowledgements, in order. */
+  public get acknowledgements(): readonly Acknowledgement[] {
+    return [...this.acknowledgementList];
   }
 
   /** Adds a sidecar container. Rejects a duplicate sidecar name. */

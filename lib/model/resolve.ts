@@ -88,6 +88,7 @@ export function resolveApplication(app: Application): ResolvedApplication {
     config: settings.config,
     waitImage: settings.waitImage,
     logging: settings.logging,
+    acknowledgements: [...app.acknowledgements, ...services.flatMap((s) => s.construct.acknowledgements.map((a) => ({ ...a, service: s.name })))],
     podSecurity: settings.podSecurity,
   };
 }

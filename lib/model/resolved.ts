@@ -2,6 +2,7 @@
  * The resolved model: plain data with every default applied, validated, dependencies ordered. Backends are pure
  * functions of this shape. Each part is declared in its concept file; this file only assembles them.
  */
+import type { Acknowledgement } from './acknowledgements';
 import type { ResolvedLogging } from './application';
 import type { ResolvedContainer } from './container';
 import type { ResolvedDependency } from './dependencies';
@@ -40,6 +41,8 @@ export interface ResolvedApplication {
   readonly config: Record<string, string>;
   readonly waitImage: string;
   readonly logging: ResolvedLogging;
+  /** Warnings acknowledged for the application or one service; backends leave them out of their diagnostics. */
+  readonly acknowledgements: Acknowledgement[];
   /** The Pod Security Standards profile the application's Namespace enforces. */
   readonly podSecurity: PodSecurityLevel;
 }

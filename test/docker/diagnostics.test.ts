@@ -96,7 +96,7 @@ describe('warnings', () => {
     const [d] = r.app.diagnostics.filter((x) => x.field === 'autoscaling');
     expect(d).toMatchObject({ level: DiagnosticLevel.WARNING, target: 'docker', service: 'web' });
     expect(d.message).toMatch(/cannot be expressed in Docker: runs a fixed 2 replica\(s\)/);
-    expect(warn).toHaveBeenCalledWith(`warning [docker] service 'web': 'autoscaling' ${d.message}`, r.app);
+    expect(warn).toHaveBeenCalledWith(`warning [docker] service 'web': 'autoscaling' ${d.message} (docker-autoscaling)`, r.app);
     expect([...r.containers.keys()]).toEqual([`${r.app.plan.app}-web-1`, `${r.app.plan.app}-web-2`]);
   });
 
