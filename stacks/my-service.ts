@@ -25,5 +25,7 @@ export function myService(props: MyServiceProps = {}): Application {
   });
   // Replicas share one name, so they are reached through the gateway rather than one host port.
   new Gateway(app, 'gateway', { routes: [{ path: '/', service }], publish: 8081 });
+  service.acknowledge('k8s-image', 'built from the seed\'s Dockerfile: load it into kind/minikube, or push it, before kubectl apply');
+  service.acknowledge('k8s-stopSignal', 'the app exits on SIGINT; Kubernetes kills it after the grace period, which only slows a rollout');
   return app;
 }

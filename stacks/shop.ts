@@ -88,5 +88,8 @@ export function shop(props: ApplicationProps = {}): Application {
       { path: '/api/payments', service: payments },
     ],
   });
+  app.acknowledge('k8s-metrics', 'the cluster\'s monitoring namespace gets its own NetworkPolicy to the metrics ports, outside this stack');
+  app.acknowledge('docker-livenessProbe', 'in Docker the liveness probe is the health status; restart: always covers crashes');
+  catalog.acknowledge('docker-autoscaling', 'compose runs the minimum of 2 replicas, enough locally');
   return app;
 }

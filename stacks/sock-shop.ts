@@ -158,7 +158,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
     ports: [{ port: 6379, name: 'redis' }],
     security: storeSecurity(['/data']),
   });
-  new Microservice(app, 'front-end', {
+  const frontEnd = new Microservice(app, 'front-end', {
     image: Image.fromRegistry('weaveworksdemos/front-end:0.3.12'),
     nodeSelector: LINUX,
     env: { SESSION_REDIS: EnvValue.fromValue('true') },
@@ -170,5 +170,8 @@ export function sockShop(props: ApplicationProps = {}): Application {
     ...healthProbes('/', 8079, 30, 300),
     dependsOn: [sessionDb, catalogue, carts, user, orders],
   });
+  frontEnd.acknowledge('k8s-ingressFrom', 'the shop front is public: the original exposes NodePort 30001 to everyone');
+  app.acknowledge('docker-nodeSelector', 'the original places pods on Linux nodes; Docker runs everything on its one engine');
+  app.acknowledge('docker-livenessProbe', 'in Docker the liveness probe is the health status; restart: always covers crashes');
   return app;
 }

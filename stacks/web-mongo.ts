@@ -6,11 +6,14 @@ import { MongoDatabase } from './mongo-database';
 export function webMongo(props: ApplicationProps = {}): Application {
   const app = new Application('web-mongo', props);
   const db = new MongoDatabase(app, 'db', { volume: 'dbdata', size: '5Gi' }).service;
-  new Microservice(app, 'web', {
+  const web = new Microservice(app, 'web', {
     image: Image.fromDockerfile(path.join(__dirname, 'web-mongo', 'web'), { tag: 'web-mongo/web:1.0.0' }),
     ports: [{ port: 8080, name: 'http', publish: 8080 }],
     dependsOn: [db],
     livenessProbe: Probe.http('/healthz'),
   });
+  web.acknowledge('k8s-ports', 'the seed publishes port 8080 with docker run -p; in Kubernetes use kubectl port-forward');
+  web.acknowledge('k8s-image', 'built from the seed\'s Dockerfile: load it into kind/minikube, or push it, before kubectl apply');
+  web.acknowledge('docker-livenessProbe', 'in Docker the liveness probe is the health status; restart: always covers crashes');
   return app;
 }
