@@ -7,12 +7,12 @@ import { EnvValue } from './env';
 import { IDENTITY_OPTIONS, ServiceIdentityProps, serviceNameOf } from './identity';
 import { LIFECYCLE_OPTIONS, LifecycleProps } from './lifecycle';
 import { MetricsProps } from './metrics';
-import { EXPOSURE_OPTIONS, ExposureProps } from './ports';
+import { EXPOSURE_OPTIONS, ExposureProps, PortProps } from './ports';
 import { POD_OPTIONS, PodProps } from './pod';
 import { PROBES_OPTIONS, ProbesProps } from './probes';
 import { SCALING_OPTIONS, ScalingProps } from './scaling';
 import { SidecarProps } from './sidecars';
-import { STORAGE_OPTIONS, StorageProps } from './storage';
+import { ConfigFileProps, STORAGE_OPTIONS, StorageProps, VolumeProps } from './storage';
 import { OptionNames, show, unknownOptionRules } from './validation';
 
 /** Properties of a {@link Microservice}: its main container, and how it runs, scales, stores and connects. */
@@ -46,6 +46,7 @@ export class Microservice extends Construct {
   private readonly dependencies: DependencyEdge[] = [];
   private readonly sidecarList: SidecarProps[] = [];
   private readonly acknowledgementList: Acknowledgement[] = [];
+  private readonly added = { env: {} as Record<string, EnvValue>, ports: [] as PortProps[], volumes: [] as VolumeProps[], configFiles: [] as ConfigFileProps[] };
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, constructId(id));
@@ -89,6 +90,52 @@ export class Microservice extends Construct {
     return [...this.acknowledgementList];
   }
 
+  /** Adds environment variable `name` to the main container. Rejects a name the service already sets. */
+  public addEnv(name: string, value: EnvValue): void {
+    this.assertUnlocked('env');
+    if (name in (this.props.env ?? {}) || name in this.added.env) throw new Error(`service '${this.serviceName}': 'env' sets ${show(name)} already`);
+    this.added.env[name] = value;
+  }
+
+  /** Adds a port. Rejects a port number (per protocol) or name the service already declares. */
+  public addPort(port: PortProps): void {
+    this.assertUnlocked('ports');
+    const same = [...(this.props.ports ?? []), ...this.added.ports].find((p) => (p.port === port?.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP')) || (port?.name !== undefined && p.name === port.name));
+    if (same) throw new Error(`service '${this.serviceName}': 'ports' declares ${same.port === port.port ? `port ${port.port}` : `port name ${show(port.name)}`} already`);
+    this.added.ports.push(port);
+  }
+
+  /** Adds a volume. Rejects a volume name or mount path the service already uses. */
+  public addVolume(volume: VolumeProps): void {
+    this.assertUnlocked('volumes');
+    const same = [...(this.props.volumes ?? []), ...this.added.volumes].find((v) => v.name === volume?.name || v.mountPath === volume?.mountPath);
+    if (same) throw new Error(`service '${this.serviceName}': 'volumes' has ${same.name === volume.name ? `volume ${show(volume.name)}` : `mount path ${show(volume.mountPath)}`} already`);
+    this.added.volumes.push(volume);
+  }
+
+  /** Adds a config file. Rejects a mount path another config file already uses. */
+  public addConfigFile(file: ConfigFileProps): void {
+    this.assertUnlocked('configFiles');
+    if ([...(this.props.configFiles ?? []), ...this.added.configFiles].some((f) => f.mountPath === file?.mountPath)) {
+      throw new Error(`service '${this.serviceName}': 'configFiles' mounts ${show(file.mountPath)} already`);
+    }
+    this.added.configFiles.push(file);
+  }
+
+  /** The props as given plus what the mutators added (read by resolve). @internal */
+  public get definition(): MicroserviceProps {
+    const a = this.added;
+    if (Object.keys(a.env).length + a.ports.length + a.volumes.length + a.configFiles.length === 0) return this.props;
+    const p = this.props;
+    return {
+      ...p,
+      ...(Object.keys(a.env).length > 0 ? { env: { ...p.env, ...a.env } } : {}),
+      ...(a.ports.length > 0 ? { ports: [...(p.ports ?? []), ...a.ports] } : {}),
+      ...(a.volumes.length > 0 ? { volumes: [...(p.volumes ?? []), ...a.volumes] } : {}),
+      ...(a.configFiles.length > 0 ? { configFiles: [...(p.configFiles ?? []), ...a.configFiles] } : {}),
+    };
+  }
+
   /** Adds a sidecar container. Rejects a duplicate sidecar name. */
   public addSidecar(sidecar: SidecarProps): void {
     this.assertUnlocked('sidecars');
@@ -108,7 +155,7 @@ export class Microservice extends Construct {
    */
   public get dependsOn(): readonly DependencyEdge[] {
     const edges = [...this.dependencies];
-    for (const env of [this.props.env, ...this.sidecarList.map((sc) => sc.env)]) {
+    for (const env of [this.props.env, this.added.env, ...this.sidecarList.map((sc) => sc.env)]) {
       for (const v of Object.values(env ?? {})) {
         const service = v instanceof EnvValue ? v.endpoint?.service : undefined;
         if (service && service !== this && Microservice.isMicroservice(service) && !edges.some((e) => e.service === service)) edges.push({ service });

@@ -29,7 +29,7 @@ export function resolveApplication(app: Application): ResolvedApplication {
   const settingsErrors: string[] = [];
   const into = (list: string[]): Report => (m) => void (m !== undefined && list.push(m));
 
-  const services: ServiceEntry[] = findMicroservices(app).map((construct) => ({ construct, name: serviceNameOf(construct, construct.props), props: construct.props }));
+  const services: ServiceEntry[] = findMicroservices(app).map((construct) => ({ construct, name: serviceNameOf(construct, construct.props), props: construct.definition }));
   if (services.length > MAX_SERVICES) {
     // Checked first: everything below is linear in services, but no application needs more.
     throw new ValidationError([`application '${app.name}': at most ${MAX_SERVICES} services, got ${services.length}`]);
