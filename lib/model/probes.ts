@@ -15,7 +15,10 @@ export interface ProbeTiming {
    */
   readonly periodSeconds?: number;
   /**
-   * Seconds after which a check counts as failed.
+   * Seconds after which a check counts as failed. Kubernetes' own default is 1 s; ours is 3 s because the same
+   * number is the Docker health check's timeout, where `wget`/`nc` start a process in the container for every
+   * check (1 s fails spuriously on a loaded host), and a JVM or Node app under load often answers its first checks
+   * in more than 1 s. Set it explicitly to get Kubernetes' 1 s.
    * @default 3
    */
   readonly timeoutSeconds?: number;
