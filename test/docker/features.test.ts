@@ -136,3 +136,21 @@ test('every Docker object is replaced by deleting it first, since its name is fi
   expect(names.length).toBe(5);
   for (const n of names) expect(n).toMatch(/:true$/);
 });
+
+test('issue 9 under the Pulumi backend: servicePort and fromEndpoint give the container port, probe headers reach the health check, Probe.none() runs none', async () => {
+  const r = await renderApplication(app((a) => {
+    const api = new Microservice(a, 'api', {
+      image, ports: [{ port: 8079, name: 'http', servicePort: 80 }],
+      readinessProbe: Probe.http('/ready', { headers: { Cookie: 'probe=1' } }),
+    });
+    const rpc = new Microservice(a, 'rpc', { image, ports: [{ port: 50051 }], readinessProbe: Probe.grpc(), healthcheck: Probe.none() });
+    web(a, { env: { API_ADDR: EnvValue.fromEndpoint(api), RPC_ADDR: EnvValue.fromEndpoint(rpc) } });
+  }));
+  const name = (s: string) => `${r.app.plan.app}-${s}-1`;
+  expect(reveal(r.containers.get(name('web'))!.inputs.envs)).toEqual(expect.arrayContaining(['API_ADDR=api:8079', 'API_PORT=8079', 'API_URL=http://api:8079', 'RPC_ADDR=rpc:50051']));
+  expect(r.containers.get(name('api'))!.inputs.healthcheck.tests).toEqual(['CMD', 'wget', '-q', '--header', 'Cookie: probe=1', '-O', '/dev/null', 'http://127.0.0.1:8079/ready']);
+  expect(r.containers.get(name('rpc'))!.inputs.healthcheck).toBeUndefined();
+  // api is awaited until healthy; rpc has no Docker health check, so it is only started first.
+  expect(r.containers.get(name('api'))!.inputs.wait).toBe(true);
+  expect(r.containers.get(name('rpc'))!.inputs.wait).toBeUndefined();
+});
