@@ -28,7 +28,8 @@ export function composeService(c: DockerContainerPlan, ctx: ServiceContext): Com
     command: c.args,
     environment: undefined as Record<string, string> | undefined, // filled below: it holds the only variables
     expose: nonEmpty(c.ports.map((p) => `${p.port}/${protocol(p)}`)),
-    ports: nonEmpty(c.ports.filter((p) => p.publish !== undefined).map((p) => `${p.publish}:${p.port}/${protocol(p)}`)),
+    // Always with the plan's host address (compose, like `docker run -p`, would otherwise listen on 0.0.0.0).
+    ports: nonEmpty(c.ports.filter((p) => p.publish !== undefined).map((p) => `${hostIp(p.publishAddress!)}:${p.publish}:${p.port}/${protocol(p)}`)),
     networks: c.networkModeOf ? undefined : Object.fromEntries(c.networks.map((n) => [n.network, n.aliases.length > 0 ? { aliases: n.aliases } : {}])),
     network_mode: c.networkModeOf && `service:${c.networkModeOf}`,
     volumes: nonEmpty([
@@ -103,4 +104,9 @@ const protocol = (p: DockerPortPlan) => p.protocol.toLowerCase();
 /** Mebibytes in compose's binary units (`M` is MiB); fractions in KiB. */
 function memory(mib: number): string {
   return Number.isInteger(mib) ? `${mib}M` : `${Math.round(mib * 1024)}K`;
+}
+
+/** A host address in the compose short port syntax: IPv6 in brackets. */
+function hostIp(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }

@@ -6,7 +6,7 @@
 import {
   DependencyCondition, Diagnostic, DiagnosticLevel, EnvSource, IngressSourceKind, isAcknowledged, ProbeKind, Protocol, RestartPolicy, UnsupportedError,
   ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedEnvVar, ResolvedImage, ResolvedLogging,
-  ResolvedProbe, ResolvedSecretRef, ResolvedService, SeccompProfileType,
+  ResolvedProbe, ResolvedSecretRef, ResolvedService, SeccompProfileType, DEFAULT_PUBLISH_ADDRESS, publishAddressRule,
 } from '../model';
 import { replicaKey, sidecarKey } from './keys';
 
@@ -29,8 +29,13 @@ export interface DockerHealthcheck {
 export interface DockerPortPlan {
   readonly port: number;
   readonly protocol: Protocol;
-  /** Host port, when published (always on 0.0.0.0, as `docker run -p` does). */
+  /** Host port, when published. */
   readonly publish?: number;
+  /**
+   * Host address a published port listens on: the port's `publishAddress`, else the application's, else
+   * 127.0.0.1 (not `docker run -p`'s 0.0.0.0, which opens the port to the whole network). Set when published.
+   */
+  readonly publishAddress?: string;
 }
 
 export interface DockerNetworkAttachment {
@@ -98,13 +103,23 @@ export interface DockerPlan {
   readonly diagnostics: Diagnostic[];
 }
 
+/** Options of {@link planDocker}. */
+export interface DockerPlanOptions {
+  /**
+   * Overrides the application's `publishAddress` (ports that set their own keep it): the Pulumi config
+   * `publishAddress` maps onto this.
+   * @default - the application's setting
+   */
+  readonly publishAddress?: string;
+}
+
 /** Compose key / name suffix of replica `index` of `service`: `web` alone, `web-1`..`web-n` when replicated. */
 export function instanceKey(service: ResolvedService, index: number): string {
   return replicaKey(service.name, service.replicas, index);
 }
 
 /** The plan of `app` for Docker target `target` ('docker' or 'compose', used in diagnostics). */
-export function planDocker(app: ResolvedApplication, target: string): DockerPlan {
+export function planDocker(app: ResolvedApplication, target: string, options: DockerPlanOptions = {}): DockerPlan {
   const diagnostics: Diagnostic[] = [];
   const warn = (service: string, field: string, message: string) =>
     diagnostics.push({ level: DiagnosticLevel.WARNING, target, service, field, message });
@@ -113,6 +128,10 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
   };
 
   checkContainerKeys(app, fail);
+  publishAddressRule(options.publishAddress, 'publishAddress', (m) => m !== undefined && fail(app.name, 'publishAddress', m));
+  const appAddress = options.publishAddress ?? app.publishAddress ?? DEFAULT_PUBLISH_ADDRESS;
+  const publishing = (publish: number | undefined, address: string | undefined) =>
+    (publish === undefined ? {} : { publish, publishAddress: address ?? appAddress });
   const byName = new Map(app.services.map((s) => [s.name, s]));
   const networks = app.services.map((s) => ({ key: s.name, name: `${app.name}-${s.name}`, service: s.name }));
   const volumes: DockerPlan['volumes'] = [];
@@ -138,7 +157,7 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
     }
     // Sidecars share the service container's network namespace, and Docker refuses ports on a container that
     // joins another's namespace: the service container exposes and publishes the sidecars' ports too.
-    const ports = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].map((p) => ({ port: p.port, protocol: p.protocol, publish: p.publish }));
+    const ports = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].map((p): DockerPortPlan => ({ port: p.port, protocol: p.protocol, ...publishing(p.publish, p.publishAddress) }));
     const published = ports.filter((p) => p.publish !== undefined);
     if (s.replicas > 1 && published.length > 0) {
       fail(s.name, 'ports.publish', `publishes host port ${published[0].publish} but runs ${s.replicas} replicas, which cannot share one host port; route it through the gateway instead`);
@@ -229,7 +248,7 @@ export function planDocker(app: ResolvedApplication, target: string): DockerPlan
       image: { reference: g.image },
       command: ['nginx', '-e', 'stderr', '-c', GATEWAY_CONFIG_PATH],
       env: [],
-      ports: [{ port: g.listenPort, protocol: Protocol.TCP, publish: g.publish }],
+      ports: [{ port: g.listenPort, protocol: Protocol.TCP, ...publishing(g.publish, undefined) }],
       networks: routed.map((s) => ({ network: s.name, aliases: [] })),
       volumeMounts: [],
       tmpfs: g.security.readOnlyRootFilesystem ? g.security.writablePaths : [],

@@ -7,7 +7,7 @@ import { DockerContainerPlan, DockerHealthcheck, DockerPlan } from '../docker-pl
  * inputs, and what follows for the arguments below. The README's "What `pulumi up` creates" and the real-engine
  * judge (test/e2e/pulumi-engine.test.ts) rely on each line.
  * - `ports`: an entry without `external` is published on a random host port >= 32768 (types/input.d.ts,
- *   ContainerPort.external), on `ip` (default 0.0.0.0). Containers on a user network reach every port of each
+ *   ContainerPort.external), on `ip` (the provider's default 0.0.0.0; the plan always sets it). Containers on a user network reach every port of each
  *   other without any entry, so only published ports are passed.
  * - `destroyGraceSeconds`: delete (also of a replacement) stops the container with this timeout, and with an
  *   explicit timeout of 0 when unset, which overrides the container's own stop timeout: SIGKILL at once.
@@ -25,24 +25,18 @@ export const REPLACE_ON_CHANGES = ['healthcheck', 'tmpfs'];
 /** Docker's own stop timeout, used for `destroyGraceSeconds` when the model sets no grace period. */
 export const DOCKER_STOP_TIMEOUT_SECONDS = 10;
 
-/** Docker-only settings of the Pulumi rendering (not part of the model). */
-export interface ContainerArgsOptions {
-  /** Host address published ports bind to. */
-  readonly publishAddress: string;
-}
-
 /**
  * The @pulumi/docker Container arguments that follow from the plan alone (no other resource involved): a field
  * by field translation, so it reads like the compose service of the same plan.
  */
-export function plainContainerArgs(c: DockerContainerPlan, options: ContainerArgsOptions = { publishAddress: '0.0.0.0' }) {
+export function plainContainerArgs(c: DockerContainerPlan) {
   return {
     name: c.containerName,
     entrypoints: c.command,
     command: c.args,
     // Only what the model publishes: a port without `external` would be published on a random host port.
     ports: c.ports.filter((p) => p.publish !== undefined).map((p): docker.types.input.ContainerPort => ({
-      internal: p.port, external: p.publish, ip: options.publishAddress, protocol: p.protocol.toLowerCase(),
+      internal: p.port, external: p.publish, ip: p.publishAddress, protocol: p.protocol.toLowerCase(),
     })),
     tmpfs: c.tmpfs.length > 0 ? Object.fromEntries(c.tmpfs.map((t) => [t, ''])) : undefined,
     user: c.user,

@@ -21,8 +21,9 @@ export interface DockerApplicationProps {
    */
   readonly secretsConfig?: pulumi.Config;
   /**
-   * Host address that published ports bind to, e.g. `127.0.0.1` to reach them from the Docker host only.
-   * @default '0.0.0.0' - every address of the Docker host, as `docker run -p` and compose do
+   * Overrides the application's `publishAddress` (the model's setting, decided in the Docker plan shared with
+   * compose; ports that set their own keep it), e.g. from the Pulumi config.
+   * @default - the application's `publishAddress`, else '127.0.0.1'
    */
   readonly publishAddress?: string;
   /**
@@ -47,8 +48,6 @@ export interface DockerApplicationProps {
 
 /** Default of {@link DockerApplicationProps.platform}. */
 export const DEFAULT_PLATFORM = 'linux/amd64';
-/** Default of {@link DockerApplicationProps.publishAddress}. */
-export const DEFAULT_PUBLISH_ADDRESS = '0.0.0.0';
 
 /**
  * An {@link Application} as Pulumi-managed Docker resources: images, one network per service, volumes and one
@@ -77,7 +76,7 @@ export class DockerApplication extends pulumi.ComponentResource {
 
   constructor(name: string, props: DockerApplicationProps, opts?: pulumi.ComponentResourceOptions) {
     // Decide everything first: an invalid or unsupported definition throws before anything is registered.
-    const plan = planDocker(props.application.resolve(), 'docker');
+    const plan = planDocker(props.application.resolve(), 'docker', { publishAddress: props.publishAddress });
     assertProviderExpressible(plan);
     const imageSpecs = distinctImages(plan);
     const placements = new Map(plan.containers.map((c) => [c.key, placeFiles(c)]));
@@ -100,7 +99,7 @@ export class DockerApplication extends pulumi.ComponentResource {
     for (const c of plan.containers) {
       const image = imageOf(images, c);
       const files = createContainerFiles({ component: name, parent: this, secrets, image, volumeName: (key) => volumes.get(key)!.name }, c, placements.get(c.key)!);
-      const plain = plainContainerArgs(c, { publishAddress: props.publishAddress ?? DEFAULT_PUBLISH_ADDRESS });
+      const plain = plainContainerArgs(c);
       const container = new docker.Container(childName(name, 'container', c.key), {
         ...plain,
         image,

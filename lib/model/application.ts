@@ -4,6 +4,7 @@ import { Acknowledgement, acknowledgementRules } from './acknowledgements';
 import { applicationLabels, labelRules } from './identity';
 import { referenceRules } from './image';
 import { isDnsLabel } from './names';
+import { publishAddressRule } from './ports';
 import { ResolvedApplication } from './resolved';
 import { resolveApplication } from './resolve';
 import { ResourcesProps, resourcesRules } from './resources';
@@ -55,6 +56,12 @@ export interface ApplicationProps {
    * @default PodSecurityLevel.RESTRICTED
    */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Host address published ports listen on in Docker targets (a port's own `publishAddress` wins): '0.0.0.0'
+   * exposes them on every interface of the host, which `docker run -p` does by default.
+   * @default '127.0.0.1' - the Docker host only
+   */
+  readonly publishAddress?: string;
 }
 
 export interface ResolvedLogging {
@@ -72,7 +79,7 @@ export const MAX_SERVICES = 10000;
 
 const APPLICATION_OPTIONS: OptionNames<ApplicationProps> = {
   namespace: true, labels: true, security: true, resources: true, imageOverrides: true, config: true, waitImage: true, logging: true,
-  podSecurity: true,
+  podSecurity: true, publishAddress: true,
 };
 const LOGGING_OPTIONS: OptionNames<LoggingProps> = { driver: true, options: true };
 
@@ -85,6 +92,7 @@ export interface ApplicationSettings {
   readonly waitImage: string;
   readonly logging: ResolvedLogging;
   readonly podSecurity: PodSecurityLevel;
+  readonly publishAddress?: string;
 }
 
 /** Resolves the application's own settings; `report` gets the identity rules, `reportSettings` the rest. @internal */
@@ -107,6 +115,7 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
   if (p.podSecurity !== undefined && !Object.values(PodSecurityLevel).includes(p.podSecurity)) {
     at(`'podSecurity' must be one of ${Object.values(PodSecurityLevel).join(', ')}, got ${show(p.podSecurity)}`);
   }
+  publishAddressRule(p.publishAddress, 'publishAddress', at);
   const driver = p.logging?.driver ?? DEFAULT_LOGGING.driver;
   return {
     namespace: p.namespace,
@@ -116,6 +125,7 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
     waitImage: p.waitImage ?? DEFAULT_WAIT_IMAGE,
     logging: { driver, options: p.logging?.options ?? (p.logging?.driver && driver !== 'json-file' ? {} : DEFAULT_LOGGING.options) },
     podSecurity: p.podSecurity ?? PodSecurityLevel.RESTRICTED,
+    publishAddress: p.publishAddress,
   };
 }
 

@@ -1,4 +1,5 @@
 /* Ports: what a service listens on, its default names, host publishing and the Kubernetes Service type. */
+import * as net from 'net';
 import { defaultPortName, isDnsLabel, isPortName } from './names';
 import { inRange, objectEntries, oneOfRule, OptionNames, Report, show, unknownOptionRules } from './validation';
 
@@ -38,6 +39,11 @@ export interface PortProps {
    * @default - not published
    */
   readonly publish?: number;
+  /**
+   * Host address the published port listens on in Docker targets, e.g. '0.0.0.0' for every interface of the host.
+   * @default - the application's `publishAddress`, else '127.0.0.1' (the Docker host only)
+   */
+  readonly publishAddress?: string;
   /**
    * Port of the Kubernetes Service, when it differs from the container port (`{ port: 8079, servicePort: 80 }`:
    * Service port 80, targetPort 8079). Kubernetes dependents get it in `<DEP>_PORT`/`<DEP>_URL`; Docker has no
@@ -90,7 +96,7 @@ export interface ExposureProps {
   readonly ingressFrom?: IngressSource[];
 }
 
-const PORT_OPTIONS: OptionNames<PortProps> = { port: true, name: true, protocol: true, appProtocol: true, publish: true, servicePort: true };
+const PORT_OPTIONS: OptionNames<PortProps> = { port: true, name: true, protocol: true, appProtocol: true, publish: true, servicePort: true, publishAddress: true };
 export const EXPOSURE_OPTIONS: OptionNames<ExposureProps> = { serviceType: true, ingressFrom: true };
 
 export interface ResolvedPort {
@@ -99,6 +105,8 @@ export interface ResolvedPort {
   readonly protocol: Protocol;
   readonly appProtocol?: string;
   readonly publish?: number;
+  /** Host address of the published port, when the port sets one (the Docker plan decides the default). */
+  readonly publishAddress?: string;
   /** Port of the Kubernetes Service (the container port unless `servicePort` says otherwise). */
   readonly servicePort: number;
 }
@@ -124,6 +132,8 @@ export function resolvePorts(ports: PortProps[] | undefined, where: string, repo
     if (names.has(name)) report(`'${where}' declares port name ${show(name)} twice`);
     names.add(name);
     if (p.publish !== undefined && !inRange(p.publish, 1, 65535)) report(`'${where}[${i}].publish' must be an integer in 1..65535, got ${show(p.publish)}`);
+    publishAddressRule(p.publishAddress, `${where}[${i}].publishAddress`, report);
+    if (p.publishAddress !== undefined && p.publish === undefined) report(`'${where}[${i}].publishAddress' needs 'publish' (a host port), got ${show(p.publishAddress)}`);
     if (p.appProtocol !== undefined && !/^[a-z][a-z0-9+.-]*$/.test(p.appProtocol)) {
       report(`'${where}[${i}].appProtocol' must be a URL scheme, got ${show(p.appProtocol)}`);
     }
@@ -132,7 +142,7 @@ export function resolvePorts(ports: PortProps[] | undefined, where: string, repo
     // Duplicate container ports are reported above; a Service port must not be another port's.
     if (!twice && servicePorts.has(`${servicePort}/${protocol}`)) report(`'${where}[${i}].servicePort' ${servicePort}/${protocol} is already the Service port of another port`);
     servicePorts.add(`${servicePort}/${protocol}`);
-    return { name, port: p.port, protocol, appProtocol: p.appProtocol ?? (name === 'http' ? 'http' : undefined), publish: p.publish, servicePort };
+    return { name, port: p.port, protocol, appProtocol: p.appProtocol ?? (name === 'http' ? 'http' : undefined), publish: p.publish, servicePort, ...(p.publishAddress !== undefined ? { publishAddress: p.publishAddress } : {}) };
   });
 }
 
@@ -191,6 +201,16 @@ function resolveServiceType(props: ExposureProps, ports: ResolvedPort[], report:
     });
   }
   return type;
+}
+
+/** Where Docker targets publish ports unless the port or the application says otherwise: the Docker host only. */
+export const DEFAULT_PUBLISH_ADDRESS = '127.0.0.1';
+
+/** A publish address is an IPv4 or IPv6 address of the host. @internal */
+export function publishAddressRule(address: unknown, where: string, report: Report): void {
+  if (address !== undefined && !(typeof address === 'string' && net.isIP(address) !== 0)) {
+    report(`'${where}' must be an IPv4 or IPv6 address such as '127.0.0.1' or '0.0.0.0', got ${show(address)}`);
+  }
 }
 
 /** A host port is published once per application: `claims` lists [port, owner] in definition order. @internal */

@@ -90,6 +90,7 @@ export function resolveApplication(app: Application): ResolvedApplication {
     logging: settings.logging,
     acknowledgements: [...app.acknowledgements, ...services.flatMap((s) => s.construct.acknowledgements.map((a) => ({ ...a, service: s.name })))],
     podSecurity: settings.podSecurity,
+    ...(settings.publishAddress !== undefined ? { publishAddress: settings.publishAddress } : {}),
   };
 }
 

@@ -45,4 +45,6 @@ export interface ResolvedApplication {
   readonly acknowledgements: Acknowledgement[];
   /** The Pod Security Standards profile the application's Namespace enforces. */
   readonly podSecurity: PodSecurityLevel;
+  /** Host address of published ports in Docker targets, when the application sets one (the Docker plan decides the default). */
+  readonly publishAddress?: string;
 }

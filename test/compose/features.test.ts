@@ -105,14 +105,14 @@ describe('ports', () => {
 
   test('published ports are host:container/protocol', () => {
     expect(svc(sink, 'edge').expose).toEqual(['443/tcp']);
-    expect(svc(sink, 'edge').ports).toEqual(['8443:443/tcp']);
+    expect(svc(sink, 'edge').ports).toEqual(['127.0.0.1:8443:443/tcp']);
   });
 
   test('a published sidecar port is published by the service container', () => {
     const app = newApp();
     httpService(app, 'web', { sidecars: [{ name: 'admin', image: IMAGE, ports: [{ port: 9901, name: 'admin', publish: 9901 }] }] });
     const r = render(app);
-    expect(svc(r, 'web').ports).toEqual(['9901:9901/tcp']);
+    expect(svc(r, 'web').ports).toEqual(['127.0.0.1:9901:9901/tcp']);
     expect(svc(r, 'web-admin')).not.toHaveProperty('ports');
     expect(svc(r, 'web-admin')).not.toHaveProperty('expose');
   });
@@ -328,7 +328,7 @@ describe('replicas and gateway', () => {
     const g = svc(sink, 'gateway');
     expect(g.image).toBe('nginx:1.27-alpine');
     expect(g.entrypoint).toEqual(['nginx', '-e', 'stderr', '-c', '/etc/nginx/nginx.conf']);
-    expect(g.ports).toEqual(['8088:8080/tcp']);
+    expect(g.ports).toEqual(['127.0.0.1:8088:8080/tcp']);
     expect(g.volumes).toEqual(['./sink/gateway/nginx.conf:/etc/nginx/nginx.conf:ro']);
   });
 

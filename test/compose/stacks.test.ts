@@ -15,7 +15,7 @@ describe('flask-redis', () => {
   test('web is built from the seed\'s Dockerfile and publishes 5000', () => {
     expect(svc(r, 'web').build).toEqual({ context: './stacks/flask-redis/web', dockerfile: 'Dockerfile' });
     expect(svc(r, 'web').image).toBe('flask-redis/web:1.0.0');
-    expect(svc(r, 'web').ports).toEqual(['5000:5000/tcp']);
+    expect(svc(r, 'web').ports).toEqual(['127.0.0.1:5000:5000/tcp']);
   });
 
   test('web starts once redis is healthy and finds it by name', () => {
@@ -33,7 +33,7 @@ describe('flask-redis', () => {
   test('redis keeps its data in a named volume; the gateway is published on 8080', () => {
     expect(r.file.volumes).toEqual({ 'redis-data': { name: 'flask-redis-redis-data' } });
     expect(svc(r, 'redis').volumes).toEqual(['redis-data:/data']);
-    expect(svc(r, 'gateway').ports).toEqual(['8080:8080/tcp']);
+    expect(svc(r, 'gateway').ports).toEqual(['127.0.0.1:8080:8080/tcp']);
   });
 });
 
@@ -43,7 +43,7 @@ describe('web-mongo', () => {
   test('db keeps the seed\'s dbdata volume at /data/db and web publishes 8080', () => {
     expect(svc(r, 'db').volumes).toEqual(['dbdata:/data/db']);
     expect(r.file.volumes).toEqual({ dbdata: { name: 'web-mongo-dbdata' } });
-    expect(svc(r, 'web').ports).toEqual(['8080:8080/tcp']);
+    expect(svc(r, 'web').ports).toEqual(['127.0.0.1:8080:8080/tcp']);
     expect(svc(r, 'web').depends_on).toEqual({ db: { condition: 'service_healthy' } });
   });
 });
@@ -57,7 +57,7 @@ describe('my-service', () => {
       expect(svc(r, key).networks).toEqual({ 'my-service': { aliases: ['my-service'] } });
       expect(svc(r, key)).not.toHaveProperty('ports');
     }
-    expect(svc(r, 'gateway').ports).toEqual(['8081:8080/tcp']);
+    expect(svc(r, 'gateway').ports).toEqual(['127.0.0.1:8081:8080/tcp']);
   });
 });
 

@@ -408,3 +408,25 @@ describe('container keys (a Docker-only rule: Kubernetes renders these applicati
     );
   });
 });
+
+describe('publish address (decided here for both Docker targets)', () => {
+  test('published ports listen on 127.0.0.1 unless the port or the application says otherwise; unpublished ones have no address', () => {
+    const app = newApp({ publishAddress: '0.0.0.0' });
+    httpService(app, 'web', { ports: [{ port: 8080, publish: 8080 }, { port: 8081, publish: 8081, publishAddress: '::1' }, { port: 9090, name: 'metrics' }] });
+    expect(container(plan(app), 'web').ports).toEqual([
+      { port: 8080, protocol: Protocol.TCP, publish: 8080, publishAddress: '0.0.0.0' },
+      { port: 8081, protocol: Protocol.TCP, publish: 8081, publishAddress: '::1' },
+      { port: 9090, protocol: Protocol.TCP },
+    ]);
+    const plain = newApp();
+    httpService(plain, 'web', { ports: [{ port: 8080, publish: 8080 }] });
+    expect(container(plan(plain), 'web').ports).toEqual([{ port: 8080, protocol: Protocol.TCP, publish: 8080, publishAddress: '127.0.0.1' }]);
+    expect(container(planDocker(plain.resolve(), 'docker', { publishAddress: '0.0.0.0' }), 'web').ports[0].publishAddress).toBe('0.0.0.0');
+  });
+
+  test('fails: an override that is not an address', () => {
+    const app = newApp();
+    httpService(app, 'web', { ports: [{ port: 8080, publish: 8080 }] });
+    expect(() => planDocker(app.resolve(), 'docker', { publishAddress: 'localhost' })).toThrow(/'publishAddress' must be an IPv4 or IPv6 address such as '127.0.0.1' or '0.0.0.0', got "localhost"/);
+  });
+});

@@ -83,8 +83,8 @@ describe.each(Object.keys(STACKS))('stack %s: Pulumi containers match the compos
     // Compose `expose` publishes nothing, but a @pulumi/docker port without `external` is published on a random
     // host port (ContainerPort.external). Containers on a shared network reach every port without either.
     for (const [, s] of services) {
-      const ports = (docker(s).inputs.ports ?? []) as Array<{ internal: number; external?: number; protocol: string }>;
-      expect([s.container_name, ports.map((p) => `${p.external}:${p.internal}/${p.protocol}`)]).toEqual([s.container_name, s.ports ?? []]);
+      const ports = (docker(s).inputs.ports ?? []) as Array<{ internal: number; external?: number; ip: string; protocol: string }>;
+      expect([s.container_name, ports.map((p) => `${p.ip}:${p.external}:${p.internal}/${p.protocol}`)]).toEqual([s.container_name, s.ports ?? []]);
     }
   });
 

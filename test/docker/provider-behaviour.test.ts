@@ -29,23 +29,26 @@ const only = <T>(m: Map<string, T>) => {
 };
 
 describe('1. ports: ContainerPort.external "If not given a free random port >= 32768 will be used"', () => {
-  test('an unpublished port is not passed at all; a published one binds to the publish address', async () => {
+  test('an unpublished port is not passed at all; a published one binds to the publish address (127.0.0.1 unless set)', async () => {
     const r = await renderApplication(app((a) => web(a, { ports: [{ port: 8080, publish: 18080 }, { port: 9090, name: 'metrics' }, { port: 5353, name: 'dns', protocol: Protocol.UDP }] })));
-    expect(only(r.containers).inputs.ports).toEqual([{ internal: 8080, external: 18080, ip: '0.0.0.0', protocol: 'tcp' }]);
-  });
-
-  test('publishAddress narrows where published ports listen', async () => {
-    const r = await renderApplication(app((a) => web(a, { ports: [{ port: 8080, publish: 18080 }] })), { publishAddress: '127.0.0.1' });
     expect(only(r.containers).inputs.ports).toEqual([{ internal: 8080, external: 18080, ip: '127.0.0.1', protocol: 'tcp' }]);
   });
 
+  test('the publishAddress prop overrides the application\'s address; a port\'s own address wins', async () => {
+    const r = await renderApplication(app((a) => web(a, { ports: [{ port: 8080, publish: 18080 }, { port: 8081, publish: 18081, publishAddress: '10.0.0.5' }] })), { publishAddress: '0.0.0.0' });
+    expect(only(r.containers).inputs.ports).toEqual([
+      { internal: 8080, external: 18080, ip: '0.0.0.0', protocol: 'tcp' },
+      { internal: 8081, external: 18081, ip: '10.0.0.5', protocol: 'tcp' },
+    ]);
+  });
+
   test('config `publishAddress` reaches every published port', async () => {
-    setConfig('publishAddress', '127.0.0.1');
+    setConfig('publishAddress', '0.0.0.0');
     try {
       const { r } = await renderStack('flask-redis');
-      expect(r.ofType(T.container).flatMap((c) => (c.inputs.ports ?? []).map((p: any) => `${p.ip}:${p.external}`)).sort()).toEqual(['127.0.0.1:5000', '127.0.0.1:8080']);
+      expect(r.ofType(T.container).flatMap((c) => (c.inputs.ports ?? []).map((p: any) => `${p.ip}:${p.external}`)).sort()).toEqual(['0.0.0.0:5000', '0.0.0.0:8080']);
     } finally {
-      setConfig('publishAddress', '0.0.0.0');
+      setConfig('publishAddress', undefined as unknown as string);
     }
   });
 

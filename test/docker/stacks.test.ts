@@ -97,14 +97,14 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
     }
   });
 
-  test('ports: only those the model publishes, on 0.0.0.0; the provider would publish any other on a random host port', () => {
+  test('ports: only those the model publishes, on 127.0.0.1; the provider would publish any other on a random host port', () => {
     // @pulumi/docker ContainerPort.external: "If not given a free random port >= 32768 will be used".
     for (const s of model.services) {
       const expected = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].filter((p) => p.publish !== undefined)
-        .map((p) => ({ internal: p.port, external: p.publish, ip: '0.0.0.0', protocol: p.protocol.toLowerCase() }));
+        .map((p) => ({ internal: p.port, external: p.publish, ip: '127.0.0.1', protocol: p.protocol.toLowerCase() }));
       for (const name of replicaNames(model, s)) expect([name, container(r, name).inputs.ports ?? []]).toEqual([name, expected]);
     }
-    if (model.gateway) expect(container(r, gatewayName(model)!).inputs.ports).toEqual([{ internal: model.gateway.listenPort, external: model.gateway.publish, ip: '0.0.0.0', protocol: 'tcp' }]);
+    if (model.gateway) expect(container(r, gatewayName(model)!).inputs.ports).toEqual([{ internal: model.gateway.listenPort, external: model.gateway.publish, ip: '127.0.0.1', protocol: 'tcp' }]);
     for (const c of r.ofType(T.container)) expect([c.inputs.name, (c.inputs.ports ?? []).filter((p: any) => p.external === undefined)]).toEqual([c.inputs.name, []]);
   });
 

@@ -596,6 +596,16 @@ const CASES: InvalidCase[] = [
     errors: [`service 'web': 'security.capabilitiesAdd' must hold names like NET_BIND_SERVICE, got "CAP_NET_ADMIN"`],
   },
   {
+    title: 'publish addresses that are not IP addresses, and one on a port that is not published',
+    appProps: { publishAddress: 'localhost' },
+    define: (app) => httpService(app, 'web', { ports: [{ port: 8080, publish: 8080, publishAddress: '0.0.0.0/0' }, { port: 9090, publishAddress: '0.0.0.0' }] }),
+    errors: [
+      `service 'web': 'ports[0].publishAddress' must be an IPv4 or IPv6 address such as '127.0.0.1' or '0.0.0.0', got "0.0.0.0/0"`,
+      `service 'web': 'ports[1].publishAddress' needs 'publish' (a host port), got "0.0.0.0"`,
+      `application 'app': 'publishAddress' must be an IPv4 or IPv6 address such as '127.0.0.1' or '0.0.0.0', got "localhost"`,
+    ],
+  },
+  {
     title: 'a capability beyond NET_BIND_SERVICE without the opt-out',
     define: (app) => httpService(app, 'web', { security: { capabilitiesAdd: ['CHOWN'] } }),
     errors: [`service 'web': 'security' breaks the restricted Pod Security profile (capabilitiesAdd CHOWN); add breaksPodSecurity: 'restricted' to opt out explicitly`],
@@ -762,7 +772,7 @@ const CASES: InvalidCase[] = [
       security: { privileged: true } as never,
     }),
     errors: [
-      `service 'web': unknown option 'hostPort' in 'ports[0]' (known: port, name, protocol, appProtocol, publish, servicePort)`,
+      `service 'web': unknown option 'hostPort' in 'ports[0]' (known: port, name, protocol, appProtocol, publish, servicePort, publishAddress)`,
       `service 'web': unknown option 'limits' in 'resources.cpu' (known: request, limit)`,
       /^service 'web': unknown option 'privileged' in 'security' \(known: user, group, runAsNonRoot, readOnlyRootFilesystem, writablePaths, allowPrivilegeEscalation, capabilitiesAdd\b.*\)$/,
       `service 'web': unknown option 'cpu' in 'autoscaling' (known: minReplicas, maxReplicas, targetCpuPercent)`,
