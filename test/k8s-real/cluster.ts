@@ -170,13 +170,19 @@ export function yamlStream(objects: K8sObject[]): string {
 // cluster state
 
 const MANAGED = 'app.kubernetes.io/managed-by=microservice-constructs';
-const NAMESPACED_KINDS = 'deployments,statefulsets,jobs,services,configmaps,persistentvolumeclaims,horizontalpodautoscalers,ingresses,networkpolicies,pods';
+
+/** Every namespaced kind the server lists and deletes, so kinds the backend starts to render are covered too. */
+async function namespacedKinds(): Promise<string> {
+  const r = await kubectl(['api-resources', '--namespaced=true', '--verbs=list,delete', '-o', 'name']);
+  return r.stdout.split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('events')).join(',');
+}
 
 /**
  * Back to an empty cluster: deletes every object the backend renders (by its managed-by label) in every
  * namespace, the namespaces it created, and the test's PersistentVolumes; waits until they are gone.
  */
 export async function emptyCluster(): Promise<void> {
+  const NAMESPACED_KINDS = await namespacedKinds();
   await kubectl(['delete', NAMESPACED_KINDS, '-A', '-l', MANAGED, '--wait=false', '--ignore-not-found'], { allowFailure: true });
   await kubectl(['delete', 'namespaces', '-l', MANAGED, '--wait=false', '--ignore-not-found'], { allowFailure: true });
   await kubectl(['delete', 'pods', '-A', '-l', MANAGED, '--grace-period=0', '--force', '--ignore-not-found'], { allowFailure: true });
