@@ -79,7 +79,7 @@ describe('labels and namespace', () => {
       'prometheus.io/port': '9102',
       'prometheus.io/path': '/prom',
     });
-    expect(find(objects, 'Deployment', 'plain').spec.template.metadata).not.toHaveProperty('annotations');
+    expect(find(objects, 'Deployment', 'plain').spec.template.metadata.annotations).toEqual({ 'container.apparmor.security.beta.kubernetes.io/plain': 'runtime/default' });
   });
 
   test('object names are exact, whatever the construct ids and nesting', () => {
