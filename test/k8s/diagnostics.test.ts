@@ -1,4 +1,5 @@
 import { Diagnostic, DiagnosticLevel, formatDiagnostic, Image, Probe, ServiceType } from '../../lib/model';
+import { kubernetesDiagnostics } from '../../lib/k8s/diagnostics';
 import { STACKS } from '../../stacks';
 import { httpService, newApp, synth } from './helpers';
 
@@ -82,11 +83,15 @@ describe('diagnostics', () => {
     expect(formatDiagnostic(ds[0])).toMatch(/^warning \[kubernetes\] service 'web': 'stopSignal' SIGINT cannot be expressed/);
   });
 
-  test('the flask stacks report their SIGINT on both Flask services', () => {
-    const flask = synth(STACKS['flask-redis']()).chart.diagnostics;
-    const mine = synth(STACKS['my-service']()).chart.diagnostics;
-    expect(fields(flask.filter((d) => d.field === 'stopSignal'))).toEqual(['web.stopSignal']);
-    expect(fields(mine.filter((d) => d.field === 'stopSignal'))).toEqual(['my-service.stopSignal']);
+  test('the flask stacks acknowledge the SIGINT warning of both Flask services, with the reason', () => {
+    for (const [stack, service] of [['flask-redis', 'web'], ['my-service', 'my-service']]) {
+      const { chart } = synth(STACKS[stack]());
+      expect(chart.diagnostics.filter((d) => d.field === 'stopSignal')).toEqual([]);
+      expect(chart.model.acknowledgements).toContainEqual(expect.objectContaining({ id: 'k8s-stopSignal', service }));
+      // Without the acknowledgement, the warning is there.
+      const bare = synth(STACKS[stack]());
+      expect(kubernetesDiagnostics({ ...bare.chart.model, acknowledgements: [] }).map((d) => `${d.service}.${d.field}`)).toContain(`${service}.stopSignal`);
+    }
   });
 
   test('a Docker-only healthcheck leaves Kubernetes without a probe', () => {

@@ -27,7 +27,7 @@ describe('seed stacks', () => {
     expect(podSpec(web).initContainers.map((c: any) => c.name)).toEqual(['wait-for-redis']);
     expect(find(objects, 'Service', 'web').spec.ports[0].port).toBe(5000);
     // publish 5000 on a ClusterIP Service cannot be honoured in Kubernetes: reported.
-    expect(chart.diagnostics.some((d) => d.service === 'web' && d.field === 'ports')).toBe(true);
+    expect(chart.model.acknowledgements).toContainEqual(expect.objectContaining({ id: 'k8s-ports', service: 'web' }));
   });
 
   test('web-mongo: mongo keeps its data in the dbdata claim at /data/db', () => {

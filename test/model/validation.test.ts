@@ -988,8 +988,8 @@ describe('definition-time errors', () => {
     },
     {
       title: 'an unknown addDependency option',
-      define: (app: Application) => httpService(app, 'web').addDependency(httpService(app, 'db'), { wait: false } as never),
-      message: `service 'web': unknown option 'wait' in 'addDependency' (known: condition)`,
+      define: (app: Application) => httpService(app, 'web').addDependency(httpService(app, 'db'), { waitFor: false } as never),
+      message: `service 'web': unknown option 'waitFor' in 'addDependency' (known: condition, wait)`,
     },
     {
       title: "the construct id 'constructor' (taken by Object.prototype in the constructs library)",
