@@ -117,6 +117,8 @@ export interface ComposeLogging {
 export interface ComposeNetwork {
   /** Docker network name (not prefixed with the compose project). */
   readonly name: string;
+  /** No route out of the host (a service's own network; the edge network is not internal). */
+  readonly internal?: boolean;
 }
 
 export interface ComposeVolume {

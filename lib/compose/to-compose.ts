@@ -69,7 +69,7 @@ export function toCompose(application: Application, options: ComposeOptions = {}
   const file: ComposeFile = compact({
     services: Object.fromEntries(plan.containers.map((c) => [c.key, composeService(c, ctx)])),
     ...literalDeep({
-      networks: byKey(plan.networks.map((n) => [n.key, { name: n.name }])),
+      networks: byKey(plan.networks.map((n) => [n.key, n.internal ? { name: n.name, internal: true } : { name: n.name }])),
       volumes: byKey(plan.volumes.map((v) => [v.key, { name: v.name }])),
       secrets: byKey(secretFiles.map((f): [string, ComposeSecret] => [f.composeKey, { file: composePath(f.path) }])),
     }),

@@ -94,14 +94,22 @@ export interface DockerContainerPlan {
 
 export interface DockerPlan {
   readonly app: string;
-  /** One network per service; only the service, its dependents and (if routed) the gateway join it. */
-  readonly networks: Array<{ readonly key: string; readonly name: string; readonly service: string }>;
+  /**
+   * One network per service, `internal` (no route out of the host): only the service, its dependents and (if
+   * routed) the gateway join it. Then, when any container needs it, the application's edge network
+   * ({@link EDGE_NETWORK_KEY}, not internal), joined by the services with external `egress` or published ports and
+   * by the gateway.
+   */
+  readonly networks: Array<{ readonly key: string; readonly name: string; readonly service: string; readonly internal: boolean }>;
   /** Persistent volumes (one per replica for replicated services, like a StatefulSet). */
   readonly volumes: Array<{ readonly key: string; readonly name: string; readonly service: string; readonly volume: string }>;
   /** Containers, dependencies before dependents. */
   readonly containers: DockerContainerPlan[];
   readonly diagnostics: Diagnostic[];
 }
+
+/** Key of the application's edge network (a key no service name can take: service names are DNS labels). */
+export const EDGE_NETWORK_KEY = '_edge';
 
 /** Options of {@link planDocker}. */
 export interface DockerPlanOptions {
@@ -133,7 +141,10 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
   const publishing = (publish: number | undefined, address: string | undefined) =>
     (publish === undefined ? {} : { publish, publishAddress: address ?? appAddress });
   const byName = new Map(app.services.map((s) => [s.name, s]));
-  const networks = app.services.map((s) => ({ key: s.name, name: `${app.name}-${s.name}`, service: s.name }));
+  const networks: DockerPlan['networks'] = app.services.map((s) => ({ key: s.name, name: `${app.name}-${s.name}`, service: s.name, internal: true }));
+  // A container only on internal networks has no route out of the host and Docker publishes none of its ports.
+  const onEdge = (s: ResolvedService) => s.egress.length > 0 || [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].some((p) => p.publish !== undefined);
+  const edge = (joins: boolean) => (joins ? [{ network: EDGE_NETWORK_KEY, aliases: [] }] : []);
   const volumes: DockerPlan['volumes'] = [];
   const containers: DockerContainerPlan[] = [];
   const keysOf = (s: ResolvedService) => range(s.replicas).map((i) => instanceKey(s, i));
@@ -199,6 +210,7 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
         networks: [
           { network: s.name, aliases: ownNetworkAliases },
           ...s.dependencies.map((d) => ({ network: d.service, aliases: [] })),
+          ...edge(onEdge(s)),
         ],
         volumeMounts: persistent,
         tmpfs: [...writable(s), ...s.volumes.filter((v) => v.scratch).map((v) => v.mountPath)],
@@ -249,7 +261,7 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
       command: ['nginx', '-e', 'stderr', '-c', GATEWAY_CONFIG_PATH],
       env: [],
       ports: [{ port: g.listenPort, protocol: Protocol.TCP, ...publishing(g.publish, undefined) }],
-      networks: routed.map((s) => ({ network: s.name, aliases: [] })),
+      networks: [...routed.map((s) => ({ network: s.name, aliases: [] })), ...edge(true)],
       volumeMounts: [],
       tmpfs: g.security.readOnlyRootFilesystem ? g.security.writablePaths : [],
       configMounts: [{ file: { id: `${g.name}-1`, fileName: 'nginx.conf', mountPath: GATEWAY_CONFIG_PATH, content: gatewayNginxConfig(app) }, target: GATEWAY_CONFIG_PATH }],
@@ -271,6 +283,9 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
     const owner = volumeOwners.get(v.key);
     if (owner !== undefined) fail(v.service, 'volumes', `gives Docker volume key '${v.key}' that service '${owner}' already uses; rename one of the volumes`);
     volumeOwners.set(v.key, v.service);
+  }
+  if (containers.some((c) => c.networks.some((n) => n.network === EDGE_NETWORK_KEY))) {
+    networks.push({ key: EDGE_NETWORK_KEY, name: `${app.name}_edge`, service: '', internal: false });
   }
   return { app: app.name, networks, volumes, containers, diagnostics: diagnostics.filter((d) => !isAcknowledged(app.acknowledgements, d)) };
 }

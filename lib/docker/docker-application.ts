@@ -89,7 +89,7 @@ export class DockerApplication extends pulumi.ComponentResource {
     // Fixed Docker names cannot exist twice, so a replacement must delete before it creates.
     const childOpts = { parent: this, deleteBeforeReplace: true };
     const images = createImages(name, imageSpecs, this, { platform: props.platform ?? DEFAULT_PLATFORM, projectDir: props.projectDir ?? process.cwd() });
-    const networks = new Map(plan.networks.map((n) => [n.key, new docker.Network(childName(name, 'network', n.key), { name: n.name }, childOpts)]));
+    const networks = new Map(plan.networks.map((n) => [n.key, new docker.Network(childName(name, 'network', n.key), { name: n.name, internal: n.internal }, childOpts)]));
     const volumeOpts = { ...childOpts, retainOnDelete: props.retainDataVolumes ?? false };
     const volumes = new Map(plan.volumes.map((v) => [v.key, new docker.Volume(childName(name, 'volume', v.key), { name: v.name }, volumeOpts)]));
     const healthyAwaited = awaitedHealthy(plan);

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_LOGGING, Diagnostic, DiagnosticLevel, IngressSourceKind, isAcknowledged, ResolvedApplication, ResolvedContainer, ResolvedService, RestartPolicy, ServiceType,
+  DEFAULT_LOGGING, Diagnostic, EgressKind, DiagnosticLevel, IngressSourceKind, isAcknowledged, ResolvedApplication, ResolvedContainer, ResolvedService, RestartPolicy, ServiceType,
 } from '../model';
 import { headlessServiceName, waitContainerName } from './names';
 import { WorkloadKind, workloadKind } from './workload';
@@ -47,6 +47,13 @@ const SERVICE_RULES: ServiceRule[] = [
       field: c === svc ? 'image' : `sidecars[${c.name}].image`,
       message: `is built from a Dockerfile, but Kubernetes pulls ${JSON.stringify(c.image.reference)}: build and push it to a registry the cluster can reach (or load it into kind/minikube)`,
     })),
+  (svc) =>
+    svc.egress.flatMap((e, i) => (e.kind === EgressKind.HOST
+      ? [{
+        field: `egress[${i}]`,
+        message: `host ${JSON.stringify(e.value)} cannot be named in a NetworkPolicy: the pods may reach any address on ${e.ports.length > 0 ? `port(s) ${e.ports.join(', ')}` : 'every port'}; use Egress.cidr with the host's addresses, or an egress gateway, to narrow it`,
+      }]
+      : [])),
   (svc) =>
     svc.metrics
       ? [{

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IngressSourceKind, LABEL_PART_OF, Protocol, ResolvedApplication, ResolvedPort, ResolvedService } from '../model';
+import { egressPolicy } from './egress-policies';
 import { addOpenIngressRule } from './patches';
 import { objectMetadata } from './metadata';
 import { allowPolicyName, defaultDenyPolicyName } from './names';
@@ -10,8 +11,8 @@ import { allowPolicyName, defaultDenyPolicyName } from './names';
  * service's pods accept connections to its ports only from the services that depend on it (and from the Ingress
  * controller's namespace on the ports the gateway routes to, and from the service's `ingressFrom` sources on all its
  * ports: by default any source for NodePort and LoadBalancer services, which exist to be reached from outside).
- * Egress is left alone: init containers and clients must reach their dependencies, and the receiving side already
- * decides.
+ * Egress is denied by default too, and each service's egress policy allows its dependencies, the cluster DNS and
+ * its declared `egress` (see egress-policies.ts).
  */
 export function createNetworkPolicies(scope: Construct, app: ResolvedApplication): kplus.NetworkPolicy[] {
   if (app.services.length === 0) return [];
@@ -19,10 +20,12 @@ export function createNetworkPolicies(scope: Construct, app: ResolvedApplication
     metadata: objectMetadata(defaultDenyPolicyName(app.name), app.labels, app.namespace),
     selector: kplus.Pods.select(scope, 'AppPods', { labels: { [LABEL_PART_OF]: app.name } }),
     ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+    egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
   });
   const byName = new Map(app.services.map((s) => [s.name, s]));
   const allows = app.services.flatMap((svc) => allowPolicy(scope, svc, app, byName) ?? []);
-  return [denyAll, ...allows];
+  const egress = app.services.map((svc) => egressPolicy(scope, svc, app, byName));
+  return [denyAll, ...allows, ...egress];
 }
 
 /** The service's allow policy, or none when nobody may connect (the default deny covers it). */

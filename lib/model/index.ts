@@ -2,6 +2,7 @@ export * from './acknowledgements';
 export * from './application';
 export * from './container';
 export * from './dependencies';
+export * from './egress';
 export * from './diagnostic';
 export * from './env';
 export * from './gateway';

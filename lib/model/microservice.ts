@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Acknowledgement, acknowledgementRules } from './acknowledgements';
 import { CONTAINER_OPTIONS, ContainerProps } from './container';
 import { ADD_DEPENDENCY_OPTIONS, DEPENDENCY_OPTIONS, DependencyEdge, DependencyOptions, DependencyProps } from './dependencies';
+import { EGRESS_PROPS_OPTIONS, EgressProps } from './egress';
 import { EnvValue } from './env';
 import { IDENTITY_OPTIONS, ServiceIdentityProps, serviceNameOf } from './identity';
 import { LIFECYCLE_OPTIONS, LifecycleProps } from './lifecycle';
@@ -17,7 +18,7 @@ import { OptionNames, show, unknownOptionRules } from './validation';
 
 /** Properties of a {@link Microservice}: its main container, and how it runs, scales, stores and connects. */
 export interface MicroserviceProps
-  extends ContainerProps, ServiceIdentityProps, ExposureProps, ScalingProps, DependencyProps, StorageProps, ProbesProps, LifecycleProps, PodProps {
+  extends ContainerProps, ServiceIdentityProps, ExposureProps, ScalingProps, DependencyProps, StorageProps, ProbesProps, LifecycleProps, PodProps, EgressProps {
   /** @default [] */
   readonly sidecars?: SidecarProps[];
   /** @default - no metrics endpoint */
@@ -27,7 +28,7 @@ export interface MicroserviceProps
 /** Every option of a service, for the unknown-option check. @internal */
 export const MICROSERVICE_OPTIONS: OptionNames<MicroserviceProps> = {
   ...CONTAINER_OPTIONS, ...IDENTITY_OPTIONS, ...EXPOSURE_OPTIONS, ...SCALING_OPTIONS, ...DEPENDENCY_OPTIONS, ...STORAGE_OPTIONS, ...PROBES_OPTIONS,
-  ...LIFECYCLE_OPTIONS, ...POD_OPTIONS, sidecars: true, metrics: true,
+  ...LIFECYCLE_OPTIONS, ...POD_OPTIONS, ...EGRESS_PROPS_OPTIONS, sidecars: true, metrics: true,
 };
 
 const MICROSERVICE_SYMBOL = Symbol.for('microservice-constructs.Microservice');

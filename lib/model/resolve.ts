@@ -13,6 +13,7 @@ import { findMicroservices, MICROSERVICE_OPTIONS } from './microservice';
 import { resolveMetrics } from './metrics';
 import { publishedPortRules, resolveExposure } from './ports';
 import { resolvePod } from './pod';
+import { resolveEgress } from './egress';
 import { resolveProbes } from './probes';
 import { ResolvedApplication, ResolvedService } from './resolved';
 import { resolveScaling } from './scaling';
@@ -145,6 +146,6 @@ function resolveService(s: ServiceEntry, ctx: ResolveContext, app: ApplicationSe
   // resolve time at 1,000 services).
   return Object.assign(
     {}, identity, main, { env: [...main.env, ...discoveryEnv] }, scaling, { dependencies, dependents: graph.dependents },
-    storage, probes, lifecycle, { sidecars, metrics }, exposure, resolvePod(p, report), { routed: graph.routed },
+    storage, probes, lifecycle, { sidecars, metrics }, exposure, resolvePod(p, report), { egress: resolveEgress(p.egress, report) }, { routed: graph.routed },
   );
 }

@@ -6,6 +6,7 @@ import type { Acknowledgement } from './acknowledgements';
 import type { ResolvedLogging } from './application';
 import type { ResolvedContainer } from './container';
 import type { ResolvedDependency } from './dependencies';
+import type { ResolvedEgress } from './egress';
 import type { ResolvedGateway } from './gateway';
 import type { ResolvedServiceIdentity } from './identity';
 import type { ResolvedLifecycle } from './lifecycle';
@@ -28,6 +29,8 @@ export interface ResolvedService extends ResolvedServiceIdentity, ResolvedContai
   readonly metrics?: ResolvedMetrics;
   /** Whether the gateway routes to this service. */
   readonly routed: boolean;
+  /** External destinations the service may reach (its dependencies and DNS are implied). */
+  readonly egress: ResolvedEgress[];
 }
 
 export interface ResolvedApplication {

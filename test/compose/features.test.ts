@@ -119,14 +119,15 @@ describe('ports', () => {
 });
 
 describe('networks', () => {
-  test('one network per service, named <app>-<service>', () => {
+  test('one internal network per service, named <app>-<service>, and the edge network that is not internal', () => {
     expect(sink.file.networks).toEqual({
-      db: { name: 'sink-db' },
-      cache: { name: 'sink-cache' },
-      api: { name: 'sink-api' },
-      worker: { name: 'sink-worker' },
-      job: { name: 'sink-job' },
-      edge: { name: 'sink-edge' },
+      db: { name: 'sink-db', internal: true },
+      cache: { name: 'sink-cache', internal: true },
+      api: { name: 'sink-api', internal: true },
+      worker: { name: 'sink-worker', internal: true },
+      job: { name: 'sink-job', internal: true },
+      edge: { name: 'sink-edge', internal: true },
+      _edge: { name: 'sink_edge' },
     });
   });
 
@@ -145,7 +146,7 @@ describe('networks', () => {
   });
 
   test('the gateway joins exactly the networks of the services it routes to', () => {
-    expect(networksOf(svc(sink, 'gateway'))).toEqual(['api', 'edge']);
+    expect(networksOf(svc(sink, 'gateway'))).toEqual(['api', 'edge', '_edge']);
   });
 });
 

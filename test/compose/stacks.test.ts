@@ -25,9 +25,10 @@ describe('flask-redis', () => {
   });
 
   test('networks: web joins web and redis, redis only its own, the gateway only web', () => {
-    expect(networksOf(svc(r, 'web'))).toEqual(['web', 'redis']);
+    // web publishes 5000 and the gateway 8080: both also join the edge network; redis has no way out
+    expect(networksOf(svc(r, 'web'))).toEqual(['web', 'redis', '_edge']);
     expect(networksOf(svc(r, 'redis'))).toEqual(['redis']);
-    expect(networksOf(svc(r, 'gateway'))).toEqual(['web']);
+    expect(networksOf(svc(r, 'gateway'))).toEqual(['web', '_edge']);
   });
 
   test('redis keeps its data in a named volume; the gateway is published on 8080', () => {

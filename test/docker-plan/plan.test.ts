@@ -79,7 +79,10 @@ describe('networks', () => {
     p.containers.flatMap((c) => c.networks.filter((n) => n.network === network).map((n) => [c.key, n.aliases]));
 
   test('one network per service', () => {
-    expect(p.networks).toEqual(['db', 'cache', 'api', 'web', 'admin'].map((s) => ({ key: s, name: `app-${s}`, service: s })));
+    expect(p.networks).toEqual([
+      ...['db', 'cache', 'api', 'web', 'admin'].map((s) => ({ key: s, name: `app-${s}`, service: s, internal: true })),
+      { key: '_edge', name: 'app_edge', service: '', internal: false },
+    ]);
   });
 
   test('a network is joined exactly by its service (with the alias), its dependents and the gateway when routed', () => {

@@ -51,6 +51,12 @@ export function expectedNetworkMembers(app: ResolvedApplication): Map<string, Se
     for (const d of s.dependencies) for (const n of replicaNames(app, s)) members.get(networkName(app, d.service))!.add(n);
   }
   for (const r of app.gateway?.routes ?? []) members.get(networkName(app, r.service))!.add(gatewayName(app)!);
+  // The edge network (not internal): services with external egress or published ports, and the gateway.
+  const edge = new Set([
+    ...app.services.filter((s) => s.egress.length > 0 || [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].some((p) => p.publish !== undefined)).flatMap((s) => replicaNames(app, s)),
+    ...(app.gateway ? [gatewayName(app)!] : []),
+  ]);
+  if (edge.size > 0) members.set(`${app.name}_edge`, edge);
   return members;
 }
 

@@ -61,7 +61,10 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
   });
 
   test('one network per service, named <app>-<service>', () => {
-    expect(sorted(r.ofType(T.network).map((n) => n.inputs.name))).toEqual(sorted(model.services.map((s) => networkName(model, s.name))));
+    const own = r.ofType(T.network).filter((n) => n.inputs.name !== `${model.name}_edge`);
+    expect(sorted(own.map((n) => n.inputs.name))).toEqual(sorted(model.services.map((s) => networkName(model, s.name))));
+    // Own networks have no route out of the host; only the edge network has.
+    for (const n of r.ofType(T.network)) expect([n.inputs.name, n.inputs.internal]).toEqual([n.inputs.name, n.inputs.name !== `${model.name}_edge`]);
   });
 
   test('network membership equals the dependency graph exactly', () => {

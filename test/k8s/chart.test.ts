@@ -31,7 +31,7 @@ describe('escape hatches', () => {
     const { chart } = synth(app);
     expect(chart.model.services.map((s) => s.name)).toEqual(['web']);
     expect(chart.ingress).toBeUndefined();
-    expect(chart.networkPolicies.map((p) => p.name)).toEqual(['app-default-deny']);
+    expect(chart.networkPolicies.map((p) => p.name)).toEqual(['app-default-deny', 'web-egress']);
   });
 
   test('fails for a service the application does not have', () => {

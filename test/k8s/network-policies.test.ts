@@ -9,7 +9,7 @@ describe('NetworkPolicies', () => {
     httpService(app, 'web');
     const deny = find(synth(app).objects, 'NetworkPolicy', 'shop-default-deny');
     expect(deny.metadata.namespace).toBe('shop');
-    expect(deny.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'shop' } }, policyTypes: ['Ingress'] });
+    expect(deny.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'shop' } }, policyTypes: ['Egress', 'Ingress'] });
   });
 
   test('a service accepts its ports only from the services that depend on it', () => {
@@ -26,8 +26,8 @@ describe('NetworkPolicies', () => {
       policyTypes: ['Ingress'],
       ingress: [{ from: [pods('app', 'users')], ports }, { from: [pods('app', 'reports')], ports }],
     });
-    // Only ingress is restricted: init containers and clients must reach their dependencies.
-    for (const p of all(objects, 'NetworkPolicy')) expect(p.spec.policyTypes).toEqual(['Ingress']);
+    // Allow policies are ingress only; egress has its own per-service policies (test/k8s/egress.test.ts).
+    for (const p of all(objects, 'NetworkPolicy').filter((x) => x.metadata.name.endsWith('-ingress'))) expect(p.spec.policyTypes).toEqual(['Ingress']);
     // Nobody depends on these, so the default deny is all they get.
     expect(objects.find((o) => o.kind === 'NetworkPolicy' && ['users-ingress', 'unrelated-ingress', 'reports-ingress'].includes(o.metadata.name))).toBeUndefined();
   });
@@ -56,7 +56,7 @@ describe('NetworkPolicies', () => {
     const app = newApp();
     httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }], metrics: { port: 9090 } });
     const { objects } = synth(app);
-    expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['app-default-deny']);
+    expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name).filter((n) => !n.endsWith('-egress'))).toEqual(['app-default-deny']);
   });
 
   test('a LoadBalancer or NodePort service admits any source on its ports by default, and says so', () => {
@@ -110,7 +110,7 @@ describe('NetworkPolicies', () => {
     httpService(app, 'web', { serviceType: ServiceType.NODE_PORT, ingressFrom: [] });
     httpService(app, 'api');
     const { objects, chart } = synth(app);
-    expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['app-default-deny']);
+    expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name).filter((n) => !n.endsWith('-egress'))).toEqual(['app-default-deny']);
     expect(chart.diagnostics.filter((x) => x.field === 'ingressFrom')).toEqual([]);
   });
 });
