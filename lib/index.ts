@@ -7,19 +7,19 @@
 
 // Defining an application
 export { Application, Gateway, Microservice, findMicroservices } from './model';
-export { Cpu, EndpointForm, EnvSource, EnvValue, Image, Memory, Probe, ProbeKind } from './model';
+export { Cpu, Egress, EgressKind, EndpointForm, EnvSource, EnvValue, Image, Memory, Probe, ProbeKind } from './model';
 export { DependencyCondition, IngressSource, IngressSourceKind, PodSecurityLevel, Protocol, RestartPolicy, SeccompProfileType, ServiceType } from './model';
 export { DiagnosticLevel, formatDiagnostic, UnsupportedError, ValidationError } from './model';
 export type {
   ApplicationProps, AutoscalingProps, ConfigFileProps, ContainerProps, CpuResources, DependencyEdge, DependencyOptions, DependencyProps,
-  Diagnostic, DockerfileImageOptions, EndpointOptions, ExposureProps, GatewayProps, GatewayRoute, GatewayRouteProps, HttpProbeOptions, ImageBuild,
+  Diagnostic, DockerfileImageOptions, EgressOptions, EgressProps, EndpointOptions, ExposureProps, GatewayProps, GatewayRoute, GatewayRouteProps, HttpProbeOptions, ImageBuild,
   LifecycleProps, LoggingProps, MemoryResources, MetricsProps, MicroserviceProps, PortProbeOptions, PortProps, ProbesProps, ProbeTiming,
   RegistryImageOptions, ResourcesProps, ScalingProps, SecretFileProps, SecretKeyRef, SeccompProfileProps, SecurityProps, ServiceIdentityProps, SidecarProps,
   StorageProps, VolumeProps,
 } from './model';
 // The resolved model, for custom backends
 export type {
-  ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedDependency, ResolvedEnvVar, ResolvedGateway, ResolvedImage,
+  ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedDependency, ResolvedEgress, ResolvedEnvVar, ResolvedGateway, ResolvedImage,
   ResolvedLogging, ResolvedPort, ResolvedProbe, ResolvedResources, ResolvedRoute, ResolvedSecretFile, ResolvedSecretRef, ResolvedSeccompProfile, ResolvedSecurity,
   ResolvedService, ResolvedVolume,
 } from './model';

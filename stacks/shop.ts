@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import {
-  Application, ApplicationProps, Cpu, EnvValue, Gateway, Image, Memory, Microservice, MicroserviceProps, Probe,
+  Application, ApplicationProps, Cpu, Egress, EnvValue, Gateway, Image, Memory, Microservice, MicroserviceProps, Probe,
 } from '../lib/model';
 import { MongoDatabase } from './mongo-database';
 import { PostgresDatabase } from './postgres-database';
@@ -34,6 +34,8 @@ export class ShopService extends Microservice {
 export function shop(props: ApplicationProps = {}): Application {
   const app = new Application('shop', {
     namespace: 'shop',
+    // Prometheus in this namespace scrapes every service's metrics port (and nothing else).
+    monitoringNamespace: 'monitoring',
     config: { LOG_LEVEL: 'info', CURRENCY: 'EUR' },
     resources: { cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) }, memory: { request: Memory.mebibytes(128), limit: Memory.mebibytes(256) } },
     ...props,
@@ -61,6 +63,8 @@ export function shop(props: ApplicationProps = {}): Application {
     dependsOn: [ordersDb.service],
     env: { PSP_API_KEY: EnvValue.fromSecret('payments-psp', 'api-key') },
     secretFiles: [{ secretName: 'payments-psp', key: 'webhook-cert', mountPath: '/etc/payments/webhook.pem' }],
+    // The payment service provider, outside the cluster: the only service that may leave it.
+    egress: [Egress.host('api.psp.example', { ports: [443] })],
   });
   const orders = new ShopService(app, 'orders', {
     version: '3.0.1',

@@ -6,7 +6,7 @@ import { WorkloadKind, workloadKind } from './workload';
 
 const TARGET = 'kubernetes';
 
-type ServiceRule = (svc: ResolvedService) => Array<Omit<Diagnostic, 'level' | 'target' | 'service'>>;
+type ServiceRule = (svc: ResolvedService, app: ResolvedApplication) => Array<Omit<Diagnostic, 'level' | 'target' | 'service'>>;
 
 /** What the Kubernetes rendering cannot express exactly, per service. */
 const SERVICE_RULES: ServiceRule[] = [
@@ -54,11 +54,11 @@ const SERVICE_RULES: ServiceRule[] = [
         message: `host ${JSON.stringify(e.value)} cannot be named in a NetworkPolicy: the pods may reach any address on ${e.ports.length > 0 ? `port(s) ${e.ports.join(', ')}` : 'every port'}; use Egress.cidr with the host's addresses, or an egress gateway, to narrow it`,
       }]
       : [])),
-  (svc) =>
-    svc.metrics
+  (svc, app) =>
+    svc.metrics && app.monitoringNamespace === undefined
       ? [{
         field: 'metrics',
-        message: `port ${svc.metrics.port} carries prometheus.io scrape annotations, but the default-deny NetworkPolicy also blocks Prometheus: add a NetworkPolicy that lets your monitoring namespace reach port ${svc.metrics.port}`,
+        message: `port ${svc.metrics.port} carries prometheus.io scrape annotations, but the default-deny NetworkPolicy also blocks Prometheus: set the application's monitoringNamespace (or add a NetworkPolicy) to let your monitoring namespace reach port ${svc.metrics.port}`,
       }]
       : [],
   (svc) =>
@@ -89,7 +89,7 @@ export function kubernetesDiagnostics(app: ResolvedApplication): Diagnostic[] {
     service,
     ...d,
   });
-  const out = app.services.flatMap((svc) => SERVICE_RULES.flatMap((rule) => rule(svc)).map(warn(svc.name)));
+  const out = app.services.flatMap((svc) => SERVICE_RULES.flatMap((rule) => rule(svc, app)).map(warn(svc.name)));
   const logging = app.logging;
   if (logging.driver !== DEFAULT_LOGGING.driver || JSON.stringify(logging.options) !== JSON.stringify(DEFAULT_LOGGING.options)) {
     out.push(warn(app.name)({

@@ -40,6 +40,21 @@ export function egressPolicy(scope: Construct, svc: ResolvedService, app: Resolv
   return policy;
 }
 
+/** Name of a service's scrape policy. */
+export const metricsPolicyName = (service: string) => `${service}-metrics`;
+
+/** Lets the application's monitoring namespace reach exactly the service's metrics port, when both are set. */
+export function metricsPolicy(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.NetworkPolicy | undefined {
+  if (!svc.metrics || app.monitoringNamespace === undefined) return undefined;
+  const id = `Metrics:${svc.name}`;
+  const policy = new kplus.NetworkPolicy(scope, id, {
+    metadata: objectMetadata(metricsPolicyName(svc.name), svc.labels, app.namespace),
+    selector: kplus.Pods.select(scope, `${id}:Pods`, { labels: svc.selectorLabels }),
+  });
+  policy.addIngressRule(kplus.Namespaces.select(scope, `${id}:From`, { names: [app.monitoringNamespace] }), [kplus.NetworkPolicyPort.tcp(svc.metrics.port)]);
+  return policy;
+}
+
 function policyPorts(ports: readonly ResolvedPort[]): kplus.NetworkPolicyPort[] {
   return ports.map((p) => (p.protocol === Protocol.UDP ? kplus.NetworkPolicyPort.udp(p.port) : kplus.NetworkPolicyPort.tcp(p.port)));
 }

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IngressSourceKind, LABEL_PART_OF, Protocol, ResolvedApplication, ResolvedPort, ResolvedService } from '../model';
-import { egressPolicy } from './egress-policies';
+import { egressPolicy, metricsPolicy } from './egress-policies';
 import { addOpenIngressRule } from './patches';
 import { objectMetadata } from './metadata';
 import { allowPolicyName, defaultDenyPolicyName } from './names';
@@ -25,7 +25,8 @@ export function createNetworkPolicies(scope: Construct, app: ResolvedApplication
   const byName = new Map(app.services.map((s) => [s.name, s]));
   const allows = app.services.flatMap((svc) => allowPolicy(scope, svc, app, byName) ?? []);
   const egress = app.services.map((svc) => egressPolicy(scope, svc, app, byName));
-  return [denyAll, ...allows, ...egress];
+  const metrics = app.services.flatMap((svc) => metricsPolicy(scope, svc, app) ?? []);
+  return [denyAll, ...allows, ...egress, ...metrics];
 }
 
 /** The service's allow policy, or none when nobody may connect (the default deny covers it). */

@@ -62,6 +62,12 @@ export interface ApplicationProps {
    * @default '127.0.0.1' - the Docker host only
    */
   readonly publishAddress?: string;
+  /**
+   * Kubernetes namespace of the monitoring (Prometheus) that scrapes the services' `metrics` endpoints: its pods
+   * may reach exactly the metrics ports, through the default-deny NetworkPolicy.
+   * @default - none: nothing may scrape (reported for every service with metrics)
+   */
+  readonly monitoringNamespace?: string;
 }
 
 export interface ResolvedLogging {
@@ -79,7 +85,7 @@ export const MAX_SERVICES = 10000;
 
 const APPLICATION_OPTIONS: OptionNames<ApplicationProps> = {
   namespace: true, labels: true, security: true, resources: true, imageOverrides: true, config: true, waitImage: true, logging: true,
-  podSecurity: true, publishAddress: true,
+  podSecurity: true, publishAddress: true, monitoringNamespace: true,
 };
 const LOGGING_OPTIONS: OptionNames<LoggingProps> = { driver: true, options: true };
 
@@ -93,6 +99,7 @@ export interface ApplicationSettings {
   readonly logging: ResolvedLogging;
   readonly podSecurity: PodSecurityLevel;
   readonly publishAddress?: string;
+  readonly monitoringNamespace?: string;
 }
 
 /** Resolves the application's own settings; `report` gets the identity rules, `reportSettings` the rest. @internal */
@@ -116,6 +123,7 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
     at(`'podSecurity' must be one of ${Object.values(PodSecurityLevel).join(', ')}, got ${show(p.podSecurity)}`);
   }
   publishAddressRule(p.publishAddress, 'publishAddress', at);
+  if (p.monitoringNamespace !== undefined && !isDnsLabel(p.monitoringNamespace)) at(`'monitoringNamespace' must be a DNS-1123 label, got ${show(p.monitoringNamespace)}`);
   const driver = p.logging?.driver ?? DEFAULT_LOGGING.driver;
   return {
     namespace: p.namespace,
@@ -126,6 +134,7 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
     logging: { driver, options: p.logging?.options ?? (p.logging?.driver && driver !== 'json-file' ? {} : DEFAULT_LOGGING.options) },
     podSecurity: p.podSecurity ?? PodSecurityLevel.RESTRICTED,
     publishAddress: p.publishAddress,
+    monitoringNamespace: p.monitoringNamespace,
   };
 }
 

@@ -92,6 +92,7 @@ export function resolveApplication(app: Application): ResolvedApplication {
     acknowledgements: [...app.acknowledgements, ...services.flatMap((s) => s.construct.acknowledgements.map((a) => ({ ...a, service: s.name })))],
     podSecurity: settings.podSecurity,
     ...(settings.publishAddress !== undefined ? { publishAddress: settings.publishAddress } : {}),
+    ...(settings.monitoringNamespace !== undefined ? { monitoringNamespace: settings.monitoringNamespace } : {}),
   };
 }
 

@@ -50,4 +50,6 @@ export interface ResolvedApplication {
   readonly podSecurity: PodSecurityLevel;
   /** Host address of published ports in Docker targets, when the application sets one (the Docker plan decides the default). */
   readonly publishAddress?: string;
+  /** Namespace whose pods may scrape the metrics ports (Kubernetes). */
+  readonly monitoringNamespace?: string;
 }

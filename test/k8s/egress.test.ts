@@ -45,4 +45,23 @@ describe('egress policies', () => {
     worker(app, 'w', { egress: [Egress.cidr('10.0.0.0/33'), Egress.host('not a host'), Egress.cidr('0.0.0.0/0', { ports: [0] })] });
     expect(() => synth(app)).toThrow(/'egress\[0\]' must be an IPv4 or IPv6 CIDR block such as '0.0.0.0\/0', got "10.0.0.0\/33"[\s\S]*'egress\[1\]' must be a DNS host name, got "not a host"[\s\S]*'egress\[2\].ports' must hold integers in 1..65535, got 0/);
   });
+
+  test('monitoringNamespace: its pods reach exactly the metrics ports, and the scrape warning is gone', () => {
+    const app = newApp({ monitoringNamespace: 'monitoring' });
+    httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }], metrics: { port: 9090 } });
+    httpService(app, 'plain');
+    const { objects, chart } = synth(app);
+    expect(find(objects, 'NetworkPolicy', 'web-metrics').spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: {} }], ports: [{ port: 9090, protocol: 'TCP' }] },
+    ]);
+    expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('plain-metrics');
+    expect(chart.diagnostics.filter((d) => d.field === 'metrics')).toEqual([]);
+  });
+
+  test('the shop: only payments may leave the cluster, and synthesizes with no monitoring warning', () => {
+    const { objects, chart } = synth(STACKS.shop());
+    const external = all(objects, 'NetworkPolicy').filter((p) => p.metadata.name.endsWith('-egress') && p.spec.egress.some((r: any) => r.to?.some((t: any) => t.ipBlock)));
+    expect(external.map((p) => p.metadata.name)).toEqual(['payments-egress']);
+    expect(chart.diagnostics.filter((d) => d.field === 'metrics')).toEqual([]);
+  });
 });
