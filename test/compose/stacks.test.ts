@@ -69,7 +69,9 @@ describe('shop', () => {
   test('every instance joins exactly its own network and those of its dependencies', () => {
     for (const s of app.services) {
       for (const key of instancesOf(r, s.name)) {
-        expect(networksOf(svc(r, key)).sort()).toEqual([s.name, ...s.dependencies.map((d) => d.service)].sort());
+        // Services with external egress or published ports also join the edge network.
+        const edge = s.egress.length > 0 || s.ports.some((p) => p.publish !== undefined) ? ['_edge'] : [];
+        expect(networksOf(svc(r, key)).sort()).toEqual([s.name, ...s.dependencies.map((d) => d.service), ...edge].sort());
       }
     }
   });

@@ -88,7 +88,7 @@ describe('labels and namespace', () => {
     new Microservice(team, 'Api', { image: Image.fromRegistry('nginx:1.27'), ports: [{ port: 80 }] });
     const chart = new ApplicationChart(Testing.app(), 'SomeChartId', { application: app });
     const names = Testing.synth(chart).map((o: any) => `${o.kind}/${o.metadata.name}`);
-    expect(names).toEqual(['Service/team-api', 'Deployment/team-api', 'NetworkPolicy/nested-default-deny']);
+    expect(names).toEqual(['Service/team-api', 'Deployment/team-api', 'NetworkPolicy/nested-default-deny', 'NetworkPolicy/team-api-egress']);
   });
 });
 
