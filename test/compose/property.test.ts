@@ -15,7 +15,8 @@ describe('random valid applications', () => {
         expect(keysOf(s.name)).toHaveLength(s.replicas);
         for (const key of keysOf(s.name)) {
           const c = r.file.services[key];
-          expect(networksOf(c)).toEqual([s.name, ...s.dependencies.map((d) => d.service)]);
+          const edge = s.egress.length > 0 || [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].some((p) => p.publish !== undefined) ? ['_edge'] : [];
+          expect(networksOf(c)).toEqual([s.name, ...s.dependencies.map((d) => d.service), ...edge]);
           expect(Object.keys(c.depends_on ?? {})).toEqual(s.dependencies.flatMap((d) => keysOf(d.service)));
           for (const v of s.env.filter((e) => e.secret)) expect(c.environment![v.name]).toBe(`\${${v.secret!.variable}}`);
           expect(c.stop_signal).toBe(s.stopSignal);

@@ -348,7 +348,8 @@ describe('gateway', () => {
       image: { reference: 'nginx:1.27-alpine' },
       command: ['nginx', '-e', 'stderr', '-c', GATEWAY_CONFIG_PATH],
       ports: [{ port: 8080, protocol: Protocol.TCP, publish: 8088 }],
-      networks: [{ network: 'web', aliases: [] }, { network: 'users', aliases: [] }, { network: 'catalog', aliases: [] }],
+      // the routed services' networks, and the edge network its published port needs
+      networks: [{ network: 'web', aliases: [] }, { network: 'users', aliases: [] }, { network: 'catalog', aliases: [] }, { network: '_edge', aliases: [] }],
       tmpfs: ['/tmp'],
       readOnly: true,
       restart: 'always',
