@@ -108,7 +108,7 @@ export interface DockerPlan {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Key of the application's edge network (a key no service name can take: service names are DNS labels). */
+/** Key of the application's edge network (a key no service name can take: service names are DNS labels); its Docker name is `<app>--edge`, which no `<app>-<service>` can be either. */
 export const EDGE_NETWORK_KEY = '_edge';
 
 /** Options of {@link planDocker}. */
@@ -285,7 +285,7 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
     volumeOwners.set(v.key, v.service);
   }
   if (containers.some((c) => c.networks.some((n) => n.network === EDGE_NETWORK_KEY))) {
-    networks.push({ key: EDGE_NETWORK_KEY, name: `${app.name}_edge`, service: '', internal: false });
+    networks.push({ key: EDGE_NETWORK_KEY, name: `${app.name}--edge`, service: '', internal: false });
   }
   return { app: app.name, networks, volumes, containers, diagnostics: diagnostics.filter((d) => !isAcknowledged(app.acknowledgements, d)) };
 }

@@ -127,7 +127,7 @@ describe('networks', () => {
       worker: { name: 'sink-worker', internal: true },
       job: { name: 'sink-job', internal: true },
       edge: { name: 'sink-edge', internal: true },
-      _edge: { name: 'sink_edge' },
+      _edge: { name: 'sink--edge' },
     });
   });
 

@@ -81,7 +81,7 @@ describe('networks', () => {
   test('one network per service', () => {
     expect(p.networks).toEqual([
       ...['db', 'cache', 'api', 'web', 'admin'].map((s) => ({ key: s, name: `app-${s}`, service: s, internal: true })),
-      { key: '_edge', name: 'app_edge', service: '', internal: false },
+      { key: '_edge', name: 'app--edge', service: '', internal: false },
     ]);
   });
 

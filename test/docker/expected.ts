@@ -56,7 +56,7 @@ export function expectedNetworkMembers(app: ResolvedApplication): Map<string, Se
     ...app.services.filter((s) => s.egress.length > 0 || [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].some((p) => p.publish !== undefined)).flatMap((s) => replicaNames(app, s)),
     ...(app.gateway ? [gatewayName(app)!] : []),
   ]);
-  if (edge.size > 0) members.set(`${app.name}_edge`, edge);
+  if (edge.size > 0) members.set(`${app.name}--edge`, edge);
   return members;
 }
 

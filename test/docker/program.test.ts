@@ -75,7 +75,7 @@ test('the entry point deploys the configured stack and exports its services and 
   }
   const containers = recorded().filter((x) => x.type === T.container && x.inputs.start !== false).map((x) => x.inputs.name);
   expect(containers.sort()).toEqual(['flask-redis-gateway', 'flask-redis-redis-1', 'flask-redis-web-1']);
-  expect(program.services.web).toEqual({ containers: ['flask-redis-web-1'], urls: ['http://localhost:5000'], networks: ['flask-redis-web', 'flask-redis-redis', 'flask-redis_edge'] });
+  expect(program.services.web).toEqual({ containers: ['flask-redis-web-1'], urls: ['http://localhost:5000'], networks: ['flask-redis-web', 'flask-redis-redis', 'flask-redis--edge'] });
   expect(program.services.gateway.urls).toEqual(['http://localhost:8080']);
   expect(program.diagnostics).toEqual([]);
 });

@@ -61,10 +61,10 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
   });
 
   test('one network per service, named <app>-<service>', () => {
-    const own = r.ofType(T.network).filter((n) => n.inputs.name !== `${model.name}_edge`);
+    const own = r.ofType(T.network).filter((n) => n.inputs.name !== `${model.name}--edge`);
     expect(sorted(own.map((n) => n.inputs.name))).toEqual(sorted(model.services.map((s) => networkName(model, s.name))));
     // Own networks have no route out of the host; only the edge network has.
-    for (const n of r.ofType(T.network)) expect([n.inputs.name, n.inputs.internal]).toEqual([n.inputs.name, n.inputs.name !== `${model.name}_edge`]);
+    for (const n of r.ofType(T.network)) expect([n.inputs.name, n.inputs.internal]).toEqual([n.inputs.name, n.inputs.name !== `${model.name}--edge`]);
   });
 
   test('network membership equals the dependency graph exactly', () => {

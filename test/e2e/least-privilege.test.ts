@@ -31,7 +31,7 @@ describeWithDocker('least privilege on the real engine: egress, publish address,
     await d.project.start(300_000);
     // The stand-in for "outside": a web server on the application's edge network only.
     outside = `${appName}-outside`;
-    await docker(['run', '-d', '--name', outside, '--network', `${appName}_edge`, '--user', '10001:10001', BUSYBOX_IMAGE, ...webServer('outside', WEB_PORT)]);
+    await docker(['run', '-d', '--name', outside, '--network', `${appName}--edge`, '--user', '10001:10001', BUSYBOX_IMAGE, ...webServer('outside', WEB_PORT)]);
     outsideIp = (await docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', outside])).stdout.trim();
   }, SETUP_TIMEOUT);
 
