@@ -1,5 +1,5 @@
 /* The public options and result types of compose import, and the diagnostics it collects. */
-import { Application, ApplicationProps, Diagnostic, DiagnosticLevel, formatDiagnostic } from '../model';
+import { Application, ApplicationProps, Diagnostic, DiagnosticLevel, formatDiagnosticLine } from '../model';
 
 /** What becomes of a host bind mount (`./dir:/path`, `/var/run/docker.sock:/...`): no target has host paths. */
 export enum HostBindMounts {
@@ -84,8 +84,8 @@ export interface ComposeImportDiagnostic extends Omit<Diagnostic, 'level'> {
 
 /** `warning [compose-import] service 'web': 'container_name' cannot be carried over ...` */
 export function formatImportDiagnostic(d: ComposeImportDiagnostic): string {
-  // The model's format; only the level's type is wider.
-  return formatDiagnostic(d as unknown as Diagnostic);
+  // The model's line; an import diagnostic has no acknowledgement id (nothing in the application raised it).
+  return formatDiagnosticLine(d);
 }
 
 /** The result of {@link importCompose}. */

@@ -29,8 +29,13 @@ export function diagnosticId(d: Pick<Diagnostic, 'target' | 'field'>): string {
  * `acknowledge(id, why)` takes.
  */
 export function formatDiagnostic(d: Diagnostic): string {
-  const line = `${d.level} [${d.target}] service '${d.service}': '${d.field}' ${d.message}`;
+  const line = formatDiagnosticLine(d);
   return d.level === DiagnosticLevel.WARNING ? `${line} (${diagnosticId(d)})` : line;
+}
+
+/** The line of a diagnostic without the acknowledgement id (for reports nothing can acknowledge: compose import). */
+export function formatDiagnosticLine(d: Pick<Diagnostic, 'target' | 'service' | 'field' | 'message'> & { readonly level: string }): string {
+  return `${d.level} [${d.target}] service '${d.service}': '${d.field}' ${d.message}`;
 }
 
 /** Thrown by a backend for a setting its target cannot express and that must not be approximated. */
