@@ -58,8 +58,8 @@ describeWithDocker('Pulumi backend on a real engine: flask-redis through the pro
   test('nothing is published that the model did not publish: redis\'s port stays on its network', async () => {
     const expected: Record<string, Record<string, string[]>> = {
       'flask-redis-redis-1': {},
-      'flask-redis-web-1': { '5000/tcp': [`0.0.0.0:${d!.hostPorts.get(5000)}`] },
-      'flask-redis-gateway': { '8080/tcp': [`0.0.0.0:${d!.hostPorts.get(8080)}`] },
+      'flask-redis-web-1': { '5000/tcp': [`127.0.0.1:${d!.hostPorts.get(5000)}`] },
+      'flask-redis-gateway': { '8080/tcp': [`127.0.0.1:${d!.hostPorts.get(8080)}`] },
     };
     for (const [name, ports] of Object.entries(expected)) {
       const c = await d!.inspect(name);
@@ -136,7 +136,7 @@ describeWithDocker('Pulumi backend on a real engine: the shop\'s containers, net
       const p = published(c);
       if (Object.keys(p).length) bindings[name] = p;
     }
-    expect(bindings).toEqual({ 'shop-gateway': { '8080/tcp': [`0.0.0.0:${d!.hostPorts.get(8080)}`] } });
+    expect(bindings).toEqual({ 'shop-gateway': { '8080/tcp': [`127.0.0.1:${d!.hostPorts.get(8080)}`] } });
   }, E2E_TIMEOUT);
 
   test('files reach read-only containers through the never-started seed: config and secret files readable', async () => {
