@@ -15,7 +15,7 @@ function everything(namespace?: string): Application {
   return app;
 }
 
-const KINDS = ['ConfigMap', 'Service', 'Deployment', 'StatefulSet', 'Job', 'PersistentVolumeClaim', 'HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy'];
+const KINDS = ['ConfigMap', 'Service', 'ServiceAccount', 'Deployment', 'StatefulSet', 'Job', 'PersistentVolumeClaim', 'HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy'];
 
 describe('labels and namespace', () => {
   test('the test application covers every kind the backend renders', () => {
@@ -88,7 +88,7 @@ describe('labels and namespace', () => {
     new Microservice(team, 'Api', { image: Image.fromRegistry('nginx:1.27'), ports: [{ port: 80 }] });
     const chart = new ApplicationChart(Testing.app(), 'SomeChartId', { application: app });
     const names = Testing.synth(chart).map((o: any) => `${o.kind}/${o.metadata.name}`);
-    expect(names).toEqual(['Service/team-api', 'Deployment/team-api', 'NetworkPolicy/nested-default-deny', 'NetworkPolicy/team-api-egress']);
+    expect(names).toEqual(['Service/team-api', 'ServiceAccount/team-api', 'Deployment/team-api', 'NetworkPolicy/nested-default-deny', 'NetworkPolicy/team-api-egress']);
   });
 });
 

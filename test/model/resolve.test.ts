@@ -242,10 +242,10 @@ describe('dependencies', () => {
 
   test('the condition defaults to healthy when the dependency has a probe or healthcheck, else started', () => {
     expect(service(resolved, 'web').dependencies).toEqual([
-      { service: 'api', condition: DependencyCondition.HEALTHY, host: 'api', port: 8080, servicePort: 8080, envPrefix: 'API' },
-      { service: 'cache', condition: DependencyCondition.STARTED, host: 'cache', port: 6379, servicePort: 6379, envPrefix: 'CACHE' },
+      { service: 'api', condition: DependencyCondition.HEALTHY, wait: true, host: 'api', port: 8080, servicePort: 8080, envPrefix: 'API' },
+      { service: 'cache', condition: DependencyCondition.STARTED, wait: true, host: 'cache', port: 6379, servicePort: 6379, envPrefix: 'CACHE' },
       // explicit STARTED wins over the dependency's healthcheck
-      { service: 'grpc', condition: DependencyCondition.STARTED, host: 'grpc', port: 50051, servicePort: 50051, envPrefix: 'GRPC' },
+      { service: 'grpc', condition: DependencyCondition.STARTED, wait: true, host: 'grpc', port: 50051, servicePort: 50051, envPrefix: 'GRPC' },
     ]);
     expect(service(resolved, 'api').dependencies[0]).toMatchObject({ service: 'user-db', condition: DependencyCondition.HEALTHY, envPrefix: 'USER_DB' });
   });
