@@ -406,7 +406,7 @@ function containerBase(app: ResolvedApplication, c: ResolvedContainer, s: Resolv
  */
 function hardening(sec: ResolvedContainer['security']) {
   const appArmor = sec.appArmorProfile === 'unconfined' ? ['apparmor=unconfined']
-    : sec.appArmorProfile.startsWith('localhost/') ? [`apparmor=${sec.appArmorProfile.slice('localhost/'.length)}`] : [];
+    : sec.appArmorProfile?.startsWith('localhost/') ? [`apparmor=${sec.appArmorProfile!.slice('localhost/'.length)}`] : [];
   return {
     user: `${sec.user}:${sec.group}`,
     readOnly: sec.readOnlyRootFilesystem,

@@ -17,7 +17,7 @@ function seccomp(p: ResolvedSeccompProfile): Record<string, string> {
 
 /**
  * Sets the seccomp profile of the service's pod (the main container's, which the wait-for init containers share)
- * and of each sidecar whose profile differs, and annotates every container's AppArmor profile.
+ * and of each sidecar whose profile differs, and annotates the AppArmor profile of every container that asks for one.
  */
 export function applyPodSecurity(workload: kplus.Workload, svc: ResolvedService): void {
   const obj = ApiObject.of(workload);
@@ -32,7 +32,9 @@ export function applyPodSecurity(workload: kplus.Workload, svc: ResolvedService)
     ...svc.sidecars.map((sc): [string, ResolvedSecurity] => [sc.name, sc.security]),
     ...svc.dependencies.map((d): [string, ResolvedSecurity] => [waitContainerName(d.service), svc.security]),
   ];
-  for (const [name, security] of containers) workload.podMetadata.addAnnotation(APPARMOR_ANNOTATION_PREFIX + name, security.appArmorProfile);
+  for (const [name, security] of containers) {
+    if (security.appArmorProfile !== undefined) workload.podMetadata.addAnnotation(APPARMOR_ANNOTATION_PREFIX + name, security.appArmorProfile);
+  }
 }
 
 function sameSeccomp(a: ResolvedSecurity, b: ResolvedSecurity): boolean {

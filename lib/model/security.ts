@@ -50,8 +50,11 @@ export interface SecurityProps {
   readonly seccompProfile?: SeccompProfileProps;
   /**
    * AppArmor profile: 'runtime/default' (the runtime's default, Docker's docker-default), 'localhost/<profile>'
-   * (a profile loaded on the node or host) or 'unconfined' (breaks the baseline profile).
-   * @default 'runtime/default'
+   * (a profile loaded on the node or host) or 'unconfined' (breaks the baseline profile). Unset, nothing is
+   * requested: where the node has AppArmor the runtime applies its default profile anyway, and where it has none the
+   * pod still runs — a 1.27 kubelet refuses every pod that requests a profile, even 'runtime/default', on a node
+   * without AppArmor (seen on a real 1.20 kubelet: "Cannot enforce AppArmor: AppArmor is not enabled on the host").
+   * @default - none requested (the runtime's default where the host has AppArmor)
    */
   readonly appArmorProfile?: string;
   /**
@@ -103,7 +106,8 @@ export interface ResolvedSecurity {
   readonly capabilitiesDrop: string[];
   readonly capabilitiesAdd: string[];
   readonly seccompProfile: ResolvedSeccompProfile;
-  readonly appArmorProfile: string;
+  /** Undefined: none requested (the runtime's default where the host has AppArmor). */
+  readonly appArmorProfile?: string;
   /** The strictest Pod Security profile these settings break (declared by the user), if any. */
   readonly breaksPodSecurity?: PodSecurityLevel;
 }
@@ -118,7 +122,6 @@ export const DEFAULT_SECURITY: ResolvedSecurity = {
   capabilitiesDrop: ['ALL'],
   capabilitiesAdd: [],
   seccompProfile: { type: SeccompProfileType.RUNTIME_DEFAULT },
-  appArmorProfile: 'runtime/default',
 };
 
 /** The only capability the restricted profile lets a container add. */

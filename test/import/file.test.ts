@@ -88,7 +88,7 @@ describe('security modes', () => {
     expect(resolvedService(result, 'svc').security).toEqual({
       user: 10001, group: 10001, runAsNonRoot: true, readOnlyRootFilesystem: false, writablePaths: ['/tmp'],
       allowPrivilegeEscalation: false, capabilitiesDrop: ['ALL'], capabilitiesAdd: [],
-      seccompProfile: { type: 'RuntimeDefault' }, appArmorProfile: 'runtime/default',
+      seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 

@@ -20,7 +20,7 @@ describe('escape hatches', () => {
     const objects = Testing.synth(chart);
     validateObjects(objects);
     expect(find(objects, 'Deployment', 'web').spec.template.metadata.annotations).toEqual({
-      'container.apparmor.security.beta.kubernetes.io/web': 'runtime/default', 'sidecar.istio.io/inject': 'false',
+      'sidecar.istio.io/inject': 'false',
     });
     expect(find(objects, 'Service', 'web').metadata.annotations).toEqual({ 'cloud.example.com/lb': 'internal' });
   });

@@ -72,18 +72,26 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
 });
 
 describe('pod security', () => {
-  test('every pod runs RuntimeDefault seccomp and every container the runtime/default AppArmor profile', () => {
+  test('every pod runs RuntimeDefault seccomp and requests no AppArmor profile unless asked (a kubelet without AppArmor refuses the request)', () => {
     const app = newApp();
     const db = httpService(app, 'db');
     httpService(app, 'web', { dependsOn: [db], sidecars: [{ name: 'proxy', image: db.props.image }] });
     const web = find(synth(app).objects, 'Deployment', 'web');
     expect(podSpec(web).securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(Object.keys(web.spec.template.metadata.annotations ?? {}).filter((k) => k.includes('apparmor'))).toEqual([]);
+    expect(restrictedViolations(web.spec.template.metadata, podSpec(web))).toEqual([]);
+  });
+
+  test('appArmorProfile runtime/default annotates every container, the wait-for init containers included', () => {
+    const app = newApp({ security: { appArmorProfile: 'runtime/default' } });
+    const db = httpService(app, 'db');
+    httpService(app, 'web', { dependsOn: [db], sidecars: [{ name: 'proxy', image: db.props.image }] });
+    const web = find(synth(app).objects, 'Deployment', 'web');
     expect(web.spec.template.metadata.annotations).toMatchObject({
       'container.apparmor.security.beta.kubernetes.io/web': 'runtime/default',
       'container.apparmor.security.beta.kubernetes.io/proxy': 'runtime/default',
       'container.apparmor.security.beta.kubernetes.io/wait-for-db': 'runtime/default',
     });
-    expect(restrictedViolations(web.spec.template.metadata, podSpec(web))).toEqual([]);
   });
 
   test('a Localhost seccomp profile and a localhost AppArmor profile are passed through; a differing sidecar gets its own', () => {

@@ -38,7 +38,6 @@ describe('defaults', () => {
       capabilitiesDrop: ['ALL'],
       capabilitiesAdd: [],
       seccompProfile: { type: 'RuntimeDefault' },
-      appArmorProfile: 'runtime/default',
     });
   });
 
@@ -121,7 +120,6 @@ describe('application-level and per-service overrides', () => {
       capabilitiesDrop: ['ALL'],
       capabilitiesAdd: ['NET_BIND_SERVICE'],
       seccompProfile: { type: 'RuntimeDefault' },
-      appArmorProfile: 'runtime/default',
     });
     expect(service(resolved, 'api').security.user).toBe(2000);
     expect(service(resolved, 'api').security.readOnlyRootFilesystem).toBe(true);
