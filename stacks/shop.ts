@@ -94,6 +94,7 @@ export function shop(props: ApplicationProps = {}): Application {
   });
   app.acknowledge('k8s-metrics', 'the cluster\'s monitoring namespace gets its own NetworkPolicy to the metrics ports, outside this stack');
   app.acknowledge('docker-livenessProbe', 'in Docker the liveness probe is the health status; restart: always covers crashes');
+  payments.acknowledge('k8s-egress', 'the PSP publishes no fixed address range, so its host stays a port-443 rule; an egress gateway would narrow it');
   catalog.acknowledge('docker-autoscaling', 'compose runs the minimum of 2 replicas, enough locally');
   return app;
 }
