@@ -70,9 +70,15 @@ module.exports = tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'off' },
     rules: {
       // `_name` marks a deliberately unused parameter or a property left out of a rest object.
-      '@typescript-eslint/no-unused-vars': ['error', {
-        argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true,
-      }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
       // Off: it flags `\/` inside regex character classes, harmless and common here.
       'no-useless-escape': 'off',
       // Off: cdk8s's own API is typed `any` (Chart.toJson(), ApiObject.toJson()) and overrides must match it.
@@ -91,10 +97,24 @@ module.exports = tseslint.config(
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: Object.fromEntries([
-        'require', 'module', 'exports', 'process', 'console', '__dirname', '__filename', 'Buffer', 'URL',
-        'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate',
-      ].map((g) => [g, 'readonly'])),
+      globals: Object.fromEntries(
+        [
+          'require',
+          'module',
+          'exports',
+          'process',
+          'console',
+          '__dirname',
+          '__filename',
+          'Buffer',
+          'URL',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'setImmediate',
+        ].map((g) => [g, 'readonly']),
+      ),
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -6,9 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  changeReport, formatChangeReport, formatDiagnostics, synthStacks, SYNTH_RENDERERS,
-} from './lib/synth';
+import { changeReport, formatChangeReport, formatDiagnostics, synthStacks, SYNTH_RENDERERS } from './lib/synth';
 import { STACKS } from './stacks';
 
 const args = process.argv.slice(2);
@@ -51,4 +49,9 @@ if (!result.ok) {
   console.error('synth failed for the target(s) above: their files are unchanged; the other targets were written');
   process.exit(1);
 }
-console.log(`synthesized ${Object.keys(stacks).length} stack(s) into ${path.relative(process.cwd(), outdir)}/: ${result.files.filter((f) => !f.path.includes('/')).map((f) => f.path).join(', ')}`);
+console.log(
+  `synthesized ${Object.keys(stacks).length} stack(s) into ${path.relative(process.cwd(), outdir)}/: ${result.files
+    .filter((f) => !f.path.includes('/'))
+    .map((f) => f.path)
+    .join(', ')}`,
+);

@@ -13,11 +13,20 @@ import { median, table } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUN_TS = path.join(ROOT, 'scripts', 'run-ts.js');
-const SIZES: Array<[number, number]> = [[10, 7], [100, 7], [1000, 3]]; // [services, runs]
+const SIZES: Array<[number, number]> = [
+  [10, 7],
+  [100, 7],
+  [1000, 3],
+]; // [services, runs]
 const SIDES = ['ours', 'raw'] as const;
 type Side = (typeof SIDES)[number];
 
-interface Sample { readonly ms: number; readonly cpuMs: number; readonly peakMb: number; readonly reportMs?: number }
+interface Sample {
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly peakMb: number;
+  readonly reportMs?: number;
+}
 
 function measure(side: Side, n: number, tmp: string): Sample {
   const outdir = fs.mkdtempSync(path.join(tmp, `${side}-${n}-`));
@@ -91,22 +100,58 @@ function main(): void {
     const cpu = (side: Side, n: number) => median(results.get(`${side}:${n}`)!.map((s) => s.cpuMs));
     const peak = (side: Side, n: number) => median(results.get(`${side}:${n}`)!.map((s) => s.peakMb));
     const report = (n: number) => median(results.get(`ours:${n}`)!.map((s) => s.reportMs ?? 0));
-    const rows = [['services', 'runs', 'ours ms', 'raw ms', 'ours/raw', 'cpu ours/raw', 'ours ms/svc', 'raw ms/svc', 'ours peak MB', 'raw peak MB', '+change report ms']];
+    const rows = [
+      [
+        'services',
+        'runs',
+        'ours ms',
+        'raw ms',
+        'ours/raw',
+        'cpu ours/raw',
+        'ours ms/svc',
+        'raw ms/svc',
+        'ours peak MB',
+        'raw peak MB',
+        '+change report ms',
+      ],
+    ];
     for (const [n, runs] of SIZES) {
       const ours = med('ours', n);
       const raw = med('raw', n);
-      rows.push([String(n), String(runs), ours.toFixed(0), raw.toFixed(0), (ours / raw).toFixed(2), (cpu('ours', n) / cpu('raw', n)).toFixed(2),
-        (ours / n).toFixed(2), (raw / n).toFixed(2), peak('ours', n).toFixed(0), peak('raw', n).toFixed(0), report(n).toFixed(0)]);
+      rows.push([
+        String(n),
+        String(runs),
+        ours.toFixed(0),
+        raw.toFixed(0),
+        (ours / raw).toFixed(2),
+        (cpu('ours', n) / cpu('raw', n)).toFixed(2),
+        (ours / n).toFixed(2),
+        (raw / n).toFixed(2),
+        peak('ours', n).toFixed(0),
+        peak('raw', n).toFixed(0),
+        report(n).toFixed(0),
+      ]);
     }
     console.log(table(rows));
     const synthText = synthMs === undefined ? 'not measured' : `${(synthMs / 1000).toFixed(2)} s`;
-    console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (wall times grow with it)`);
+    console.log(
+      `load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} CPUs (wall times grow with it)`,
+    );
     console.log(`\nnpm run synth (shipped stacks, cold process, median of 3): ${synthText} (target < 2 s)`);
-    console.log(`validating 10,000 chained services (each depends on the previous one), median of 3: ${chainS.toFixed(2)} s (target < 2 s)`);
-    console.log('ours: synthStacks with the Kubernetes, compose and diagram renderers; the change report npm run synth prints after it is timed apart');
+    console.log(
+      `validating 10,000 chained services (each depends on the previous one), median of 3: ${chainS.toFixed(2)} s (target < 2 s)`,
+    );
+    console.log(
+      'ours: synthStacks with the Kubernetes, compose and diagram renderers; the change report npm run synth prints after it is timed apart',
+    );
     console.log('targets: n100_ratio <= 1.25, n1000_s <= 3, cost linear in N (ms/svc flat)');
     const ratio100 = med('ours', 100) / med('raw', 100);
-    console.log(`bench: n100_ratio=${ratio100.toFixed(2)} n1000_s=${(med('ours', 1000) / 1000).toFixed(2)} n1000_peak_mb=${peak('ours', 1000).toFixed(0)} chain10k_s=${chainS.toFixed(2)}`);
+    console.log(
+      `bench: n100_ratio=${ratio100.toFixed(2)} n1000_s=${(med('ours', 1000) / 1000).toFixed(2)} n1000_peak_mb=${peak('ours', 1000).toFixed(0)} chain10k_s=${chainS.toFixed(2)}`,
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -53,11 +53,15 @@ export function synthRaw(specs: ServiceSpec[], outdir: string): void {
     for (const v of s.volumes) {
       const volume = v.scratch
         ? kplus.Volume.fromEmptyDir(chart, `${s.name}-${v.name}`, v.name)
-        : kplus.Volume.fromPersistentVolumeClaim(chart, `${s.name}-${v.name}`, new kplus.PersistentVolumeClaim(chart, `${s.name}-${v.name}-pvc`, {
-          metadata: { name: v.name, labels },
-          accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
-          storage: Size.gibibytes(parseInt(v.size ?? '1Gi', 10)),
-        }));
+        : kplus.Volume.fromPersistentVolumeClaim(
+            chart,
+            `${s.name}-${v.name}`,
+            new kplus.PersistentVolumeClaim(chart, `${s.name}-${v.name}-pvc`, {
+              metadata: { name: v.name, labels },
+              accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+              storage: Size.gibibytes(parseInt(v.size ?? '1Gi', 10)),
+            }),
+          );
       container.mount(v.mountPath, volume);
     }
     deployment.exposeViaService({

@@ -74,7 +74,10 @@ function api(name: string, i: number, dependsOn: string[]): ServiceSpec {
     name,
     kind: 'api',
     image: `ghcr.io/bench/${name}:1.${i}.0`,
-    ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }],
+    ports: [
+      { port: 8080, name: 'http' },
+      { port: 9090, name: 'metrics' },
+    ],
     env: { LOG_LEVEL: 'info', SERVICE_INDEX: String(i), FEATURE_FLAGS: 'a,b,c' },
     replicas: 2,
     dependsOn,

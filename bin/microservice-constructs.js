@@ -33,7 +33,13 @@ function parseArgs(argv) {
   if (command === '--help' || command === '-h') return { help: true };
   if (command !== 'import' || !file || file.startsWith('--')) throw new Error('expected: import <compose.yml>');
   const flags = { file };
-  const valued = { '--name': 'name', '--host-bind-mounts': 'hostBindMounts', '--security': 'security', '--function': 'functionName', '--import-from': 'importFrom' };
+  const valued = {
+    '--name': 'name',
+    '--host-bind-mounts': 'hostBindMounts',
+    '--security': 'security',
+    '--function': 'functionName',
+    '--import-from': 'importFrom',
+  };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--quiet') flags.quiet = true;
@@ -59,7 +65,9 @@ function main(argv) {
   const choices = { hostBindMounts: Object.values(lib.HostBindMounts), security: Object.values(lib.ImportSecurity) };
   for (const [option, values] of Object.entries(choices)) {
     if (flags[option] !== undefined && !values.includes(flags[option])) {
-      process.stderr.write(`error: --${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be one of ${values.join(', ')}, got ${JSON.stringify(flags[option])}\n`);
+      process.stderr.write(
+        `error: --${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be one of ${values.join(', ')}, got ${JSON.stringify(flags[option])}\n`,
+      );
       return 2;
     }
   }
@@ -69,7 +77,8 @@ function main(argv) {
     // Checked before reading: a named pipe would block forever, a huge file would only be refused after reading it.
     const stat = fs.statSync(file);
     if (!stat.isFile()) throw new Error('not a regular file');
-    if (stat.size > lib.COMPOSE_IMPORT_LIMITS.maxBytes) throw new Error(`${stat.size} bytes, more than the ${lib.COMPOSE_IMPORT_LIMITS.maxBytes / 1024 / 1024} MiB the import reads`);
+    if (stat.size > lib.COMPOSE_IMPORT_LIMITS.maxBytes)
+      throw new Error(`${stat.size} bytes, more than the ${lib.COMPOSE_IMPORT_LIMITS.maxBytes / 1024 / 1024} MiB the import reads`);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     process.stderr.write(`error: cannot read ${flags.file}: ${e.message}\n`);
@@ -78,7 +87,12 @@ function main(argv) {
   let result;
   try {
     // The directory of the compose file is where compose itself resolves relative paths.
-    result = lib.importCompose(text, { name: flags.name, baseDir: path.dirname(file), hostBindMounts: flags.hostBindMounts, security: flags.security });
+    result = lib.importCompose(text, {
+      name: flags.name,
+      baseDir: path.dirname(file),
+      hostBindMounts: flags.hostBindMounts,
+      security: flags.security,
+    });
   } catch (e) {
     process.stderr.write(`error: ${e.message}\n`);
     return 1;
@@ -103,7 +117,9 @@ function main(argv) {
   // leaves that key out, so the exit code says it is not a faithful import.
   const errors = result.diagnostics.filter((d) => d.level === 'error').length;
   if (errors > 0) {
-    process.stderr.write(`error: ${errors} import error${errors > 1 ? 's' : ''} above: the printed stack leaves ${errors > 1 ? 'those keys' : 'that key'} out\n`);
+    process.stderr.write(
+      `error: ${errors} import error${errors > 1 ? 's' : ''} above: the printed stack leaves ${errors > 1 ? 'those keys' : 'that key'} out\n`,
+    );
     return 1;
   }
   return 0;

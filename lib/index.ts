@@ -8,20 +8,79 @@
 // Defining an application
 export { Application, Gateway, Microservice, findMicroservices } from './model';
 export { Cpu, Egress, EgressKind, EndpointForm, EnvSource, EnvValue, Image, Memory, Probe, ProbeKind } from './model';
-export { DependencyCondition, IngressSource, IngressSourceKind, PodSecurityLevel, Protocol, RestartPolicy, SeccompProfileType, ServiceType } from './model';
+export {
+  DependencyCondition,
+  IngressSource,
+  IngressSourceKind,
+  PodSecurityLevel,
+  Protocol,
+  RestartPolicy,
+  SeccompProfileType,
+  ServiceType,
+} from './model';
 export { DiagnosticLevel, formatDiagnostic, UnsupportedError, ValidationError } from './model';
 export type {
-  ApplicationProps, AutoscalingProps, ConfigFileProps, ContainerProps, CpuResources, DependencyEdge, DependencyOptions, DependencyProps,
-  Diagnostic, DockerfileImageOptions, EgressOptions, EgressProps, EndpointOptions, ExposureProps, GatewayProps, GatewayRoute, GatewayRouteProps, HttpProbeOptions, ImageBuild,
-  LifecycleProps, LoggingProps, MemoryResources, MetricsProps, MicroserviceProps, PortProbeOptions, PortProps, ProbesProps, ProbeTiming,
-  RegistryImageOptions, ResourcesProps, ScalingProps, SecretFileProps, SecretKeyRef, SeccompProfileProps, SecurityProps, ServiceIdentityProps, SidecarProps,
-  StorageProps, VolumeProps,
+  ApplicationProps,
+  AutoscalingProps,
+  ConfigFileProps,
+  ContainerProps,
+  CpuResources,
+  DependencyEdge,
+  DependencyOptions,
+  DependencyProps,
+  Diagnostic,
+  DockerfileImageOptions,
+  EgressOptions,
+  EgressProps,
+  EndpointOptions,
+  ExposureProps,
+  GatewayProps,
+  GatewayRoute,
+  GatewayRouteProps,
+  HttpProbeOptions,
+  ImageBuild,
+  LifecycleProps,
+  LoggingProps,
+  MemoryResources,
+  MetricsProps,
+  MicroserviceProps,
+  PortProbeOptions,
+  PortProps,
+  ProbesProps,
+  ProbeTiming,
+  RegistryImageOptions,
+  ResourcesProps,
+  ScalingProps,
+  SecretFileProps,
+  SecretKeyRef,
+  SeccompProfileProps,
+  SecurityProps,
+  ServiceIdentityProps,
+  SidecarProps,
+  StorageProps,
+  VolumeProps,
 } from './model';
 // The resolved model, for custom backends
 export type {
-  ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedDependency, ResolvedEgress, ResolvedEnvVar, ResolvedGateway, ResolvedImage,
-  ResolvedLogging, ResolvedPort, ResolvedProbe, ResolvedResources, ResolvedRoute, ResolvedSecretFile, ResolvedSecretRef, ResolvedSeccompProfile, ResolvedSecurity,
-  ResolvedService, ResolvedVolume,
+  ResolvedApplication,
+  ResolvedConfigFile,
+  ResolvedContainer,
+  ResolvedDependency,
+  ResolvedEgress,
+  ResolvedEnvVar,
+  ResolvedGateway,
+  ResolvedImage,
+  ResolvedLogging,
+  ResolvedPort,
+  ResolvedProbe,
+  ResolvedResources,
+  ResolvedRoute,
+  ResolvedSecretFile,
+  ResolvedSecretRef,
+  ResolvedSeccompProfile,
+  ResolvedSecurity,
+  ResolvedService,
+  ResolvedVolume,
 } from './model';
 
 // Targets
@@ -36,5 +95,12 @@ export { formatDiagnostics, synthStacks } from './synth';
 export type { SynthOptions, SynthResult } from './synth';
 
 // Migrating from docker-compose
-export { applicationToTypeScript, ComposeImportError, formatImportDiagnostic, HostBindMounts, importCompose, ImportSecurity } from './compose-import';
+export {
+  applicationToTypeScript,
+  ComposeImportError,
+  formatImportDiagnostic,
+  HostBindMounts,
+  importCompose,
+  ImportSecurity,
+} from './compose-import';
 export type { ComposeImport, ComposeImportDiagnostic, ComposeImportOptions, TypeScriptOptions } from './compose-import';

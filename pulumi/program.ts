@@ -19,7 +19,9 @@ export function deploy(opts?: pulumi.ComponentResourceOptions): DockerApplicatio
   const stack = config.require(CONFIG_STACK);
   const factory = Object.prototype.hasOwnProperty.call(STACKS, stack) ? STACKS[stack] : undefined;
   if (!factory) {
-    throw new pulumi.RunError(`config '${config.name}:${CONFIG_STACK}' must be one of ${Object.keys(STACKS).join(', ')}, got '${stack}'; run 'pulumi config set ${CONFIG_STACK} <name>'`);
+    throw new pulumi.RunError(
+      `config '${config.name}:${CONFIG_STACK}' must be one of ${Object.keys(STACKS).join(', ')}, got '${stack}'; run 'pulumi config set ${CONFIG_STACK} <name>'`,
+    );
   }
   const imageOverrides = readImageOverrides(config);
   const application = factory(imageOverrides ? { imageOverrides } : {});
@@ -32,9 +34,12 @@ export function deploy(opts?: pulumi.ComponentResourceOptions): DockerApplicatio
 function readImageOverrides(config: pulumi.Config): Record<string, string> | undefined {
   const value = config.getObject<unknown>(CONFIG_IMAGE_OVERRIDES);
   if (value === undefined) return undefined;
-  const isMap = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+  const isMap =
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
   if (!isMap) {
-    throw new pulumi.RunError(`config '${config.name}:${CONFIG_IMAGE_OVERRIDES}' must be a JSON object of image references, got ${JSON.stringify(value)}`);
+    throw new pulumi.RunError(
+      `config '${config.name}:${CONFIG_IMAGE_OVERRIDES}' must be a JSON object of image references, got ${JSON.stringify(value)}`,
+    );
   }
   return value as Record<string, string>;
 }

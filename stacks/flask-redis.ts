@@ -23,8 +23,8 @@ export function flaskRedis(props: ApplicationProps = {}): Application {
     ),
   });
   new Gateway(app, 'gateway', { routes: [{ path: '/', service: web }], publish: 8080 });
-  web.acknowledge('k8s-ports', 'the seed publishes port 5000 with docker run -p; in Kubernetes the gateway\'s Ingress reaches it');
-  web.acknowledge('k8s-image', 'built from the seed\'s Dockerfile: load it into kind/minikube, or push it, before kubectl apply');
+  web.acknowledge('k8s-ports', "the seed publishes port 5000 with docker run -p; in Kubernetes the gateway's Ingress reaches it");
+  web.acknowledge('k8s-image', "built from the seed's Dockerfile: load it into kind/minikube, or push it, before kubectl apply");
   web.acknowledge('k8s-stopSignal', 'the app exits on SIGINT; Kubernetes kills it after the grace period, which only slows a rollout');
   return app;
 }

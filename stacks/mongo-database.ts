@@ -22,7 +22,10 @@ export class MongoDatabase extends Construct {
       image: Image.fromRegistry(props.image ?? 'mongo:7.0.14'),
       ports: [{ port: 27017, name: 'mongodb', appProtocol: 'mongodb' }],
       volumes: [{ name: props.volume, mountPath: '/data/db', size: props.size ?? '5Gi' }],
-      readinessProbe: Probe.command(['mongosh', '--quiet', '--eval', 'db.adminCommand("ping").ok'], { periodSeconds: 5, timeoutSeconds: 5 }),
+      readinessProbe: Probe.command(['mongosh', '--quiet', '--eval', 'db.adminCommand("ping").ok'], {
+        periodSeconds: 5,
+        timeoutSeconds: 5,
+      }),
       security: { user: 999, group: 999 },
       resources: { memory: { request: Memory.mebibytes(256), limit: Memory.mebibytes(1024) } },
     });

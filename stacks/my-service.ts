@@ -21,11 +21,15 @@ export function myService(props: MyServiceProps = {}): Application {
     // Python as PID 1 ignores SIGTERM (the Dockerfile's STOPSIGNAL says so too); Kubernetes reports it.
     stopSignal: 'SIGINT',
     readinessProbe: Probe.http('/healthz', { periodSeconds: 5 }),
-    healthcheck: Probe.command(['python3', '-c', "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/healthz', timeout=2)"]),
+    healthcheck: Probe.command([
+      'python3',
+      '-c',
+      "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/healthz', timeout=2)",
+    ]),
   });
   // Replicas share one name, so they are reached through the gateway rather than one host port.
   new Gateway(app, 'gateway', { routes: [{ path: '/', service }], publish: 8081 });
-  service.acknowledge('k8s-image', 'built from the seed\'s Dockerfile: load it into kind/minikube, or push it, before kubectl apply');
+  service.acknowledge('k8s-image', "built from the seed's Dockerfile: load it into kind/minikube, or push it, before kubectl apply");
   service.acknowledge('k8s-stopSignal', 'the app exits on SIGINT; Kubernetes kills it after the grace period, which only slows a rollout');
   return app;
 }

@@ -36,7 +36,9 @@ export class RedisCache extends Construct {
       // Run redis-server directly: protected mode off because only declared dependents can reach it.
       command: ['redis-server', '--dir', '/data', '--appendonly', persistent ? 'yes' : 'no', '--protected-mode', 'no'],
       ports: [{ port: 6379, name: 'redis', appProtocol: 'redis' }],
-      volumes: persistent ? [{ name: `${props.name ?? id}-data`, mountPath: '/data', size: '1Gi' }] : [{ name: `${props.name ?? id}-data`, mountPath: '/data', scratch: true }],
+      volumes: persistent
+        ? [{ name: `${props.name ?? id}-data`, mountPath: '/data', size: '1Gi' }]
+        : [{ name: `${props.name ?? id}-data`, mountPath: '/data', scratch: true }],
       readinessProbe: Probe.command(['redis-cli', 'ping'], { periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 15 }),
       security: { user: 999, group: 1000 },
       resources: { memory: { limit: Memory.mebibytes(256) } },

@@ -1,6 +1,16 @@
 import { Construct } from 'constructs';
 import {
-  Application, ApplicationProps, Cpu, Egress, EnvValue, Gateway, Image, Memory, Microservice, MicroserviceProps, Probe,
+  Application,
+  ApplicationProps,
+  Cpu,
+  Egress,
+  EnvValue,
+  Gateway,
+  Image,
+  Memory,
+  Microservice,
+  MicroserviceProps,
+  Probe,
 } from '../lib/model';
 import { MongoDatabase } from './mongo-database';
 import { PostgresDatabase } from './postgres-database';
@@ -20,7 +30,10 @@ export class ShopService extends Microservice {
   constructor(scope: Construct, id: string, { version, ...props }: ShopServiceProps) {
     super(scope, id, {
       image: Image.fromRegistry(`ghcr.io/acme-shop/${id}:${version}`),
-      ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }],
+      ports: [
+        { port: 8080, name: 'http' },
+        { port: 9090, name: 'metrics' },
+      ],
       readinessProbe: Probe.http('/ready', { port: 8080, periodSeconds: 5 }),
       livenessProbe: Probe.http('/healthz', { port: 8080, initialDelaySeconds: 10 }),
       metrics: { port: 9090, path: '/metrics' },
@@ -37,7 +50,10 @@ export function shop(props: ApplicationProps = {}): Application {
     // Prometheus in this namespace scrapes every service's metrics port (and nothing else).
     monitoringNamespace: 'monitoring',
     config: { LOG_LEVEL: 'info', CURRENCY: 'EUR' },
-    resources: { cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) }, memory: { request: Memory.mebibytes(128), limit: Memory.mebibytes(256) } },
+    resources: {
+      cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+      memory: { request: Memory.mebibytes(128), limit: Memory.mebibytes(256) },
+    },
     ...props,
   });
   const usersDb = new PostgresDatabase(app, 'users-db', { database: 'users', passwordSecret: 'users-db' });
@@ -71,11 +87,13 @@ export function shop(props: ApplicationProps = {}): Application {
     replicas: 2,
     dependsOn: [ordersDb.service, users, catalog, payments],
     // The seeds' sidecar proxy: an Envoy next to orders, sharing its network namespace.
-    sidecars: [{
-      name: 'proxy',
-      image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'),
-      ports: [{ port: 15001, name: 'proxy' }],
-    }],
+    sidecars: [
+      {
+        name: 'proxy',
+        image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'),
+        ports: [{ port: 15001, name: 'proxy' }],
+      },
+    ],
   });
   new ShopService(app, 'notifications', {
     version: '1.0.7',
@@ -92,9 +110,12 @@ export function shop(props: ApplicationProps = {}): Application {
       { path: '/api/payments', service: payments },
     ],
   });
-  app.acknowledge('k8s-metrics', 'the cluster\'s monitoring namespace gets its own NetworkPolicy to the metrics ports, outside this stack');
+  app.acknowledge('k8s-metrics', "the cluster's monitoring namespace gets its own NetworkPolicy to the metrics ports, outside this stack");
   app.acknowledge('docker-livenessProbe', 'in Docker the liveness probe is the health status; restart: always covers crashes');
-  payments.acknowledge('k8s-egress', 'the PSP publishes no fixed address range, so its host stays a port-443 rule; an egress gateway would narrow it');
+  payments.acknowledge(
+    'k8s-egress',
+    'the PSP publishes no fixed address range, so its host stays a port-443 rule; an egress gateway would narrow it',
+  );
   catalog.acknowledge('docker-autoscaling', 'compose runs the minimum of 2 replicas, enough locally');
   return app;
 }

@@ -1,5 +1,15 @@
 import {
-  Application, ApplicationProps, Cpu, EnvValue, Image, Memory, Microservice, MicroserviceProps, Probe, SecurityProps, ServiceType,
+  Application,
+  ApplicationProps,
+  Cpu,
+  EnvValue,
+  Image,
+  Memory,
+  Microservice,
+  MicroserviceProps,
+  Probe,
+  SecurityProps,
+  ServiceType,
 } from '../lib/model';
 
 /*
@@ -29,7 +39,12 @@ const resources = (cpu: [number, number], memory: [number, number]): Microservic
 });
 
 /** The original's health checks: `GET <path>` on port 80, ready after 180 s, live after 300 s, every 3 s. */
-const healthProbes = (path: string, port: number, ready: number, live: number): Pick<MicroserviceProps, 'readinessProbe' | 'livenessProbe'> => ({
+const healthProbes = (
+  path: string,
+  port: number,
+  ready: number,
+  live: number,
+): Pick<MicroserviceProps, 'readinessProbe' | 'livenessProbe'> => ({
   readinessProbe: Probe.http(path, { port, initialDelaySeconds: ready, periodSeconds: 3 }),
   livenessProbe: Probe.http(path, { port, initialDelaySeconds: live, periodSeconds: 3 }),
 });
@@ -112,15 +127,20 @@ export function sockShop(props: ApplicationProps = {}): Application {
   const rabbitmq = new Microservice(app, 'rabbitmq', {
     image: Image.fromRegistry('rabbitmq:3.6.8-management'),
     nodeSelector: LINUX,
-    ports: [{ port: 15672, name: 'management' }, { port: 5672, name: 'rabbitmq' }],
+    ports: [
+      { port: 15672, name: 'management' },
+      { port: 5672, name: 'rabbitmq' },
+    ],
     // The image declares /var/lib/rabbitmq a volume; its entrypoint writes the generated config to /etc/rabbitmq.
     security: storeSecurity(['/var/lib/rabbitmq', '/etc/rabbitmq']),
-    sidecars: [{
-      name: 'rabbitmq-exporter',
-      image: Image.fromRegistry('kbudde/rabbitmq-exporter:v0.29.0'),
-      ports: [{ port: 9090, name: 'exporter' }],
-      security: { user: 10001, group: 10001 },
-    }],
+    sidecars: [
+      {
+        name: 'rabbitmq-exporter',
+        image: Image.fromRegistry('kbudde/rabbitmq-exporter:v0.29.0'),
+        ports: [{ port: 9090, name: 'exporter' }],
+        security: { user: 10001, group: 10001 },
+      },
+    ],
   });
   const shipping = new Microservice(app, 'shipping', {
     image: Image.fromRegistry('weaveworksdemos/shipping:0.4.8'),

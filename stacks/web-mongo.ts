@@ -13,7 +13,7 @@ export function webMongo(props: ApplicationProps = {}): Application {
     livenessProbe: Probe.http('/healthz'),
   });
   web.acknowledge('k8s-ports', 'the seed publishes port 8080 with docker run -p; in Kubernetes use kubectl port-forward');
-  web.acknowledge('k8s-image', 'built from the seed\'s Dockerfile: load it into kind/minikube, or push it, before kubectl apply');
+  web.acknowledge('k8s-image', "built from the seed's Dockerfile: load it into kind/minikube, or push it, before kubectl apply");
   web.acknowledge('docker-livenessProbe', 'in Docker the liveness probe is the health status; restart: always covers crashes');
   return app;
 }

@@ -1,6 +1,14 @@
 /* What the per-service importers share: options, report, project files, and the draft a service is built into. */
 import {
-  ConfigFileProps, DependencyCondition, EnvValue, Probe, RestartPolicy, SecretFileProps, secretConfigKey, secretVariable, VolumeProps,
+  ConfigFileProps,
+  DependencyCondition,
+  EnvValue,
+  Probe,
+  RestartPolicy,
+  SecretFileProps,
+  secretConfigKey,
+  secretVariable,
+  VolumeProps,
 } from '../model';
 import { ProjectFiles } from './files';
 import { HostBindMounts, ImportSecurity } from './options';
@@ -195,4 +203,3 @@ export function guarded(fn: () => void, d: ServiceDraft, field: string, ctx: Imp
     ctx.report.warn(d.composeName, field, `${e.message}; it is left out`);
   }
 }
-

@@ -97,7 +97,8 @@ export class ProjectFiles {
       real = fs.realpathSync(absolute);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && !fs.lstatSync(absolute, { throwIfNoEntry: false })) return { reason: `${what} does not exist below the project directory` };
+      if (code === 'ENOENT' && !fs.lstatSync(absolute, { throwIfNoEntry: false }))
+        return { reason: `${what} does not exist below the project directory` };
       return { reason: `${what} ${resolveProblem(e)}` };
     }
     if (!this.inside(real)) return { reason: `${what} links outside the project directory` };
@@ -135,7 +136,8 @@ export class ProjectFiles {
     const skipped: SkippedEntry[] = [];
     const visited = new Set<string>([dir]);
     let total = 0;
-    const tooLarge = () => `holds more than ${CONFIG_DIR_LIMITS.files} files or ${CONFIG_DIR_LIMITS.totalBytes / 1024} KiB: not config files (a source tree or data?)`;
+    const tooLarge = () =>
+      `holds more than ${CONFIG_DIR_LIMITS.files} files or ${CONFIG_DIR_LIMITS.totalBytes / 1024} KiB: not config files (a source tree or data?)`;
     const walk = (sub: string, realDir: string, depth: number): string | undefined => {
       const names = listDir(realDir, CONFIG_DIR_LIMITS.entries);
       if (typeof names !== 'string' && names.length > CONFIG_DIR_LIMITS.entries) return tooLarge();

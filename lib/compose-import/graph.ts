@@ -180,7 +180,11 @@ export function connectServices(drafts: ServiceDraft[], ctx: ImportContext, extr
     const port = wellKnownPort(to.imageRef);
     if (port !== undefined) {
       to.ports.push({ port, protocol: 'tcp', field: 'expose' });
-      ctx.report.info(to.composeName, 'expose', `declares no ports; port ${port} of image ${show(to.imageRef)} is assumed, so that '${from.composeName}' can connect to it`);
+      ctx.report.info(
+        to.composeName,
+        'expose',
+        `declares no ports; port ${port} of image ${show(to.imageRef)} is assumed, so that '${from.composeName}' can connect to it`,
+      );
       return true;
     }
     const message = `'${to.composeName}' declares no ports (ports/expose), and the model connects a dependent only to declared ports: the dependency is left out; add expose: [<port>] to '${to.composeName}' or pass ports: { '${to.composeName}': [<port>] }`;
@@ -197,15 +201,27 @@ export function connectServices(drafts: ServiceDraft[], ctx: ImportContext, extr
     }
     const healthy = e.condition === DependencyCondition.HEALTHY;
     if (healthy && !e.to.readinessProbe) {
-      ctx.report.warn(e.from.composeName, e.field, `waits for '${e.to.composeName}' to be healthy, but '${e.to.composeName}' has no health check: waits until it has started`);
+      ctx.report.warn(
+        e.from.composeName,
+        e.field,
+        `waits for '${e.to.composeName}' to be healthy, but '${e.to.composeName}' has no health check: waits until it has started`,
+      );
     }
-    edges.add({ from: e.from, to: e.to, condition: healthy && e.to.readinessProbe ? DependencyCondition.HEALTHY : DependencyCondition.STARTED });
+    edges.add({
+      from: e.from,
+      to: e.to,
+      condition: healthy && e.to.readinessProbe ? DependencyCondition.HEALTHY : DependencyCondition.STARTED,
+    });
   }
   for (const r of references) {
     if (edges.has(r.from, r.to) || closesCycle(r.from, r.to)) continue;
     if (!needsPorts(r.from, r.to, 'environment', true)) continue;
     edges.add({ from: r.from, to: r.to, condition: DependencyCondition.STARTED });
-    ctx.report.info(r.from.composeName, 'environment', `${r.variable} refers to '${r.to.composeName}': added as a dependency, since the model lets a service reach only the services it depends on`);
+    ctx.report.info(
+      r.from.composeName,
+      'environment',
+      `${r.variable} refers to '${r.to.composeName}': added as a dependency, since the model lets a service reach only the services it depends on`,
+    );
   }
   for (const [to, ports] of referencedPorts) addReferencedPorts(to, ports, ctx);
 
@@ -221,10 +237,15 @@ function addExtraPorts(drafts: ServiceDraft[], ctx: ImportContext, extraPorts: R
   for (const [service, list] of Object.entries(extraPorts)) {
     const d = byName.get(service);
     if (!d) {
-      ctx.report.error(COMPOSE_IMPORT_TOP_LEVEL, 'ports', `the import option 'ports' names service ${show(service)}, which the file does not define`);
+      ctx.report.error(
+        COMPOSE_IMPORT_TOP_LEVEL,
+        'ports',
+        `the import option 'ports' names service ${show(service)}, which the file does not define`,
+      );
       continue;
     }
-    for (const port of list) if (!d.ports.some((p) => p.port === port && p.protocol === 'tcp')) d.ports.push({ port, protocol: 'tcp', field: 'expose' });
+    for (const port of list)
+      if (!d.ports.some((p) => p.port === port && p.protocol === 'tcp')) d.ports.push({ port, protocol: 'tcp', field: 'expose' });
   }
 }
 
@@ -237,7 +258,11 @@ function declaredEdges(drafts: ServiceDraft[], ctx: ImportContext) {
     for (const dep of from.dependencies) {
       const to = byName.get(dep.service);
       if (!to || to === from) {
-        ctx.report.error(from.composeName, dep.field, `refers to ${to ? 'the service itself' : `unknown service ${show(dep.service)}`}: left out`);
+        ctx.report.error(
+          from.composeName,
+          dep.field,
+          `refers to ${to ? 'the service itself' : `unknown service ${show(dep.service)}`}: left out`,
+        );
         continue;
       }
       const seen = prior.get(to);
@@ -254,9 +279,17 @@ function declaredEdges(drafts: ServiceDraft[], ctx: ImportContext) {
 /** One `host[:port]` or URL token of an address value: where the host is, so that a rename can rewrite it. */
 function addressOf(token: string, variable: string): { host: string; start: number; port?: number; address: boolean } | undefined {
   const url = URL_VALUE.exec(token);
-  if (url) return { host: url[1], start: URL_PREFIX.exec(token)![0].length, port: url[2] === undefined ? undefined : Number(url[2]), address: true };
+  if (url)
+    return {
+      host: url[1],
+      start: URL_PREFIX.exec(token)![0].length,
+      port: url[2] === undefined ? undefined : Number(url[2]),
+      address: true,
+    };
   const host = HOST_VALUE.exec(token);
-  return host ? { host: host[1], start: 0, port: host[2] === undefined ? undefined : Number(host[2]), address: ADDRESS_VARIABLE.test(variable) } : undefined;
+  return host
+    ? { host: host[1], start: 0, port: host[2] === undefined ? undefined : Number(host[2]), address: ADDRESS_VARIABLE.test(variable) }
+    : undefined;
 }
 
 /**
@@ -279,14 +312,22 @@ function addressReferences(drafts: ServiceDraft[], hosts: Hosts, ctx: ImportCont
         const address = found && (found.address || hosts.renamed(found.host)) ? found : undefined;
         const to = address ? hosts.get(address.host) : undefined;
         if (to === 'ambiguous') {
-          ctx.report.warn(from.composeName, 'environment', `${variable} refers to host ${show(address!.host)}, which names more than one service once case is ignored: it is left as written; write the service's new name`);
+          ctx.report.warn(
+            from.composeName,
+            'environment',
+            `${variable} refers to host ${show(address!.host)}, which names more than one service once case is ignored: it is left as written; write the service's new name`,
+          );
           return token;
         }
         if (!to || to === from) return token;
         out.push({ from, to, port: address!.port, variable });
         if (address!.host === to.name) return token;
         if (secret !== undefined) {
-          ctx.report.warn(from.composeName, 'environment', `${variable} refers to '${address!.host}', which is renamed '${to.name}': the value is a secret, so change the host in it to '${to.name}' yourself`);
+          ctx.report.warn(
+            from.composeName,
+            'environment',
+            `${variable} refers to '${address!.host}', which is renamed '${to.name}': the value is a secret, so change the host in it to '${to.name}' yourself`,
+          );
           return token;
         }
         rewritten = true;
@@ -295,7 +336,11 @@ function addressReferences(drafts: ServiceDraft[], hosts: Hosts, ctx: ImportCont
       if (!rewritten) continue;
       const updated = parts.join('');
       from.env.set(variable, EnvValue.fromValue(updated));
-      ctx.report.info(from.composeName, 'environment', `${variable} addresses services the import renamed: ${show(value)} becomes ${show(updated)}`);
+      ctx.report.info(
+        from.composeName,
+        'environment',
+        `${variable} addresses services the import renamed: ${show(value)} becomes ${show(updated)}`,
+      );
     }
   }
   return out;
@@ -307,14 +352,21 @@ function addressReferences(drafts: ServiceDraft[], hosts: Hosts, ctx: ImportCont
  */
 function reportRenamedInCommands(drafts: ServiceDraft[], hosts: Hosts, ctx: ImportContext): void {
   for (const d of drafts) {
-    for (const [field, words] of [['entrypoint', d.command], ['command', d.args]] as const) {
+    for (const [field, words] of [
+      ['entrypoint', d.command],
+      ['command', d.args],
+    ] as const) {
       const reported = new Set<string>();
       for (const token of (words ?? []).flatMap((w) => w.split(/[\s,=;'"]+/))) {
         const host = URL_VALUE.exec(token)?.[1] ?? HOST_VALUE.exec(token)?.[1];
         if (host === undefined || reported.has(host) || !hosts.renamed(host)) continue;
         reported.add(host);
         const to = hosts.get(host) as ServiceDraft;
-        ctx.report.warn(d.composeName, field, `addresses '${host}', which is renamed '${to.name}': change it in the command (other services reach it as '${to.name}')`);
+        ctx.report.warn(
+          d.composeName,
+          field,
+          `addresses '${host}', which is renamed '${to.name}': change it in the command (other services reach it as '${to.name}')`,
+        );
       }
     }
   }
@@ -357,7 +409,11 @@ function reportLostReachability(drafts: ServiceDraft[], edges: Edges, ctx: Impor
     }
     if (count === 0) continue;
     const more = count > listed.length ? ` and ${count - listed.length} more` : '';
-    ctx.report.info(d.composeName, 'networks', `could reach ${listed.map((x) => `'${x}'`).join(', ')}${more} over compose network${networks.length > 1 ? 's' : ''} ${networks.join(', ')} and no longer can: the model lets a service reach only the services it depends on (add depends_on where it connects to them)`);
+    ctx.report.info(
+      d.composeName,
+      'networks',
+      `could reach ${listed.map((x) => `'${x}'`).join(', ')}${more} over compose network${networks.length > 1 ? 's' : ''} ${networks.join(', ')} and no longer can: the model lets a service reach only the services it depends on (add depends_on where it connects to them)`,
+    );
   }
 }
 
@@ -366,7 +422,11 @@ function addReferencedPorts(to: ServiceDraft, ports: Set<number> | undefined, ct
     if (to.ports.some((p) => p.port === port && p.protocol === 'tcp')) continue;
     const added: PortDraft = { port, protocol: 'tcp', field: 'expose' };
     to.ports.push(added);
-    ctx.report.info(to.composeName, 'expose', `port ${port} is not declared, but other services connect to '${to.composeName}:${port}': it is declared`);
+    ctx.report.info(
+      to.composeName,
+      'expose',
+      `port ${port} is not declared, but other services connect to '${to.composeName}:${port}': it is declared`,
+    );
   }
 }
 
@@ -374,7 +434,12 @@ function addReferencedPorts(to: ServiceDraft, ports: Set<number> | undefined, ct
  * The model injects `<DEP>_HOST`/`_PORT`/`_URL` for every dependency and refuses a user variable of the same name
  * (e.g. `DB_HOST=db:5432` next to dependency `db`): the injected one replaces it.
  */
-function resolveInjectedClashes(d: ServiceDraft, dependencies: ServiceDraft[], ports: Map<ServiceDraft, PortProps[]>, ctx: ImportContext): void {
+function resolveInjectedClashes(
+  d: ServiceDraft,
+  dependencies: ServiceDraft[],
+  ports: Map<ServiceDraft, PortProps[]>,
+  ctx: ImportContext,
+): void {
   for (const to of dependencies) {
     const first = ports.get(to)![0];
     const scheme = first.appProtocol ?? (first.name === 'http' ? 'http' : undefined);
@@ -390,7 +455,11 @@ function resolveInjectedClashes(d: ServiceDraft, dependencies: ServiceDraft[], p
       d.env.delete(variable);
       if (own.value === value) continue;
       const was = own.value === undefined ? 'a secret reference' : show(own.value);
-      ctx.report.warn(d.composeName, 'environment', `${variable} (${was}) is replaced by the value the model injects for dependency '${to.name}', ${show(value)}`);
+      ctx.report.warn(
+        d.composeName,
+        'environment',
+        `${variable} (${was}) is replaced by the value the model injects for dependency '${to.name}', ${show(value)}`,
+      );
     }
   }
 }
@@ -399,20 +468,30 @@ function resolveInjectedClashes(d: ServiceDraft, dependencies: ServiceDraft[], p
 function claimPublishedPorts(drafts: ServiceDraft[], ports: Map<ServiceDraft, PortProps[]>, ctx: ImportContext): void {
   const owners = new Map<number, string>();
   for (const d of drafts) {
-    ports.set(d, ports.get(d)!.map((p) => {
-      if (p.publish === undefined) return p;
-      const owner = owners.get(p.publish);
-      const problem = (d.replicas ?? 1) > 1
-        ? `runs ${d.replicas} replicas, which cannot share one host port`
-        : owner !== undefined ? `host port ${p.publish} is already published by '${owner}' (the model publishes a host port once, whatever the protocol)` : undefined;
-      if (!problem) {
-        owners.set(p.publish, d.composeName);
-        return p;
-      }
-      const field = d.ports.find((x) => x.port === p.port)?.field ?? 'ports';
-      ctx.report.warn(d.composeName, field, `${problem}: container port ${p.port}/${(p.protocol ?? 'TCP').toLowerCase()} is declared but not published`);
-      const { publish: _publish, ...unpublished } = p;
-      return unpublished;
-    }));
+    ports.set(
+      d,
+      ports.get(d)!.map((p) => {
+        if (p.publish === undefined) return p;
+        const owner = owners.get(p.publish);
+        const problem =
+          (d.replicas ?? 1) > 1
+            ? `runs ${d.replicas} replicas, which cannot share one host port`
+            : owner !== undefined
+              ? `host port ${p.publish} is already published by '${owner}' (the model publishes a host port once, whatever the protocol)`
+              : undefined;
+        if (!problem) {
+          owners.set(p.publish, d.composeName);
+          return p;
+        }
+        const field = d.ports.find((x) => x.port === p.port)?.field ?? 'ports';
+        ctx.report.warn(
+          d.composeName,
+          field,
+          `${problem}: container port ${p.port}/${(p.protocol ?? 'TCP').toLowerCase()} is declared but not published`,
+        );
+        const { publish: _publish, ...unpublished } = p;
+        return unpublished;
+      }),
+    );
   }
 }

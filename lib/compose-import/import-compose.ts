@@ -34,7 +34,12 @@ import { ImportContext, isMap, YamlMap } from './context';
 import { ProjectFiles } from './files';
 import { connectServices } from './graph';
 import {
-  COMPOSE_IMPORT_TOP_LEVEL, ComposeImport, ComposeImportDiagnostic, ComposeImportOptions, HostBindMounts, ImportSecurity,
+  COMPOSE_IMPORT_TOP_LEVEL,
+  ComposeImport,
+  ComposeImportDiagnostic,
+  ComposeImportOptions,
+  HostBindMounts,
+  ImportSecurity,
 } from './options';
 import { ImportReport } from './report';
 import { isSecretName, toDnsLabel, uniqueName } from './rules';
@@ -61,7 +66,6 @@ export const COMPOSE_IMPORT_LIMITS = {
 const MAX_COMPOSE_BYTES = COMPOSE_IMPORT_LIMITS.maxBytes;
 const MAX_SERVICES = COMPOSE_IMPORT_LIMITS.maxServices;
 
-
 /** Thrown when the text is not a compose file at all (not YAML, no `services`). */
 export class ComposeImportError extends Error {
   constructor(message: string) {
@@ -76,17 +80,27 @@ const TOP_LEVEL_KEYS: Record<string, (value: unknown, report: ImportReport) => v
   name: () => undefined,
   secrets: () => undefined, // read where services use them
   configs: () => undefined,
-  version: (v, r) => r.info(COMPOSE_IMPORT_TOP_LEVEL, 'version', `${JSON.stringify(v)} is obsolete in the Compose Specification and ignored`),
+  version: (v, r) =>
+    r.info(COMPOSE_IMPORT_TOP_LEVEL, 'version', `${JSON.stringify(v)} is obsolete in the Compose Specification and ignored`),
   volumes: (v, r) => {
     for (const [name, def] of Object.entries(isMap(v) ? v : {})) {
       for (const key of Object.keys(isMap(def) ? def : {})) {
-        r.notCarried(COMPOSE_IMPORT_TOP_LEVEL, 'volumes', `'${key}' of volume '${name}' (the model creates its own persistent volume of the default size)`);
+        r.notCarried(
+          COMPOSE_IMPORT_TOP_LEVEL,
+          'volumes',
+          `'${key}' of volume '${name}' (the model creates its own persistent volume of the default size)`,
+        );
       }
     }
   },
   networks: (v, r) => {
     const names = Object.keys(isMap(v) ? v : {});
-    if (names.length > 0) r.info(COMPOSE_IMPORT_TOP_LEVEL, 'networks', `networks ${names.join(', ')} are not carried over: the model gives each service a network that only its dependents join`);
+    if (names.length > 0)
+      r.info(
+        COMPOSE_IMPORT_TOP_LEVEL,
+        'networks',
+        `networks ${names.join(', ')} are not carried over: the model gives each service a network that only its dependents join`,
+      );
   },
 };
 
@@ -100,16 +114,20 @@ export function importCompose(yamlText: string, options: ComposeImportOptions = 
   } catch (e) {
     // No message shows an interpolated credential, whichever check threw it.
     if (e instanceof ComposeImportError) throw new ComposeImportError(redact(e.message));
-    if (e instanceof Error) throw new ComposeImportError(redact(e.message.startsWith('compose import') ? e.message : `compose import: ${e.message}`));
+    if (e instanceof Error)
+      throw new ComposeImportError(redact(e.message.startsWith('compose import') ? e.message : `compose import: ${e.message}`));
     throw e;
   }
 }
 
 function importComposeText(yamlText: string, options: ComposeImportOptions): ComposeImport {
-  if (typeof yamlText !== 'string') throw new ComposeImportError(`compose import: the compose file must be text, got ${show(typeof yamlText)}`);
+  if (typeof yamlText !== 'string')
+    throw new ComposeImportError(`compose import: the compose file must be text, got ${show(typeof yamlText)}`);
   const bytes = Buffer.byteLength(yamlText, 'utf8');
   if (bytes > MAX_COMPOSE_BYTES) {
-    throw new ComposeImportError(`compose import: the file is ${bytes} bytes, more than the ${MAX_COMPOSE_BYTES / 1024 / 1024} MiB the import reads`);
+    throw new ComposeImportError(
+      `compose import: the file is ${bytes} bytes, more than the ${MAX_COMPOSE_BYTES / 1024 / 1024} MiB the import reads`,
+    );
   }
   const report = new ImportReport();
   const files = new ProjectFiles(options.baseDir);
@@ -117,7 +135,10 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
   const doc = interpolateDocument(parseCompose(yamlText), environment, report);
   const services = doc.services as YamlMap;
   const serviceCount = Object.keys(services).length;
-  if (serviceCount > MAX_SERVICES) throw new ComposeImportError(`compose import: 'services' defines ${serviceCount} services, more than the ${MAX_SERVICES} an application may have`);
+  if (serviceCount > MAX_SERVICES)
+    throw new ComposeImportError(
+      `compose import: 'services' defines ${serviceCount} services, more than the ${MAX_SERVICES} an application may have`,
+    );
 
   for (const [key, value] of Object.entries(doc)) {
     if (key.startsWith('x-')) continue; // extensions: anchors for the rest of the file
@@ -127,7 +148,12 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
   }
 
   // Compose names a project after its directory unless the file says otherwise.
-  const projectName = typeof doc.name === 'string' && doc.name && credentialsIn(doc.name).length === 0 ? doc.name : options.baseDir ? path.basename(path.resolve(options.baseDir)) : 'imported';
+  const projectName =
+    typeof doc.name === 'string' && doc.name && credentialsIn(doc.name).length === 0
+      ? doc.name
+      : options.baseDir
+        ? path.basename(path.resolve(options.baseDir))
+        : 'imported';
   const appName = toDnsLabel(options.name ?? projectName, 'app');
   const ctx: ImportContext = {
     report,
@@ -155,9 +181,13 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
     const label = toDnsLabel(composeName, 'service');
     const name = uniqueName(label, taken);
     if (name !== composeName) {
-      report.info(composeName, 'name', unusable.includes(label)
-        ? `${show(label)} cannot name a construct (every JavaScript object has it): the service is named '${name}'`
-        : `is not a DNS-1123 label: the service is named '${name}'`);
+      report.info(
+        composeName,
+        'name',
+        unusable.includes(label)
+          ? `${show(label)} cannot name a construct (every JavaScript object has it): the service is named '${name}'`
+          : `is not a DNS-1123 label: the service is named '${name}'`,
+      );
     }
     return importService(composeName, name, definition, ctx);
   });
@@ -168,13 +198,18 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
   const graph = connectServices(drafts, ctx, options.ports ?? {});
 
   const application = new Application(appName, options.props ?? {});
-  const constructs = new Map(drafts.map((d) => {
-    const props = draftProps(d, ctx, graph.ports.get(d)!, options.props?.resources);
-    // The last line of defence: every key that can hold an interpolated credential handles it above.
-    const leaked = credentialsIn(props);
-    if (leaked.length > 0) throw new ComposeImportError(`service '${d.composeName}': the credential ${leaked.map((n) => `\${${n}}`).join(', ')} would reach an output: the import is refused`);
-    return [d, new Microservice(application, d.name, props)];
-  }));
+  const constructs = new Map(
+    drafts.map((d) => {
+      const props = draftProps(d, ctx, graph.ports.get(d)!, options.props?.resources);
+      // The last line of defence: every key that can hold an interpolated credential handles it above.
+      const leaked = credentialsIn(props);
+      if (leaked.length > 0)
+        throw new ComposeImportError(
+          `service '${d.composeName}': the credential ${leaked.map((n) => `\${${n}}`).join(', ')} would reach an output: the import is refused`,
+        );
+      return [d, new Microservice(application, d.name, props)];
+    }),
+  );
   for (const e of graph.edges) constructs.get(e.from)!.addDependency(constructs.get(e.to)!, { condition: e.condition });
   return { application, diagnostics: inFileOrder(report.diagnostics, Object.keys(services)) };
 }
@@ -182,8 +217,11 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
 /** Top-level diagnostics first, then each service's in the order of the file (stable within a service). */
 function inFileOrder(diagnostics: ComposeImportDiagnostic[], services: string[]): ComposeImportDiagnostic[] {
   const order = new Map(services.map((s, i) => [s, i]));
-  const rank = (d: ComposeImportDiagnostic) => (d.service === COMPOSE_IMPORT_TOP_LEVEL ? -1 : order.get(d.service) ?? -1);
-  return diagnostics.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map(({ d }) => d);
+  const rank = (d: ComposeImportDiagnostic) => (d.service === COMPOSE_IMPORT_TOP_LEVEL ? -1 : (order.get(d.service) ?? -1));
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i)
+    .map(({ d }) => d);
 }
 
 function parseCompose(yamlText: string): YamlMap {
@@ -197,7 +235,9 @@ function parseCompose(yamlText: string): YamlMap {
   const duplicate = duplicateKey(document.contents);
   if (duplicate) {
     const { line, col } = lineCounter.linePos(duplicate.offset);
-    throw new ComposeImportError(`compose import: the file is not valid YAML: map keys must be unique, ${show(duplicate.key)} is repeated at line ${line}, column ${col}`);
+    throw new ComposeImportError(
+      `compose import: the file is not valid YAML: map keys must be unique, ${show(duplicate.key)} is repeated at line ${line}, column ${col}`,
+    );
   }
   let doc: unknown;
   try {
@@ -205,9 +245,9 @@ function parseCompose(yamlText: string): YamlMap {
   } catch (e) {
     throw new ComposeImportError(`compose import: the file cannot be read: ${(e as Error).message}`);
   }
-  if (!isMap(doc)) throw new ComposeImportError('compose import: the file must be a mapping with a \'services\' key');
+  if (!isMap(doc)) throw new ComposeImportError("compose import: the file must be a mapping with a 'services' key");
   if (!isMap(doc.services) || Object.keys(doc.services).length === 0) {
-    throw new ComposeImportError('compose import: \'services\' must be a mapping with at least one service');
+    throw new ComposeImportError("compose import: 'services' must be a mapping with at least one service");
   }
   return doc;
 }
@@ -300,8 +340,16 @@ function collectSecretValues(drafts: ReturnType<typeof importService>[], ctx: Im
   // `postgres`) would turn unrelated values into secrets; URLs with passwords are found by their form, whatever the
   // password.
   const services = new Set(drafts.flatMap((d) => [d.composeName.toLowerCase(), d.name]));
-  ctx.secretValues.push(...[...values].filter((v) => v.length >= 5 && !/^\d+$/.test(v) && !/^(true|false|yes|no|on|off|null)$/i.test(v)
-    && !services.has(v.toLowerCase()) && credentialsIn(v).length === 0));
+  ctx.secretValues.push(
+    ...[...values].filter(
+      (v) =>
+        v.length >= 5 &&
+        !/^\d+$/.test(v) &&
+        !/^(true|false|yes|no|on|off|null)$/i.test(v) &&
+        !services.has(v.toLowerCase()) &&
+        credentialsIn(v).length === 0,
+    ),
+  );
 }
 
 /** Compose interpolation of every value outside `x-*` extensions; unset variables are reported by key. */
@@ -325,7 +373,13 @@ function interpolateDocument(doc: YamlMap, env: Record<string, string>, report: 
     if (isMap(value)) {
       // defineProperty, so that a key named `__proto__` stays a key.
       const out: YamlMap = {};
-      for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: k.startsWith('x-') ? v : walk(v, [...where, k]), enumerable: true, writable: true, configurable: true });
+      for (const [k, v] of Object.entries(value))
+        Object.defineProperty(out, k, {
+          value: k.startsWith('x-') ? v : walk(v, [...where, k]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return out;
     }
     return value;

@@ -38,7 +38,11 @@ export function importVolumes(value: unknown, d: ServiceDraft, ctx: ImportContex
     const spec = parseVolumeEntry(entry);
     checkMountPath(spec.target);
     if (spec.ignoredOptions.length > 0) {
-      ctx.report.warn(d.composeName, 'volumes', `options ${spec.ignoredOptions.join(', ')} of the mount at ${show(spec.target)} cannot be carried over`);
+      ctx.report.warn(
+        d.composeName,
+        'volumes',
+        `options ${spec.ignoredOptions.join(', ')} of the mount at ${show(spec.target)} cannot be carried over`,
+      );
     }
     switch (spec.type) {
       case 'volume':
@@ -66,12 +70,20 @@ export function importTmpfs(value: unknown, d: ServiceDraft, ctx: ImportContext)
 function namedVolume(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext): void {
   const source = spec.source!;
   if (!Object.prototype.hasOwnProperty.call(ctx.volumes, source)) {
-    ctx.report.error(d.composeName, 'volumes', `uses volume ${show(source)}, which the top-level 'volumes' does not declare; imported anyway`);
+    ctx.report.error(
+      d.composeName,
+      'volumes',
+      `uses volume ${show(source)}, which the top-level 'volumes' does not declare; imported anyway`,
+    );
   }
   const name = volumeName(source, ctx);
   const owner = ctx.volumeOwners.get(name);
   if (owner !== undefined && owner !== d.name) {
-    ctx.report.warn(d.composeName, 'volumes', `volume ${show(source)} is shared with service '${owner}', which the model cannot do (a persistent volume belongs to one service): mounted as an empty scratch volume at ${show(spec.target)} instead`);
+    ctx.report.warn(
+      d.composeName,
+      'volumes',
+      `volume ${show(source)} is shared with service '${owner}', which the model cannot do (a persistent volume belongs to one service): mounted as an empty scratch volume at ${show(spec.target)} instead`,
+    );
     return scratch(d, spec.target, spec.readOnly);
   }
   ctx.volumeOwners.set(name, d.name);
@@ -115,7 +127,11 @@ function hostBind(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext): void {
       ctx.volumeOwners.set(name, d.name);
       d.volumeNames.add(name);
       d.volumes.push({ name, mountPath: spec.target, ...(spec.readOnly ? { readOnly: true } : {}) });
-      ctx.report.warn(d.composeName, 'volumes', `${what} becomes the empty persistent volume '${name}' (hostBindMounts: persistent); copy the data into it`);
+      ctx.report.warn(
+        d.composeName,
+        'volumes',
+        `${what} becomes the empty persistent volume '${name}' (hostBindMounts: persistent); copy the data into it`,
+      );
       return;
     }
     case HostBindMounts.OMIT:
@@ -129,15 +145,24 @@ function hostBind(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext): void {
 function bindAsConfig(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext, what: string): void {
   // A credential is recognised by its host or container file name, before anything is read.
   const target = (relative: string) => (relative ? path.posix.join(spec.target, relative) : spec.target);
-  const credential = (relative: string) => isSecretFile(path.posix.basename(target(relative))) || isSecretFile(path.posix.basename(relative || spec.source!));
+  const credential = (relative: string) =>
+    isSecretFile(path.posix.basename(target(relative))) || isSecretFile(path.posix.basename(relative || spec.source!));
   const found = ctx.files.lookup(spec.source!, credential);
   if (found.kind === 'unusable') {
-    ctx.report.warn(d.composeName, 'volumes', `${what} is left out, so the image's own content at that path stays: ${found.reason}; a target has no host paths (mount it as a config file or volume yourself, or choose hostBindMounts scratch/persistent)`);
+    ctx.report.warn(
+      d.composeName,
+      'volumes',
+      `${what} is left out, so the image's own content at that path stays: ${found.reason}; a target has no host paths (mount it as a config file or volume yourself, or choose hostBindMounts scratch/persistent)`,
+    );
     return;
   }
   const files = found.kind === 'file' ? [found.file] : found.files;
   for (const skipped of found.kind === 'directory' ? found.skipped : []) {
-    ctx.report.warn(d.composeName, 'volumes', `${what}: ${show(path.posix.join(spec.source!, skipped.relative))} ${skipped.reason}, so it is left out`);
+    ctx.report.warn(
+      d.composeName,
+      'volumes',
+      `${what}: ${show(path.posix.join(spec.source!, skipped.relative))} ${skipped.reason}, so it is left out`,
+    );
   }
   if (files.length === 0) {
     ctx.report.warn(d.composeName, 'volumes', `${what} is an empty directory: left out`);
@@ -145,7 +170,11 @@ function bindAsConfig(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext, wha
   }
   for (const f of files) mountProjectFile(f, target(f.relative), spec.source!, d, ctx);
   if (!spec.readOnly) {
-    ctx.report.info(d.composeName, 'volumes', `${what} becomes ${files.length} read-only config file(s): writes to it no longer reach the host`);
+    ctx.report.info(
+      d.composeName,
+      'volumes',
+      `${what} becomes ${files.length} read-only config file(s): writes to it no longer reach the host`,
+    );
   }
 }
 
@@ -159,7 +188,11 @@ function mountProjectFile(f: ProjectFile, mountPath: string, source: string, d: 
   const secretName = `${d.name}-files`;
   const key = allocateSecretKey(ctx, secretName, toSecretKey(path.posix.basename(hostFile)), `file ${hostFile}`);
   d.secretFiles.push({ secretName, key, mountPath });
-  ctx.report.warn(d.composeName, 'volumes', `${show(hostFile)} looks like a credential, so its content is not read: ${show(mountPath)} is mounted from key '${key}' of secret '${secretName}'; create it (kubectl create secret generic ${secretName} --from-file=${key}=${hostFile})`);
+  ctx.report.warn(
+    d.composeName,
+    'volumes',
+    `${show(hostFile)} looks like a credential, so its content is not read: ${show(mountPath)} is mounted from key '${key}' of secret '${secretName}'; create it (kubectl create secret generic ${secretName} --from-file=${key}=${hostFile})`,
+  );
 }
 
 /** `secrets:` of a service: files at /run/secrets/<name> from secret references; their content is never read. */
@@ -169,16 +202,32 @@ export function importSecrets(value: unknown, d: ServiceDraft, ctx: ImportContex
     if (!ref) return;
     // `..` would mount the whole secrets folder, other services' secrets included.
     if (!SECRET_KEY.test(ref.source) || ref.source === '.' || ref.source === '..') {
-      ctx.report.error(d.composeName, 'secrets', `names secret ${show(ref.source)}: a secret name is [-._a-zA-Z0-9]+ and not '.' or '..'; it is left out`);
+      ctx.report.error(
+        d.composeName,
+        'secrets',
+        `names secret ${show(ref.source)}: a secret name is [-._a-zA-Z0-9]+ and not '.' or '..'; it is left out`,
+      );
       return;
     }
-    if (ref.target !== undefined && !ref.target.startsWith('/') && (ref.target === '.' || ref.target === '..' || ref.target.includes('/'))) {
-      ctx.report.error(d.composeName, 'secrets', `mounts secret ${show(ref.source)} at ${show(ref.target)}: a relative target is a file name below /run/secrets; it is left out`);
+    if (
+      ref.target !== undefined &&
+      !ref.target.startsWith('/') &&
+      (ref.target === '.' || ref.target === '..' || ref.target.includes('/'))
+    ) {
+      ctx.report.error(
+        d.composeName,
+        'secrets',
+        `mounts secret ${show(ref.source)} at ${show(ref.target)}: a relative target is a file name below /run/secrets; it is left out`,
+      );
       return;
     }
     const definition = own(ctx.secrets, ref.source);
     if (!isMap(definition)) {
-      ctx.report.error(d.composeName, 'secrets', `uses secret ${show(ref.source)}, which the top-level 'secrets' does not declare; it is left out`);
+      ctx.report.error(
+        d.composeName,
+        'secrets',
+        `uses secret ${show(ref.source)}, which the top-level 'secrets' does not declare; it is left out`,
+      );
       return;
     }
     const mountPath = ref.target?.startsWith('/') ? ref.target : `/run/secrets/${ref.target ?? ref.source}`;
@@ -188,7 +237,11 @@ export function importSecrets(value: unknown, d: ServiceDraft, ctx: ImportContex
     d.secretFiles.push({ secretName, key, mountPath });
     if (ctx.announcedSecrets.has(secretName)) return;
     ctx.announcedSecrets.add(secretName);
-    ctx.report.warn(d.composeName, 'secrets', `secret ${show(ref.source)} is mounted from key '${key}' of secret '${secretName}'; create it: ${createSecretHint(definition, secretName, key)}`);
+    ctx.report.warn(
+      d.composeName,
+      'secrets',
+      `secret ${show(ref.source)} is mounted from key '${key}' of secret '${secretName}'; create it: ${createSecretHint(definition, secretName, key)}`,
+    );
   });
 }
 
@@ -210,7 +263,7 @@ export function importConfigs(value: unknown, d: ServiceDraft, ctx: ImportContex
     const definition = own(ctx.configs, ref.source);
     const mountPath = ref.target?.startsWith('/') ? ref.target : `/${ref.target ?? ref.source}`;
     checkMountPath(mountPath);
-    const content = isMap(definition) ? configContent(definition, ctx) : { reason: 'the top-level \'configs\' does not declare it' };
+    const content = isMap(definition) ? configContent(definition, ctx) : { reason: "the top-level 'configs' does not declare it" };
     if ('reason' in content) {
       ctx.report.warn(d.composeName, 'configs', `config ${show(ref.source)} at ${show(mountPath)} is left out: ${content.reason}`);
       return;
@@ -222,13 +275,16 @@ export function importConfigs(value: unknown, d: ServiceDraft, ctx: ImportContex
 function configContent(definition: YamlMap, ctx: ImportContext): { content: string } | { reason: string } {
   // Config files are plaintext in every output (a ConfigMap): never a credential.
   const credentials = credentialsIn(definition);
-  if (credentials.length > 0) return { reason: `it would hold the credential ${credentials.map((n) => `\${${n}}`).join(', ')} in plaintext; make it a secret` };
+  if (credentials.length > 0)
+    return { reason: `it would hold the credential ${credentials.map((n) => `\${${n}}`).join(', ')} in plaintext; make it a secret` };
   if (typeof definition.content === 'string') return { content: definition.content };
   if (typeof definition.file === 'string') return ctx.files.readText(definition.file);
   if (typeof definition.environment === 'string') {
     const value = own(ctx.environment, definition.environment);
     if (value !== undefined && (isSecretName(definition.environment) || hasUrlPassword(value))) {
-      return { reason: `variable ${definition.environment} holds a credential, which a config file would show in plaintext; make it a secret` };
+      return {
+        reason: `variable ${definition.environment} holds a credential, which a config file would show in plaintext; make it a secret`,
+      };
     }
     return value === undefined ? { reason: `variable ${definition.environment} is not set` } : { content: value };
   }
@@ -238,10 +294,14 @@ function configContent(definition: YamlMap, ctx: ImportContext): { content: stri
 /** A short (`name`) or long (`{ source, target, uid, gid, mode }`) secret/config reference. */
 function mountRef(entry: unknown, field: string, d: ServiceDraft, ctx: ImportContext): { source: string; target?: string } | undefined {
   if (typeof entry === 'string') return { source: entry };
-  if (!isMap(entry) || typeof entry.source !== 'string') throw new ValueError('needs a name or a \'source\'');
+  if (!isMap(entry) || typeof entry.source !== 'string') throw new ValueError("needs a name or a 'source'");
   const ignored = Object.keys(entry).filter((k) => k !== 'source' && k !== 'target');
   if (ignored.length > 0) {
-    ctx.report.warn(d.composeName, field, `${ignored.join(', ')} of ${show(entry.source)} cannot be carried over: the model mounts it read-only with the target's default owner and mode`);
+    ctx.report.warn(
+      d.composeName,
+      field,
+      `${ignored.join(', ')} of ${show(entry.source)} cannot be carried over: the model mounts it read-only with the target's default owner and mode`,
+    );
   }
   return { source: entry.source, target: typeof entry.target === 'string' ? entry.target : undefined };
 }

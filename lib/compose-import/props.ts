@@ -4,8 +4,20 @@
  */
 import * as path from 'path';
 import {
-  Cpu, DEFAULT_BUILD_TAG, DEFAULT_RESOURCES, DEFAULT_SECURITY, Image, Memory, MicroserviceProps, PortProps, Protocol,
-  ResourcesProps, SecurityProps, brokenPodSecurity, PodSecurityLevel, resolveSecurity,
+  Cpu,
+  DEFAULT_BUILD_TAG,
+  DEFAULT_RESOURCES,
+  DEFAULT_SECURITY,
+  Image,
+  Memory,
+  MicroserviceProps,
+  PortProps,
+  Protocol,
+  ResourcesProps,
+  SecurityProps,
+  brokenPodSecurity,
+  PodSecurityLevel,
+  resolveSecurity,
 } from '../model';
 import { BuildDraft, ImportContext, ServiceDraft } from './context';
 import { ImportSecurity } from './options';
@@ -21,7 +33,8 @@ export function importImage(d: ServiceDraft, ctx: ImportContext): Image {
   const dockerfile = buildDockerfile(d.build, ctx);
   const tag = d.imageRef !== undefined && isUnpinned(d.imageRef) ? `${d.imageRef.replace(/:latest$/, '')}:dev` : d.imageRef;
   if (typeof dockerfile === 'string') {
-    if (tag !== d.imageRef) ctx.report.info(d.composeName, 'image', `the build is tagged ${show(tag)}: the model pins built images, ${show(d.imageRef)} is not`);
+    if (tag !== d.imageRef)
+      ctx.report.info(d.composeName, 'image', `the build is tagged ${show(tag)}: the model pins built images, ${show(d.imageRef)} is not`);
     const b = d.build;
     return Image.fromDockerfile(dockerfile, {
       ...(b.dockerfile !== undefined ? { dockerfile: b.dockerfile } : {}),
@@ -31,13 +44,21 @@ export function importImage(d: ServiceDraft, ctx: ImportContext): Image {
     });
   }
   const reference = d.imageRef ?? DEFAULT_BUILD_TAG(ctx.appName, d.name);
-  (dockerfile.outside ? ctx.report.error.bind(ctx.report) : ctx.report.warn.bind(ctx.report))(d.composeName, 'build', `cannot be carried over: ${dockerfile.reason}; the service runs the prebuilt image ${show(reference)} instead: build and push it (docker build -t ${reference} ${d.build.context})`);
+  (dockerfile.outside ? ctx.report.error.bind(ctx.report) : ctx.report.warn.bind(ctx.report))(
+    d.composeName,
+    'build',
+    `cannot be carried over: ${dockerfile.reason}; the service runs the prebuilt image ${show(reference)} instead: build and push it (docker build -t ${reference} ${d.build.context})`,
+  );
   return registryImage(reference, d, 'build', ctx);
 }
 
 function registryImage(reference: string, d: ServiceDraft, field: string, ctx: ImportContext): Image {
   if (!isUnpinned(reference)) return Image.fromRegistry(reference);
-  ctx.report.warn(d.composeName, field, `${show(reference)} is not pinned to a version (no tag or :latest): imported with allowUnpinned; pin a tag for repeatable deployments`);
+  ctx.report.warn(
+    d.composeName,
+    field,
+    `${show(reference)} is not pinned to a version (no tag or :latest): imported with allowUnpinned; pin a tag for repeatable deployments`,
+  );
   return Image.fromRegistry(reference, { allowUnpinned: true });
 }
 
@@ -83,7 +104,11 @@ export function importPorts(d: ServiceDraft): PortProps[] {
 }
 
 /** CPU and memory; a reservation above the limit the service would inherit raises that limit. */
-export function importResourceProps(d: ServiceDraft, ctx: ImportContext, inherited: ResourcesProps | undefined): ResourcesProps | undefined {
+export function importResourceProps(
+  d: ServiceDraft,
+  ctx: ImportContext,
+  inherited: ResourcesProps | undefined,
+): ResourcesProps | undefined {
   const kinds = [
     ['cpu', d.cpu, inherited?.cpu?.limit?.millis ?? DEFAULT_RESOURCES.cpuLimitMillis, (n: number) => Cpu.millis(n)],
     ['memory', d.memory, inherited?.memory?.limit?.mebibytes ?? DEFAULT_RESOURCES.memoryLimitMiB, (n: number) => Memory.mebibytes(n)],
@@ -92,11 +117,19 @@ export function importResourceProps(d: ServiceDraft, ctx: ImportContext, inherit
   for (const [kind, r, inheritedLimit, make] of kinds) {
     let { request, limit } = r;
     if (request !== undefined && limit !== undefined && request > limit) {
-      ctx.report.warn(d.composeName, 'deploy.resources', `${kind} reservation ${request} exceeds the limit ${limit}: the reservation is lowered to the limit`);
+      ctx.report.warn(
+        d.composeName,
+        'deploy.resources',
+        `${kind} reservation ${request} exceeds the limit ${limit}: the reservation is lowered to the limit`,
+      );
       request = limit;
     }
     if (request !== undefined && limit === undefined && request > inheritedLimit) {
-      ctx.report.info(d.composeName, 'deploy.resources', `${kind} reservation ${request} exceeds the inherited limit ${inheritedLimit}: the limit is raised to the reservation`);
+      ctx.report.info(
+        d.composeName,
+        'deploy.resources',
+        `${kind} reservation ${request} exceeds the inherited limit ${inheritedLimit}: the limit is raised to the reservation`,
+      );
       limit = request;
     }
     if (request !== undefined || limit !== undefined) {
@@ -104,7 +137,11 @@ export function importResourceProps(d: ServiceDraft, ctx: ImportContext, inherit
     }
   }
   if (d.cpu.limit === undefined && d.memory.limit === undefined) {
-    ctx.report.info(d.composeName, 'deploy.resources', 'sets no limits: the application\'s resource defaults apply (compose has none); pass props.resources to change them');
+    ctx.report.info(
+      d.composeName,
+      'deploy.resources',
+      "sets no limits: the application's resource defaults apply (compose has none); pass props.resources to change them",
+    );
   }
   return Object.keys(out).length > 0 ? (out as ResourcesProps) : undefined;
 }
@@ -114,14 +151,22 @@ export function importSecurityProps(d: ServiceDraft, ctx: ImportContext, mountPa
   const s = d.security;
   const compose = ctx.security === ImportSecurity.COMPOSE;
   if (!s.userGiven) {
-    ctx.report.info(d.composeName, 'user', compose
-      ? 'is not set: runs as root (uid 0), as Docker does (security \'compose\'); set user: to harden it'
-      : `is not set: runs as the model's non-root default ${DEFAULT_SECURITY.user}:${DEFAULT_SECURITY.group}, not as the image's user; set user: (or import with security 'compose') if the image needs its own`);
+    ctx.report.info(
+      d.composeName,
+      'user',
+      compose
+        ? "is not set: runs as root (uid 0), as Docker does (security 'compose'); set user: to harden it"
+        : `is not set: runs as the model's non-root default ${DEFAULT_SECURITY.user}:${DEFAULT_SECURITY.group}, not as the image's user; set user: (or import with security 'compose') if the image needs its own`,
+    );
   }
   if (s.readOnly === undefined) {
-    ctx.report.info(d.composeName, 'read_only', compose
-      ? 'is not set: the root filesystem is writable, as in Docker (security \'compose\')'
-      : `is not set: the root filesystem is read-only (writable: ${DEFAULT_SECURITY.writablePaths.join(', ')}, volumes); set read_only: false if the image writes elsewhere`);
+    ctx.report.info(
+      d.composeName,
+      'read_only',
+      compose
+        ? "is not set: the root filesystem is writable, as in Docker (security 'compose')"
+        : `is not set: the root filesystem is read-only (writable: ${DEFAULT_SECURITY.writablePaths.join(', ')}, volumes); set read_only: false if the image writes elsewhere`,
+    );
   }
   const user = s.user ?? (compose ? 0 : undefined);
   const readOnly = s.readOnly ?? (compose ? false : undefined);
@@ -142,13 +187,22 @@ export function importSecurityProps(d: ServiceDraft, ctx: ImportContext, mountPa
   const broken = brokenPodSecurity(resolveSecurity(DEFAULT_SECURITY, props, 'security', () => undefined));
   if (broken !== undefined) {
     (props as { breaksPodSecurity?: PodSecurityLevel }).breaksPodSecurity = broken;
-    ctx.report.info(d.composeName, 'security', `breaks the Kubernetes Pod Security profile '${broken}' (root, privilege escalation or added capabilities): marked breaksPodSecurity: '${broken}'`);
+    ctx.report.info(
+      d.composeName,
+      'security',
+      `breaks the Kubernetes Pod Security profile '${broken}' (root, privilege escalation or added capabilities): marked breaksPodSecurity: '${broken}'`,
+    );
   }
   return Object.keys(props).length > 0 ? props : undefined;
 }
 
 /** The props of a draft, except dependencies (added as edges) and ports (checked across services). */
-export function draftProps(d: ServiceDraft, ctx: ImportContext, ports: PortProps[], inheritedResources: ResourcesProps | undefined): MicroserviceProps {
+export function draftProps(
+  d: ServiceDraft,
+  ctx: ImportContext,
+  ports: PortProps[],
+  inheritedResources: ResourcesProps | undefined,
+): MicroserviceProps {
   const mountPaths = [...d.volumes, ...d.configFiles, ...d.secretFiles].map((m) => m.mountPath);
   const resources = importResourceProps(d, ctx, inheritedResources);
   const security = importSecurityProps(d, ctx, mountPaths);

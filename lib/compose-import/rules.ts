@@ -39,7 +39,10 @@ export function labelProblem(key: string, value: string): string | undefined {
  * other characters become '-', at most 63 characters.
  */
 export function toDnsLabel(name: string, fallback: string): string {
-  let label = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  let label = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (!/^[a-z]/.test(label)) label = label ? `${fallback}-${label}` : fallback;
   return label.slice(0, 63).replace(/-+$/, '');
 }
@@ -98,8 +101,20 @@ export function wellKnownPort(imageReference: string | undefined): number | unde
 
 /** The capabilities Docker grants a container by default (what `ImportSecurity.COMPOSE` adds back). */
 export const DOCKER_DEFAULT_CAPABILITIES = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'NET_RAW',
-  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'NET_RAW',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ];
 
 /** The Docker defaults of a compose health check, used where the file leaves a timing out. */

@@ -15,7 +15,11 @@ export function importHealthcheck(v: unknown, d: ServiceDraft, ctx: ImportContex
   const test = Array.isArray(h.test) ? h.test.map(String) : typeof h.test === 'string' ? ['CMD-SHELL', h.test] : undefined;
   const disabled = h.disable === undefined ? false : parseBoolean(h.disable);
   if (disabled || test?.[0] === 'NONE') {
-    ctx.report.info(d.composeName, 'healthcheck', 'is disabled: the service gets no health check (an image HEALTHCHECK may still apply in Docker)');
+    ctx.report.info(
+      d.composeName,
+      'healthcheck',
+      'is disabled: the service gets no health check (an image HEALTHCHECK may still apply in Docker)',
+    );
     return;
   }
   if (!test || test.length < 2 || !['CMD', 'CMD-SHELL'].includes(test[0])) {
@@ -33,8 +37,14 @@ export function importHealthcheck(v: unknown, d: ServiceDraft, ctx: ImportContex
       return fallback;
     }
   };
-  const retries = h.retries === undefined ? COMPOSE_HEALTHCHECK_DEFAULTS.retries : typeof h.retries === 'number' || (typeof h.retries === 'string' && /^\s*\d{1,9}\s*$/.test(h.retries)) ? Number(h.retries) : NaN;
-  if (!Number.isInteger(retries) || retries < 1 || retries > MAX_RETRIES) report(`retries must be an integer in 1..${MAX_RETRIES}, got ${show(h.retries)}: ${COMPOSE_HEALTHCHECK_DEFAULTS.retries} is used`);
+  const retries =
+    h.retries === undefined
+      ? COMPOSE_HEALTHCHECK_DEFAULTS.retries
+      : typeof h.retries === 'number' || (typeof h.retries === 'string' && /^\s*\d{1,9}\s*$/.test(h.retries))
+        ? Number(h.retries)
+        : NaN;
+  if (!Number.isInteger(retries) || retries < 1 || retries > MAX_RETRIES)
+    report(`retries must be an integer in 1..${MAX_RETRIES}, got ${show(h.retries)}: ${COMPOSE_HEALTHCHECK_DEFAULTS.retries} is used`);
   for (const key of Object.keys(h).filter((k) => !['test', 'interval', 'timeout', 'retries', 'start_period', 'disable'].includes(k))) {
     ctx.report.notCarried(d.composeName, `healthcheck.${key}`);
   }
@@ -94,15 +104,25 @@ export function importDeploy(v: unknown, d: ServiceDraft, ctx: ImportContext): v
       ctx.report.error(d.composeName, `deploy.${key}`, `must be a map, got ${show(value)}: it is left out`);
     } else if (key === 'resources' && isMap(value)) importResources(value, d, ctx);
     else if (key === 'restart_policy' && isMap(value)) {
-      if (value.condition !== undefined && typeof value.condition !== 'string') ctx.report.error(d.composeName, 'deploy.restart_policy', `condition must be none, on-failure or any, got ${show(value.condition)}: it is left out`);
-      else if (value.condition !== undefined) d.restartPolicy = restartPolicy(value.condition, d, 'deploy.restart_policy', ctx) ?? d.restartPolicy;
-      for (const k of Object.keys(value).filter((x) => x !== 'condition')) ctx.report.notCarried(d.composeName, `deploy.restart_policy.${k}`);
+      if (value.condition !== undefined && typeof value.condition !== 'string')
+        ctx.report.error(
+          d.composeName,
+          'deploy.restart_policy',
+          `condition must be none, on-failure or any, got ${show(value.condition)}: it is left out`,
+        );
+      else if (value.condition !== undefined)
+        d.restartPolicy = restartPolicy(value.condition, d, 'deploy.restart_policy', ctx) ?? d.restartPolicy;
+      for (const k of Object.keys(value).filter((x) => x !== 'condition'))
+        ctx.report.notCarried(d.composeName, `deploy.restart_policy.${k}`);
     } else ctx.report.notCarried(d.composeName, `deploy.${key}`);
   }
 }
 
 function importResources(r: YamlMap, d: ServiceDraft, ctx: ImportContext): void {
-  const levels: Array<['limits' | 'reservations', 'limit' | 'request']> = [['limits', 'limit'], ['reservations', 'request']];
+  const levels: Array<['limits' | 'reservations', 'limit' | 'request']> = [
+    ['limits', 'limit'],
+    ['reservations', 'request'],
+  ];
   for (const [level, slot] of levels) {
     if (r[level] !== undefined && r[level] !== null && !isMap(r[level])) {
       ctx.report.error(d.composeName, `deploy.resources.${level}`, `must be a map (cpus, memory), got ${show(r[level])}: it is left out`);
@@ -116,5 +136,6 @@ function importResources(r: YamlMap, d: ServiceDraft, ctx: ImportContext): void 
       else ctx.report.notCarried(d.composeName, field);
     }
   }
-  for (const key of Object.keys(r).filter((k) => k !== 'limits' && k !== 'reservations')) ctx.report.notCarried(d.composeName, `deploy.resources.${key}`);
+  for (const key of Object.keys(r).filter((k) => k !== 'limits' && k !== 'reservations'))
+    ctx.report.notCarried(d.composeName, `deploy.resources.${key}`);
 }

@@ -10,8 +10,24 @@ import { ImportSecurity } from './options';
 import { isSecretName, labelProblem, toSecretKey, WELL_KNOWN_USERS } from './rules';
 import { importDeploy, importHealthcheck, restartPolicy, setReplicas } from './runtime';
 import {
-  commandWords, credentialsIn, hasUrlPassword, keyValueEntries, parseBoolean, parseCpuMillis, parseDotenv, parseDuration,
-  parseExposeEntry, parseMemoryMiB, parsePortEntry, parseSignal, redact, scalarText, show, showCredentials, stringList, ValueError,
+  commandWords,
+  credentialsIn,
+  hasUrlPassword,
+  keyValueEntries,
+  parseBoolean,
+  parseCpuMillis,
+  parseDotenv,
+  parseDuration,
+  parseExposeEntry,
+  parseMemoryMiB,
+  parsePortEntry,
+  parseSignal,
+  redact,
+  scalarText,
+  show,
+  showCredentials,
+  stringList,
+  ValueError,
 } from './values';
 
 /** Keys whose value holds commands: a credential there would be plaintext in every output. */
@@ -19,7 +35,24 @@ const COMMAND_KEYS = ['command', 'entrypoint', 'healthcheck'];
 /** Keys that read interpolated credentials themselves (as secret references, or reporting each one). */
 const CREDENTIAL_AWARE_KEYS = ['environment', 'build'];
 /** List and map keys that may be left empty (`deploy:` with nothing below it): nothing to import. */
-const EMPTY_ALLOWED = ['deploy', 'healthcheck', 'networks', 'depends_on', 'labels', 'environment', 'env_file', 'volumes', 'ports', 'expose', 'secrets', 'configs', 'tmpfs', 'links', 'cap_add', 'cap_drop'];
+const EMPTY_ALLOWED = [
+  'deploy',
+  'healthcheck',
+  'networks',
+  'depends_on',
+  'labels',
+  'environment',
+  'env_file',
+  'volumes',
+  'ports',
+  'expose',
+  'secrets',
+  'configs',
+  'tmpfs',
+  'links',
+  'cap_add',
+  'cap_drop',
+];
 
 type KeyImporter = (value: unknown, d: ServiceDraft, ctx: ImportContext) => void;
 
@@ -44,17 +77,30 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
     if (!Array.isArray(v) && !isMap(v)) throw new ValueError(`must be a list or a map of network names, got ${show(v)}`);
     const names = Array.isArray(v) ? v.map((n) => scalarText(n)) : Object.keys(v);
     d.composeNetworks = names;
-    ctx.report.info(d.composeName, 'networks', `networks ${names.join(', ')} are not carried over: the model derives networks from dependencies, so the service reaches only the services it depends on`);
+    ctx.report.info(
+      d.composeName,
+      'networks',
+      `networks ${names.join(', ')} are not carried over: the model derives networks from dependencies, so the service reaches only the services it depends on`,
+    );
   },
   network_mode: (v, d, ctx) => {
     d.composeNetworks = undefined;
-    ctx.report.notCarried(d.composeName, 'network_mode', `${show(v)}: the model gives every service its own network namespace (use sidecars to share one)`);
+    ctx.report.notCarried(
+      d.composeName,
+      'network_mode',
+      `${show(v)}: the model gives every service its own network namespace (use sidecars to share one)`,
+    );
   },
   depends_on: importDependsOn,
   links: (v, d, ctx) =>
     eachEntry(v, d, 'links', ctx, (e) => {
       const [service, alias] = scalarText(e).split(':');
-      if (alias && alias !== service) ctx.report.warn(d.composeName, 'links', `alias ${show(alias)} of ${show(service)} cannot be carried over: reach it as ${show(service)}`);
+      if (alias && alias !== service)
+        ctx.report.warn(
+          d.composeName,
+          'links',
+          `alias ${show(alias)} of ${show(service)} cannot be carried over: reach it as ${show(service)}`,
+        );
       d.dependencies.push({ service, condition: DependencyCondition.STARTED, field: 'links' });
     }),
   healthcheck: importHealthcheck,
@@ -72,7 +118,12 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
   },
   entrypoint: (v, d, ctx) => {
     const words = commandWords(v);
-    if (words.length === 0) ctx.report.warn(d.composeName, 'entrypoint', 'is empty (it clears the image\'s entrypoint), which the model cannot express: the image\'s entrypoint stays; it is left out');
+    if (words.length === 0)
+      ctx.report.warn(
+        d.composeName,
+        'entrypoint',
+        "is empty (it clears the image's entrypoint), which the model cannot express: the image's entrypoint stays; it is left out",
+      );
     else d.command = words;
   },
   user: importUser,
@@ -84,7 +135,12 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
   },
   cap_drop: (v, d, ctx) => {
     d.security.capDrop.push(...stringList(v).map(capability));
-    if (!d.security.capDrop.includes('ALL')) ctx.report.info(d.composeName, 'cap_drop', 'the model drops ALL capabilities and adds back only cap_add (and, with security \'compose\', Docker\'s defaults minus cap_drop)');
+    if (!d.security.capDrop.includes('ALL'))
+      ctx.report.info(
+        d.composeName,
+        'cap_drop',
+        "the model drops ALL capabilities and adds back only cap_add (and, with security 'compose', Docker's defaults minus cap_drop)",
+      );
   },
   labels: (v, d, ctx) => {
     for (const [key, value = ''] of keyValueEntries(v)) {
@@ -93,14 +149,25 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
       else d.labels[key] = value;
     }
   },
-  container_name: (v, d, ctx) => ctx.report.notCarried(d.composeName, 'container_name', `${show(v)}: names come from the service ('${ctx.appName}-${d.name}-1' in Docker, '${d.name}' in Kubernetes); other services reach it as '${d.name}'`),
+  container_name: (v, d, ctx) =>
+    ctx.report.notCarried(
+      d.composeName,
+      'container_name',
+      `${show(v)}: names come from the service ('${ctx.appName}-${d.name}-1' in Docker, '${d.name}' in Kubernetes); other services reach it as '${d.name}'`,
+    ),
   stop_signal: (v, d, ctx) => guarded(() => (d.stopSignal = parseSignal(v)), d, 'stop_signal', ctx),
   stop_grace_period: (v, d, ctx) =>
-    guarded(() => {
-      const seconds = parseDuration(v);
-      d.stopGracePeriodSeconds = Math.ceil(seconds);
-      if (d.stopGracePeriodSeconds !== seconds) ctx.report.info(d.composeName, 'stop_grace_period', `${show(v)} is rounded up to whole seconds: ${d.stopGracePeriodSeconds}s`);
-    }, d, 'stop_grace_period', ctx),
+    guarded(
+      () => {
+        const seconds = parseDuration(v);
+        d.stopGracePeriodSeconds = Math.ceil(seconds);
+        if (d.stopGracePeriodSeconds !== seconds)
+          ctx.report.info(d.composeName, 'stop_grace_period', `${show(v)} is rounded up to whole seconds: ${d.stopGracePeriodSeconds}s`);
+      },
+      d,
+      'stop_grace_period',
+      ctx,
+    ),
 };
 
 /** Reads compose service `composeName` (model name `name`) into a draft. */
@@ -112,7 +179,11 @@ export function importService(composeName: string, name: string, definition: unk
     const importer = own(SERVICE_KEYS, key);
     if (value === null && EMPTY_ALLOWED.includes(key)) continue;
     if (!importer) {
-      ctx.report.notCarried(composeName, key, key === 'extends' ? `${show(value)}: copy the keys of the extended service into '${composeName}'` : undefined);
+      ctx.report.notCarried(
+        composeName,
+        key,
+        key === 'extends' ? `${show(value)}: copy the keys of the extended service into '${composeName}'` : undefined,
+      );
       continue;
     }
     const credentials = CREDENTIAL_AWARE_KEYS.includes(key) ? [] : credentialsIn(value);
@@ -120,7 +191,11 @@ export function importService(composeName: string, name: string, definition: unk
       const hint = COMMAND_KEYS.includes(key)
         ? `; to use it, pass it in environment (it becomes a secret reference) and let the container's shell expand it ($$${credentials[0]} in a shell form)`
         : '';
-      ctx.report.error(composeName, key, `would hold the credential ${showCredentials(credentials)} in plaintext in every output: it is left out${hint}`);
+      ctx.report.error(
+        composeName,
+        key,
+        `would hold the credential ${showCredentials(credentials)} in plaintext in every output: it is left out${hint}`,
+      );
       continue;
     }
     try {
@@ -131,7 +206,9 @@ export function importService(composeName: string, name: string, definition: unk
     }
   }
   if (d.imageRef === undefined && d.build === undefined && own(definition, 'extends') !== undefined) {
-    throw new Error(`service '${composeName}': 'image' or 'build' is required ('extends' ${show(definition.extends)} is not carried over: copy the image of the extended service)`);
+    throw new Error(
+      `service '${composeName}': 'image' or 'build' is required ('extends' ${show(definition.extends)} is not carried over: copy the image of the extended service)`,
+    );
   }
   return d;
 }
@@ -139,7 +216,8 @@ export function importService(composeName: string, name: string, definition: unk
 function importBuild(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
   const { args: _args, ...rest } = isMap(v) ? v : { context: v };
   const credentials = credentialsIn(rest);
-  if (credentials.length > 0) throw new ValueError(`would hold the credential ${showCredentials(credentials)} in plaintext in every output`);
+  if (credentials.length > 0)
+    throw new ValueError(`would hold the credential ${showCredentials(credentials)} in plaintext in every output`);
   if (typeof v === 'string') {
     d.build = { context: v, args: {} };
     return;
@@ -160,9 +238,17 @@ function importBuild(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
     // Build args are visible in the image's history and in every output: never a credential.
     const fromEnvironment = value === undefined ? own(ctx.environment, name) : undefined;
     const resolved = value ?? fromEnvironment;
-    const credential = credentialsIn(name + (value ?? '')).length > 0 || (fromEnvironment !== undefined && (isSecretName(name) || hasUrlPassword(fromEnvironment)));
-    if (credential) ctx.report.error(d.composeName, 'build.args', `${redact(name)} would pass a credential (${value === undefined ? `\${${name}} from the import environment` : showCredentials(credentialsIn(value))}) in plaintext to the build: it is left out; use a build secret`);
-    else if (resolved === undefined) ctx.report.warn(d.composeName, 'build.args', `${name} has no value and is not set in the import environment: it is left out`);
+    const credential =
+      credentialsIn(name + (value ?? '')).length > 0 ||
+      (fromEnvironment !== undefined && (isSecretName(name) || hasUrlPassword(fromEnvironment)));
+    if (credential)
+      ctx.report.error(
+        d.composeName,
+        'build.args',
+        `${redact(name)} would pass a credential (${value === undefined ? `\${${name}} from the import environment` : showCredentials(credentialsIn(value))}) in plaintext to the build: it is left out; use a build secret`,
+      );
+    else if (resolved === undefined)
+      ctx.report.warn(d.composeName, 'build.args', `${name} has no value and is not set in the import environment: it is left out`);
     else args[name] = resolved;
   }
   for (const key of Object.keys(v).filter((k) => !['context', 'dockerfile', 'args', 'target'].includes(k))) {
@@ -178,17 +264,30 @@ function importBuild(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
 
 function addPort(spec: ReturnType<typeof parsePortEntry>, field: 'ports' | 'expose', d: ServiceDraft, ctx: ImportContext): void {
   const where = `${field} entry ${spec.publish ?? ''}${spec.publish ? ':' : ''}${spec.port}/${spec.protocol}`;
-  if (spec.protocol !== 'tcp' && spec.protocol !== 'udp') throw new ValueError(`uses protocol ${show(spec.protocol)}; the model knows tcp and udp`);
+  if (spec.protocol !== 'tcp' && spec.protocol !== 'udp')
+    throw new ValueError(`uses protocol ${show(spec.protocol)}; the model knows tcp and udp`);
   const { publish } = spec;
   let { name } = spec;
   if (spec.hostIp && !['0.0.0.0', '::'].includes(spec.hostIp)) {
-    ctx.report.warn(d.composeName, field, `${where}: host address ${spec.hostIp} cannot be carried over: published ports listen on every interface`);
+    ctx.report.warn(
+      d.composeName,
+      field,
+      `${where}: host address ${spec.hostIp} cannot be carried over: published ports listen on every interface`,
+    );
   }
   if (spec.randomHost && field === 'ports') {
-    ctx.report.warn(d.composeName, field, `${where}: publishing on a host port Docker picks cannot be carried over: the port is declared, not published`);
+    ctx.report.warn(
+      d.composeName,
+      field,
+      `${where}: publishing on a host port Docker picks cannot be carried over: the port is declared, not published`,
+    );
   }
   if (spec.mode !== undefined && spec.mode !== 'ingress') {
-    ctx.report.warn(d.composeName, field, `${where}: publishing mode ${show(spec.mode)} cannot be carried over: the port is published the default way`);
+    ctx.report.warn(
+      d.composeName,
+      field,
+      `${where}: publishing mode ${show(spec.mode)} cannot be carried over: the port is published the default way`,
+    );
   }
   if (name !== undefined && !isPortName(name)) {
     ctx.report.warn(d.composeName, field, `${where}: port name ${show(name)} is not an IANA service name: the default name is used`);
@@ -201,7 +300,11 @@ function addPort(spec: ReturnType<typeof parsePortEntry>, field: 'ports' | 'expo
   }
   // `expose` repeats a port `ports` publishes, or a container port is published twice.
   if (publish !== undefined && same.publish !== undefined && publish !== same.publish) {
-    ctx.report.warn(d.composeName, field, `${where}: container port ${spec.port}/${spec.protocol} is already published on host port ${same.publish}; the model publishes a port once, so host port ${publish} is left out`);
+    ctx.report.warn(
+      d.composeName,
+      field,
+      `${where}: container port ${spec.port}/${spec.protocol} is already published on host port ${same.publish}; the model publishes a port once, so host port ${publish} is left out`,
+    );
   } else if (publish !== undefined) {
     d.ports[d.ports.indexOf(same)] = { ...same, publish };
   }
@@ -215,7 +318,12 @@ function importEnvFile(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
     const required = !(isMap(entry) && entry.required !== undefined && !parseBoolean(entry.required));
     const read = ctx.files.readText(file);
     if ('content' in read) d.envFileVars.push(...Object.entries(parseDotenv(read.content)));
-    else if (required) ctx.report.warn(d.composeName, 'env_file', `${show(file)} cannot be read (${read.reason}): its variables are left out; pass baseDir or list them under environment`);
+    else if (required)
+      ctx.report.warn(
+        d.composeName,
+        'env_file',
+        `${show(file)} cannot be read (${read.reason}): its variables are left out; pass baseDir or list them under environment`,
+      );
   }
 }
 
@@ -229,19 +337,35 @@ function importDependsOn(v: unknown, d: ServiceDraft, ctx: ImportContext): void 
   }
   if (!isMap(v)) throw new ValueError(`must be a list of service names or a map of service: { condition }, got ${show(v)}`);
   for (const [service, options] of Object.entries(v)) {
-    if (options !== null && !isMap(options)) throw new ValueError(`${service}: must be a map like { condition: service_healthy }, got ${show(options)}`);
+    if (options !== null && !isMap(options))
+      throw new ValueError(`${service}: must be a map like { condition: service_healthy }, got ${show(options)}`);
     const o = isMap(options) ? options : {};
-    if (o.condition !== undefined && typeof o.condition !== 'string') throw new ValueError(`${service}: condition must be service_started, service_healthy or service_completed_successfully, got ${show(o.condition)}`);
+    if (o.condition !== undefined && typeof o.condition !== 'string')
+      throw new ValueError(
+        `${service}: condition must be service_started, service_healthy or service_completed_successfully, got ${show(o.condition)}`,
+      );
     const condition = (o.condition as string | undefined) ?? 'service_started';
     if (condition === 'service_completed_successfully') {
-      ctx.report.warn(d.composeName, 'depends_on', `${service}: condition service_completed_successfully cannot be carried over: waits until '${service}' has started`);
+      ctx.report.warn(
+        d.composeName,
+        'depends_on',
+        `${service}: condition service_completed_successfully cannot be carried over: waits until '${service}' has started`,
+      );
     } else if (condition !== 'service_started' && condition !== 'service_healthy') {
-      ctx.report.error(d.composeName, 'depends_on', `${service}: unknown condition ${show(condition)}: waits until '${service}' has started`);
+      ctx.report.error(
+        d.composeName,
+        'depends_on',
+        `${service}: unknown condition ${show(condition)}: waits until '${service}' has started`,
+      );
     }
     for (const key of Object.keys(o).filter((k) => k !== 'condition')) {
       ctx.report.notCarried(d.composeName, 'depends_on', `'${key}' of ${service}`);
     }
-    d.dependencies.push({ service, condition: condition === 'service_healthy' ? DependencyCondition.HEALTHY : DependencyCondition.STARTED, field: 'depends_on' });
+    d.dependencies.push({
+      service,
+      condition: condition === 'service_healthy' ? DependencyCondition.HEALTHY : DependencyCondition.STARTED,
+      field: 'depends_on',
+    });
   }
 }
 
@@ -251,8 +375,15 @@ function importUser(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
   const uid = id(user);
   const gid = id(group);
   if (uid === undefined || (group !== undefined && gid === undefined)) {
-    const fallback = ctx.security === ImportSecurity.COMPOSE ? 'root (uid 0)' : `the model's non-root default ${DEFAULT_SECURITY.user}:${DEFAULT_SECURITY.group}`;
-    ctx.report.warn(d.composeName, 'user', `${show(v)} is not numeric (uid[:gid]) and the model needs ids: runs as ${fallback}; set user: "<uid>:<gid>"`);
+    const fallback =
+      ctx.security === ImportSecurity.COMPOSE
+        ? 'root (uid 0)'
+        : `the model's non-root default ${DEFAULT_SECURITY.user}:${DEFAULT_SECURITY.group}`;
+    ctx.report.warn(
+      d.composeName,
+      'user',
+      `${show(v)} is not numeric (uid[:gid]) and the model needs ids: runs as ${fallback}; set user: "<uid>:<gid>"`,
+    );
     d.security.userGiven = true;
     return;
   }
@@ -292,7 +423,11 @@ export function finishEnvironment(d: ServiceDraft, ctx: ImportContext): void {
   for (const [name, { value, field }] of vars) {
     const resolved = value ?? own(ctx.environment, name);
     if (!isEnvName(name)) {
-      ctx.report.warn(d.composeName, field, `variable ${show(name)} is not a valid variable name in the model ([A-Za-z_][A-Za-z0-9_]*): it is left out`);
+      ctx.report.warn(
+        d.composeName,
+        field,
+        `variable ${show(name)} is not a valid variable name in the model ([A-Za-z_][A-Za-z0-9_]*): it is left out`,
+      );
     } else if (isSecretName(name)) {
       toSecret(name, 'looks like a credential');
     } else if (resolved === undefined) {
@@ -314,5 +449,9 @@ export function finishEnvironment(d: ServiceDraft, ctx: ImportContext): void {
     return `${names.join(', ')} ${names.length > 1 && why === 'looks like a credential' ? 'look like credentials' : names.length > 1 ? why.replace(/^holds/, 'hold') : why}`;
   });
   const keys = secretKeys.map((s) => s.key);
-  ctx.report.warn(d.composeName, 'environment', `${reasons.join('; ')}, so no plaintext value is kept: ${secretKeys.length > 1 ? 'they refer' : 'it refers'} to secret '${secretName}' (keys ${keys.join(', ')}); create it with the values: kubectl create secret generic ${secretName} ${keys.map((k) => `--from-literal=${k}=...`).join(' ')} (compose reads ${keys.map((k) => secretVariable(secretName, k)).join(', ')} from the shell or .env)`);
+  ctx.report.warn(
+    d.composeName,
+    'environment',
+    `${reasons.join('; ')}, so no plaintext value is kept: ${secretKeys.length > 1 ? 'they refer' : 'it refers'} to secret '${secretName}' (keys ${keys.join(', ')}); create it with the values: kubectl create secret generic ${secretName} ${keys.map((k) => `--from-literal=${k}=...`).join(' ')} (compose reads ${keys.map((k) => secretVariable(secretName, k)).join(', ')} from the shell or .env)`,
+  );
 }

@@ -5,8 +5,20 @@
  */
 import * as path from 'path';
 import {
-  Application, Cpu, DependencyCondition, EnvSource, EnvValue, findMicroservices, Image, Memory, Probe, ProbeKind,
-  PodSecurityLevel, Protocol, RestartPolicy, ServiceType,
+  Application,
+  Cpu,
+  DependencyCondition,
+  EnvSource,
+  EnvValue,
+  findMicroservices,
+  Image,
+  Memory,
+  Probe,
+  ProbeKind,
+  PodSecurityLevel,
+  Protocol,
+  RestartPolicy,
+  ServiceType,
 } from '../model';
 
 /** Options of {@link applicationToTypeScript}. */
@@ -34,9 +46,13 @@ const ENUM_FIELDS: Record<string, [string, Record<string, string>]> = {
   breaksPodSecurity: ['PodSecurityLevel', PodSecurityLevel],
 };
 
-const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for '
-  + 'function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static '
-  + 'implements interface package private protected public await app props').split(' '));
+const RESERVED = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
+    'implements interface package private protected public await app props'
+  ).split(' '),
+);
 
 /**
  * `export function <name>(props: ApplicationProps = {}): Application { ... }` building `application`'s services
@@ -53,7 +69,8 @@ export function applicationToTypeScript(application: Application, options: TypeS
   // Only services that take part in a dependency get a variable: an unused one would not compile under noUnusedLocals.
   const linked = new Set(services.flatMap((s) => (s.dependsOn.length > 0 ? [s, ...s.dependsOn.map((d) => d.service)] : [])));
   for (const s of services) {
-    if (s.node.scope !== application) throw new Error(`service '${s.node.path}': only services directly below the application can be printed`);
+    if (s.node.scope !== application)
+      throw new Error(`service '${s.node.path}': only services directly below the application can be printed`);
     printer.use('Microservice');
     const construct = `new Microservice(app, ${quote(s.node.id)}, ${printer.value(s.props, 1)});`;
     if (!linked.has(s)) {
@@ -107,10 +124,17 @@ class Printer {
     if (v instanceof Probe) return this.probe(v, depth);
     if (v instanceof Cpu) return this.call('Cpu', 'millis', [String(v.millis)]);
     if (v instanceof Memory) return this.call('Memory', 'mebibytes', [String(v.mebibytes)]);
-    if (Array.isArray(v)) return this.list(v.map((x) => this.value(x, depth + 1)), depth);
+    if (Array.isArray(v))
+      return this.list(
+        v.map((x) => this.value(x, depth + 1)),
+        depth,
+      );
     if (v !== null && typeof v === 'object') {
       const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-      return this.object(entries.map(([k, x]) => `${key(k)}: ${this.value(x, depth + 1, k)}`), depth);
+      return this.object(
+        entries.map(([k, x]) => `${key(k)}: ${this.value(x, depth + 1, k)}`),
+        depth,
+      );
     }
     throw new Error(`cannot print ${String(v)} as TypeScript`);
   }
@@ -189,7 +213,8 @@ function wrap(open: string, close: string, items: string[], depth: number, openM
 
 /** A TypeScript string literal: single-quoted, or a template literal for multi-line text (config files). */
 function quote(s: string): string {
-  if (s.includes('\n') && !/[\r\u2028\u2029]/.test(s)) return '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+  if (s.includes('\n') && !/[\r\u2028\u2029]/.test(s))
+    return '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
   return `'${JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
 }
 
@@ -201,7 +226,8 @@ function key(k: string): string {
 /** A camelCase identifier for `name`, unique among `taken` and not a reserved word. */
 function identifier(name: string, taken: Set<string>): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  let id = words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('') || 'service';
+  let id =
+    words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('') || 'service';
   if (/^\d/.test(id)) id = `s${id}`;
   if (RESERVED.has(id)) id = `${id}Service`;
   let unique = id;

@@ -9,7 +9,10 @@ import { MAX_REPLICAS } from '../model';
 /** A value the importer cannot read; `message` is the reason, without the service or key. */
 export class ValueError extends Error {
   /** `error` when the compose file is invalid there (docker-compose rejects it too), else a value left out. */
-  constructor(message: string, public readonly level: 'warning' | 'error' = 'warning') {
+  constructor(
+    message: string,
+    public readonly level: 'warning' | 'error' = 'warning',
+  ) {
     super(message);
   }
 }
@@ -104,7 +107,6 @@ export function scalarText(value: unknown): string {
   throw new ValueError(`must be a string, got ${show(value)}`);
 }
 
-
 /** `deploy.replicas`/`scale`: an integer 0..MAX_REPLICAS (the model's bound), as a number or the digits of a string. */
 export function parseReplicas(value: unknown): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,16}\s*$/.test(value) ? Number(value) : NaN;
@@ -127,7 +129,8 @@ export function parseDuration(value: unknown): number {
 export function parseSignal(value: unknown): string {
   const text = String(value).trim().toUpperCase();
   const name = text.startsWith('SIG') ? text : `SIG${text}`;
-  if (typeof value !== 'string' || !/^SIG[A-Z][A-Z0-9]*$/.test(name)) throw new ValueError(`is not a signal name like SIGINT, got ${show(value)}`);
+  if (typeof value !== 'string' || !/^SIG[A-Z][A-Z0-9]*$/.test(name))
+    throw new ValueError(`is not a signal name like SIGINT, got ${show(value)}`);
   return name;
 }
 
@@ -251,7 +254,12 @@ export interface InterpolationProblem {
  * `${VAR:?error}`, `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}` (defaults may nest). Unset variables become ''
  * and are reported through `problems`.
  */
-export function interpolate(text: string, env: Record<string, string>, problems: InterpolationProblem[], isCredential: (name: string) => boolean = () => false): string {
+export function interpolate(
+  text: string,
+  env: Record<string, string>,
+  problems: InterpolationProblem[],
+  isCredential: (name: string) => boolean = () => false,
+): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -292,7 +300,12 @@ function closingBrace(text: string, from: number): number {
   return -1;
 }
 
-function substitute(expr: string, env: Record<string, string>, problems: InterpolationProblem[], isCredential: (name: string) => boolean): string {
+function substitute(
+  expr: string,
+  env: Record<string, string>,
+  problems: InterpolationProblem[],
+  isCredential: (name: string) => boolean,
+): string {
   const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(expr);
   if (!match) throw new ValueError(`has an invalid substitution \${${expr}}`);
   const [, name, op, arg = ''] = match;
@@ -300,7 +313,8 @@ function substitute(expr: string, env: Record<string, string>, problems: Interpo
   const kind = op?.replace(':', '');
   // A credential (or its default) is marked, never substituted; `${SECRET:+text}` inserts only the text.
   if (isCredential(name) && kind !== '+') {
-    if (kind === '?' && !(op!.startsWith(':') ? set && env[name] !== '' : set)) problems.push({ variable: name, message: `is required: ${interpolate(arg, env, problems, isCredential) || 'not set'}` });
+    if (kind === '?' && !(op!.startsWith(':') ? set && env[name] !== '' : set))
+      problems.push({ variable: name, message: `is required: ${interpolate(arg, env, problems, isCredential) || 'not set'}` });
     return credentialMark(name);
   }
   const recurse = (t: string) => interpolate(t, env, problems, isCredential);
@@ -364,7 +378,8 @@ export function parsePortEntry(entry: unknown): PortSpec {
   // An IPv6 host address is bracketed: `[::1]:80:80`.
   const ipv6 = /^\[([^\]]+)\]:(.*)$/.exec(spec);
   const parts = ipv6 ? [ipv6[1], ...ipv6[2].split(':')] : spec.split(':');
-  if (parts.length > 3 || parts.some((p, i) => p === '' && !(i === 1 && parts.length === 3))) throw new ValueError(`is not a port mapping, got ${show(entry)}`);
+  if (parts.length > 3 || parts.some((p, i) => p === '' && !(i === 1 && parts.length === 3)))
+    throw new ValueError(`is not a port mapping, got ${show(entry)}`);
   const container = parts[parts.length - 1];
   const host = parts.length >= 2 ? parts[parts.length - 2] : undefined;
   const hostIp = parts.length === 3 ? parts[0] : undefined;
@@ -407,10 +422,17 @@ export function parseVolumeEntry(entry: unknown): VolumeSpec {
   if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
     const e = entry as Record<string, unknown>;
     if (typeof e.target !== 'string' || !e.target) throw new ValueError(`needs a 'target' path, got ${show(entry)}`);
-    if (e.source !== undefined && e.source !== null && typeof e.source !== 'string') throw new ValueError(`has a 'source' that is not a string, got ${show(e.source)}`);
+    if (e.source !== undefined && e.source !== null && typeof e.source !== 'string')
+      throw new ValueError(`has a 'source' that is not a string, got ${show(e.source)}`);
     const source = e.source === undefined || e.source === null || e.source === '' ? undefined : e.source;
     const ignoredOptions = Object.keys(e).filter((k) => !['type', 'source', 'target', 'read_only'].includes(k));
-    return { type: String(e.type ?? (source ? 'volume' : 'volume')), source, target: e.target, readOnly: e.read_only === undefined ? false : parseBoolean(e.read_only), ignoredOptions };
+    return {
+      type: String(e.type ?? (source ? 'volume' : 'volume')),
+      source,
+      target: e.target,
+      readOnly: e.read_only === undefined ? false : parseBoolean(e.read_only),
+      ignoredOptions,
+    };
   }
   if (typeof entry !== 'string') throw new ValueError(`is not a volume mapping (a string or a map), got ${show(entry)}`);
   const text = entry;

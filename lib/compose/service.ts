@@ -19,7 +19,10 @@ export interface ServiceContext {
 
 /** The compose service of planned container `c`. */
 export function composeService(c: DockerContainerPlan, ctx: ServiceContext): ComposeService {
-  const configPaths = ctx.layout.configFiles(c.service, c.configMounts.map((m) => m.file));
+  const configPaths = ctx.layout.configFiles(
+    c.service,
+    c.configMounts.map((m) => m.file),
+  );
   const service = {
     image: c.image.reference,
     build: c.image.build && composeBuild(c.image.build, ctx.projectDir),
@@ -29,8 +32,12 @@ export function composeService(c: DockerContainerPlan, ctx: ServiceContext): Com
     environment: undefined as Record<string, string> | undefined, // filled below: it holds the only variables
     expose: nonEmpty(c.ports.map((p) => `${p.port}/${protocol(p)}`)),
     // Always with the plan's host address (compose, like `docker run -p`, would otherwise listen on 0.0.0.0).
-    ports: nonEmpty(c.ports.filter((p) => p.publish !== undefined).map((p) => `${hostIp(p.publishAddress!)}:${p.publish}:${p.port}/${protocol(p)}`)),
-    networks: c.networkModeOf ? undefined : Object.fromEntries(c.networks.map((n) => [n.network, n.aliases.length > 0 ? { aliases: n.aliases } : {}])),
+    ports: nonEmpty(
+      c.ports.filter((p) => p.publish !== undefined).map((p) => `${hostIp(p.publishAddress!)}:${p.publish}:${p.port}/${protocol(p)}`),
+    ),
+    networks: c.networkModeOf
+      ? undefined
+      : Object.fromEntries(c.networks.map((n) => [n.network, n.aliases.length > 0 ? { aliases: n.aliases } : {}])),
     network_mode: c.networkModeOf && `service:${c.networkModeOf}`,
     volumes: nonEmpty([
       ...c.volumeMounts.map((m) => `${m.volume}:${m.target}${m.readOnly ? ':ro' : ''}`),
@@ -55,9 +62,16 @@ export function composeService(c: DockerContainerPlan, ctx: ServiceContext): Com
       },
     },
     labels: nonEmptyRecord(c.labels),
-    depends_on: nonEmptyRecord(Object.fromEntries(c.dependsOn.map((d) => [d.key, {
-      condition: d.condition === DependencyCondition.HEALTHY ? 'service_healthy' as const : 'service_started' as const,
-    }]))),
+    depends_on: nonEmptyRecord(
+      Object.fromEntries(
+        c.dependsOn.map((d) => [
+          d.key,
+          {
+            condition: d.condition === DependencyCondition.HEALTHY ? ('service_healthy' as const) : ('service_started' as const),
+          },
+        ]),
+      ),
+    ),
     logging: compact({ driver: c.logging.driver, options: nonEmptyRecord(c.logging.options) }),
   };
   // Overriding `environment` in the spread keeps its place in the key order.
@@ -66,10 +80,9 @@ export function composeService(c: DockerContainerPlan, ctx: ServiceContext): Com
 
 /** Environment values: literal, except secrets, which compose interpolates so no plaintext is in the file. */
 function environment(env: ResolvedEnvVar[]): Record<string, string> | undefined {
-  return nonEmptyRecord(Object.fromEntries(env.map((v) => [
-    v.name,
-    v.source === EnvSource.SECRET ? variable(v.secret!.variable) : literal(v.value ?? ''),
-  ])));
+  return nonEmptyRecord(
+    Object.fromEntries(env.map((v) => [v.name, v.source === EnvSource.SECRET ? variable(v.secret!.variable) : literal(v.value ?? '')])),
+  );
 }
 
 function composeBuild(build: NonNullable<ResolvedImage['build']>, projectDir: string): ComposeBuild {

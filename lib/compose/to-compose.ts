@@ -87,7 +87,10 @@ export function toCompose(application: Application, options: ComposeOptions = {}
 function configAssets(plan: DockerPlan, layout: AssetLayout): ComposeAsset[] {
   const assets = new Map<string, ComposeAsset>();
   for (const c of plan.containers) {
-    const paths = layout.configFiles(c.service, c.configMounts.map((m) => m.file));
+    const paths = layout.configFiles(
+      c.service,
+      c.configMounts.map((m) => m.file),
+    );
     for (const { file } of c.configMounts) {
       const p = paths.get(file.id)!;
       assets.set(p, { path: p, content: file.content, mode: CONFIG_FILE_MODE });
@@ -105,7 +108,13 @@ function secretFilesOf(containers: DockerContainerPlan[], layout: AssetLayout): 
       files.set(secretKey(secret), entry);
     }
   }
-  return [...files.entries()].map(([composeKey, { ref, users }]) => ({ composeKey, path: layout.secretFile(ref), secret: ref.name, key: ref.key, users: [...users] }));
+  return [...files.entries()].map(([composeKey, { ref, users }]) => ({
+    composeKey,
+    path: layout.secretFile(ref),
+    secret: ref.name,
+    key: ref.key,
+    users: [...users],
+  }));
 }
 
 function secretVariablesOf(containers: DockerContainerPlan[]): ComposeSecretVariable[] {

@@ -10,9 +10,13 @@ export function toMermaid(application: Application | ResolvedApplication): strin
   const lines = ['flowchart LR'];
   for (const s of app.services) {
     const ports = s.ports.map((p) => `${p.port}${p.protocol === 'UDP' ? '/udp' : ''}`).join(', ');
-    const scale = s.autoscaling ? `${s.autoscaling.minReplicas}..${s.autoscaling.maxReplicas} replicas (cpu ${s.autoscaling.targetCpuPercent}%)` : `${s.replicas} replica${s.replicas === 1 ? '' : 's'}`;
+    const scale = s.autoscaling
+      ? `${s.autoscaling.minReplicas}..${s.autoscaling.maxReplicas} replicas (cpu ${s.autoscaling.targetCpuPercent}%)`
+      : `${s.replicas} replica${s.replicas === 1 ? '' : 's'}`;
     const sidecars = s.sidecars.length > 0 ? `<br/>+ ${s.sidecars.map((c) => c.name).join(', ')}` : '';
-    lines.push(`  ${id('svc', s.name)}["<b>${s.name}</b><br/>${escape(s.image.reference)}<br/>${scale}${ports ? `<br/>ports ${ports}` : ''}${sidecars}"]`);
+    lines.push(
+      `  ${id('svc', s.name)}["<b>${s.name}</b><br/>${escape(s.image.reference)}<br/>${scale}${ports ? `<br/>ports ${ports}` : ''}${sidecars}"]`,
+    );
   }
   for (const s of app.services) {
     for (const d of s.dependencies) lines.push(`  ${id('svc', s.name)} -->|${d.condition}| ${id('svc', d.service)}`);

@@ -4,9 +4,28 @@
  * backends only translate this plan into their own field names, so they cannot drift apart.
  */
 import {
-  DependencyCondition, Diagnostic, DiagnosticLevel, EnvSource, IngressSourceKind, isAcknowledged, ProbeKind, Protocol, RestartPolicy, UnsupportedError,
-  ResolvedApplication, ResolvedConfigFile, ResolvedContainer, ResolvedEnvVar, ResolvedImage, ResolvedLogging,
-  ResolvedProbe, ResolvedSecretRef, ResolvedService, SeccompProfileType, DEFAULT_PUBLISH_ADDRESS, publishAddressRule,
+  DependencyCondition,
+  Diagnostic,
+  DiagnosticLevel,
+  EnvSource,
+  IngressSourceKind,
+  isAcknowledged,
+  ProbeKind,
+  Protocol,
+  RestartPolicy,
+  UnsupportedError,
+  ResolvedApplication,
+  ResolvedConfigFile,
+  ResolvedContainer,
+  ResolvedEnvVar,
+  ResolvedImage,
+  ResolvedLogging,
+  ResolvedProbe,
+  ResolvedSecretRef,
+  ResolvedService,
+  SeccompProfileType,
+  DEFAULT_PUBLISH_ADDRESS,
+  publishAddressRule,
 } from '../model';
 import { replicaKey, sidecarKey } from './keys';
 
@@ -139,11 +158,17 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
   publishAddressRule(options.publishAddress, 'publishAddress', (m) => m !== undefined && fail(app.name, 'publishAddress', m));
   const appAddress = options.publishAddress ?? app.publishAddress ?? DEFAULT_PUBLISH_ADDRESS;
   const publishing = (publish: number | undefined, address: string | undefined) =>
-    (publish === undefined ? {} : { publish, publishAddress: address ?? appAddress });
+    publish === undefined ? {} : { publish, publishAddress: address ?? appAddress };
   const byName = new Map(app.services.map((s) => [s.name, s]));
-  const networks: DockerPlan['networks'] = app.services.map((s) => ({ key: s.name, name: `${app.name}-${s.name}`, service: s.name, internal: true }));
+  const networks: DockerPlan['networks'] = app.services.map((s) => ({
+    key: s.name,
+    name: `${app.name}-${s.name}`,
+    service: s.name,
+    internal: true,
+  }));
   // A container only on internal networks has no route out of the host and Docker publishes none of its ports.
-  const onEdge = (s: ResolvedService) => s.egress.length > 0 || [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].some((p) => p.publish !== undefined);
+  const onEdge = (s: ResolvedService) =>
+    s.egress.length > 0 || [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].some((p) => p.publish !== undefined);
   const edge = (joins: boolean) => (joins ? [{ network: EDGE_NETWORK_KEY, aliases: [] }] : []);
   const volumes: DockerPlan['volumes'] = [];
   const containers: DockerContainerPlan[] = [];
@@ -156,28 +181,49 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
       warn(s.name, 'autoscaling', `cannot be expressed in Docker: runs a fixed ${s.replicas} replica(s) (minReplicas); scale by hand`);
     }
     if (s.replicas === 0) warn(s.name, 'replicas', 'is 0: no container is created');
-    if (Object.keys(s.nodeSelector).length > 0) warn(s.name, 'nodeSelector', 'places Kubernetes pods only: Docker runs every container on its one engine');
+    if (Object.keys(s.nodeSelector).length > 0)
+      warn(s.name, 'nodeSelector', 'places Kubernetes pods only: Docker runs every container on its one engine');
     const narrowed = s.ingressFrom.filter((src) => src.kind !== IngressSourceKind.ANYWHERE);
     if (narrowed.length > 0) {
-      warn(s.name, 'ingressFrom', `limits outside sources in Kubernetes only: Docker does not filter by source, so published ports admit any address the host lets through`);
+      warn(
+        s.name,
+        'ingressFrom',
+        `limits outside sources in Kubernetes only: Docker does not filter by source, so published ports admit any address the host lets through`,
+      );
     }
     for (const [field, c] of [['security', s], ...s.sidecars.map((sc) => [`sidecars[${sc.name}].security`, sc] as const)] as const) {
       if (c.security.seccompProfile.type === SeccompProfileType.LOCALHOST) {
-        warn(s.name, `${field}.seccompProfile`, `Localhost profile ${JSON.stringify(c.security.seccompProfile.localhostProfile)} is a file on the Kubernetes node; Docker keeps the engine's default seccomp profile`);
+        warn(
+          s.name,
+          `${field}.seccompProfile`,
+          `Localhost profile ${JSON.stringify(c.security.seccompProfile.localhostProfile)} is a file on the Kubernetes node; Docker keeps the engine's default seccomp profile`,
+        );
       }
     }
     // Sidecars share the service container's network namespace, and Docker refuses ports on a container that
     // joins another's namespace: the service container exposes and publishes the sidecars' ports too.
-    const ports = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].map((p): DockerPortPlan => ({ port: p.port, protocol: p.protocol, ...publishing(p.publish, p.publishAddress) }));
+    const ports = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].map((p): DockerPortPlan => ({
+      port: p.port,
+      protocol: p.protocol,
+      ...publishing(p.publish, p.publishAddress),
+    }));
     const published = ports.filter((p) => p.publish !== undefined);
     if (s.replicas > 1 && published.length > 0) {
-      fail(s.name, 'ports.publish', `publishes host port ${published[0].publish} but runs ${s.replicas} replicas, which cannot share one host port; route it through the gateway instead`);
+      fail(
+        s.name,
+        'ports.publish',
+        `publishes host port ${published[0].publish} but runs ${s.replicas} replicas, which cannot share one host port; route it through the gateway instead`,
+      );
     }
     if (s.livenessProbe) warn(s.name, 'livenessProbe', 'becomes the health status only: Docker does not restart an unhealthy container');
     let healthcheck: DockerHealthcheck | undefined;
     if (s.healthcheck?.kind === ProbeKind.GRPC && s.healthcheckField !== 'healthcheck') {
       // Derived from a Kubernetes probe: no Docker health check, never an error that would stop the other targets.
-      warn(s.name, s.healthcheckField!, `is a gRPC probe, which Docker cannot run: Docker targets run no health check (set 'healthcheck: Probe.command([...])', e.g. grpc_health_probe, or 'healthcheck: Probe.none()' to say so)`);
+      warn(
+        s.name,
+        s.healthcheckField!,
+        `is a gRPC probe, which Docker cannot run: Docker targets run no health check (set 'healthcheck: Probe.command([...])', e.g. grpc_health_probe, or 'healthcheck: Probe.none()' to say so)`,
+      );
     } else if (s.healthcheck) {
       healthcheck = toHealthcheck(s.healthcheck, s.startupProbe, (m) => fail(s.name, 'healthcheck', m));
     }
@@ -186,7 +232,11 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
       let condition = d.condition;
       if (condition === DependencyCondition.HEALTHY && !healthchecked.get(d.service)) {
         condition = DependencyCondition.STARTED;
-        warn(s.name, 'dependsOn', `waits for '${d.service}' to be healthy, but '${d.service}' has no Docker health check: Docker targets wait only until it has started`);
+        warn(
+          s.name,
+          'dependsOn',
+          `waits for '${d.service}' to be healthy, but '${d.service}' has no Docker health check: Docker targets wait only until it has started`,
+        );
       }
       return keysOf(byName.get(d.service)!).map((key) => ({ key, condition }));
     });
@@ -194,11 +244,13 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
 
     for (const index of range(s.replicas)) {
       const key = instanceKey(s, index);
-      const persistent = s.volumes.filter((v) => !v.scratch).map((v) => {
-        const volumeKey = s.replicas > 1 ? `${v.name}-${index}` : v.name;
-        volumes.push({ key: volumeKey, name: `${app.name}-${volumeKey}`, service: s.name, volume: v.name });
-        return { volume: volumeKey, target: v.mountPath, readOnly: v.readOnly };
-      });
+      const persistent = s.volumes
+        .filter((v) => !v.scratch)
+        .map((v) => {
+          const volumeKey = s.replicas > 1 ? `${v.name}-${index}` : v.name;
+          volumes.push({ key: volumeKey, name: `${app.name}-${volumeKey}`, service: s.name, volume: v.name });
+          return { volume: volumeKey, target: v.mountPath, readOnly: v.readOnly };
+        });
       containers.push({
         ...containerBase(app, s, s),
         key,
@@ -264,7 +316,12 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
       networks: [...routed.map((s) => ({ network: s.name, aliases: [] })), ...edge(true)],
       volumeMounts: [],
       tmpfs: g.security.readOnlyRootFilesystem ? g.security.writablePaths : [],
-      configMounts: [{ file: { id: `${g.name}-1`, fileName: 'nginx.conf', mountPath: GATEWAY_CONFIG_PATH, content: gatewayNginxConfig(app) }, target: GATEWAY_CONFIG_PATH }],
+      configMounts: [
+        {
+          file: { id: `${g.name}-1`, fileName: 'nginx.conf', mountPath: GATEWAY_CONFIG_PATH, content: gatewayNginxConfig(app) },
+          target: GATEWAY_CONFIG_PATH,
+        },
+      ],
       secretMounts: [],
       ...hardening(g.security),
       healthcheck: undefined,
@@ -281,7 +338,8 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
   const volumeOwners = new Map<string, string>();
   for (const v of volumes) {
     const owner = volumeOwners.get(v.key);
-    if (owner !== undefined) fail(v.service, 'volumes', `gives Docker volume key '${v.key}' that service '${owner}' already uses; rename one of the volumes`);
+    if (owner !== undefined)
+      fail(v.service, 'volumes', `gives Docker volume key '${v.key}' that service '${owner}' already uses; rename one of the volumes`);
     volumeOwners.set(v.key, v.service);
   }
   if (containers.some((c) => c.networks.some((n) => n.network === EDGE_NETWORK_KEY))) {
@@ -302,7 +360,8 @@ function checkContainerKeys(app: ResolvedApplication, fail: (service: string, fi
       const what = s.replicas > 1 ? `replica ${index} of service '${s.name}'` : `service '${s.name}'`;
       for (const [k, w] of [[key, what], ...s.sidecars.map((sc) => [sidecarKey(key, sc.name), `sidecar '${sc.name}' of ${what}`])]) {
         const prior = keys.get(k);
-        if (prior && prior !== w) fail(s.name, 'name', `gives Docker container key ${JSON.stringify(k)} to ${w}, which ${prior} already has`);
+        if (prior && prior !== w)
+          fail(s.name, 'name', `gives Docker container key ${JSON.stringify(k)} to ${w}, which ${prior} already has`);
         keys.set(k, w);
       }
     }
@@ -321,14 +380,16 @@ export function gatewayNginxConfig(app: ResolvedApplication): string {
   const g = app.gateway!;
   // Longest prefix first is nginx's own rule for prefix locations; sorting keeps the file stable.
   const routes = [...g.routes].sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path));
-  const locations = routes.map((r) => [
-    `    location ${r.path} {`,
-    `      set $upstream ${r.service}:${r.port};`,
-    '      proxy_pass http://$upstream;',
-    '      proxy_set_header Host $host;',
-    '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-    '    }',
-  ].join('\n'));
+  const locations = routes.map((r) =>
+    [
+      `    location ${r.path} {`,
+      `      set $upstream ${r.service}:${r.port};`,
+      '      proxy_pass http://$upstream;',
+      '      proxy_set_header Host $host;',
+      '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      '    }',
+    ].join('\n'),
+  );
   return [
     '# generated by microservice-constructs: gateway of application ' + app.name,
     'worker_processes 1;',
@@ -343,7 +404,7 @@ export function gatewayNginxConfig(app: ResolvedApplication): string {
     '  fastcgi_temp_path /tmp/fastcgi;',
     '  uwsgi_temp_path /tmp/uwsgi;',
     '  scgi_temp_path /tmp/scgi;',
-    '  # Docker\'s embedded DNS; variables in proxy_pass resolve per request, so a restarted service is found again.',
+    "  # Docker's embedded DNS; variables in proxy_pass resolve per request, so a restarted service is found again.",
     '  resolver 127.0.0.11 valid=5s ipv6=off;',
     '  server {',
     `    listen ${g.listenPort};`,
@@ -356,17 +417,31 @@ export function gatewayNginxConfig(app: ResolvedApplication): string {
 }
 
 /** The Docker health check of a probe; http/tcp run `wget`/`nc` inside the container. */
-export function toHealthcheck(probe: ResolvedProbe, startup: ResolvedProbe | undefined, fail: (message: string) => never): DockerHealthcheck {
+export function toHealthcheck(
+  probe: ResolvedProbe,
+  startup: ResolvedProbe | undefined,
+  fail: (message: string) => never,
+): DockerHealthcheck {
   const test = ((): string[] => {
     switch (probe.kind) {
       case ProbeKind.COMMAND:
         return ['CMD', ...probe.command!];
       case ProbeKind.HTTP:
-        return ['CMD', 'wget', '-q', ...Object.entries(probe.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]), '-O', '/dev/null', `http://127.0.0.1:${probe.port}${probe.path}`];
+        return [
+          'CMD',
+          'wget',
+          '-q',
+          ...Object.entries(probe.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]),
+          '-O',
+          '/dev/null',
+          `http://127.0.0.1:${probe.port}${probe.path}`,
+        ];
       case ProbeKind.TCP:
         return ['CMD', 'nc', '-z', '127.0.0.1', String(probe.port)];
       default:
-        return fail(`a ${probe.kind} probe cannot be expressed as a Docker health check; set 'healthcheck: Probe.command([...])' (e.g. grpc_health_probe)`);
+        return fail(
+          `a ${probe.kind} probe cannot be expressed as a Docker health check; set 'healthcheck: Probe.command([...])' (e.g. grpc_health_probe)`,
+        );
     }
   })();
   return {
@@ -405,8 +480,12 @@ function containerBase(app: ResolvedApplication, c: ResolvedContainer, s: Resolv
  * engine applies docker-default where the host has AppArmor; a localhost profile is passed through by name.
  */
 function hardening(sec: ResolvedContainer['security']) {
-  const appArmor = sec.appArmorProfile === 'unconfined' ? ['apparmor=unconfined']
-    : sec.appArmorProfile?.startsWith('localhost/') ? [`apparmor=${sec.appArmorProfile!.slice('localhost/'.length)}`] : [];
+  const appArmor =
+    sec.appArmorProfile === 'unconfined'
+      ? ['apparmor=unconfined']
+      : sec.appArmorProfile?.startsWith('localhost/')
+        ? [`apparmor=${sec.appArmorProfile!.slice('localhost/'.length)}`]
+        : [];
   return {
     user: `${sec.user}:${sec.group}`,
     readOnly: sec.readOnlyRootFilesystem,
@@ -446,5 +525,5 @@ function range(n: number): number[] {
 
 /** Environment as plain `NAME=value` pairs for Docker targets; secrets are resolved by `secretValue`. */
 export function dockerEnvValue(v: ResolvedEnvVar, secretValue: (ref: ResolvedSecretRef) => string): string {
-  return v.source === EnvSource.SECRET ? secretValue(v.secret!) : v.value ?? '';
+  return v.source === EnvSource.SECRET ? secretValue(v.secret!) : (v.value ?? '');
 }

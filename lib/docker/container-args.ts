@@ -35,9 +35,14 @@ export function plainContainerArgs(c: DockerContainerPlan) {
     entrypoints: c.command,
     command: c.args,
     // Only what the model publishes: a port without `external` would be published on a random host port.
-    ports: c.ports.filter((p) => p.publish !== undefined).map((p): docker.types.input.ContainerPort => ({
-      internal: p.port, external: p.publish, ip: p.publishAddress, protocol: p.protocol.toLowerCase(),
-    })),
+    ports: c.ports
+      .filter((p) => p.publish !== undefined)
+      .map((p): docker.types.input.ContainerPort => ({
+        internal: p.port,
+        external: p.publish,
+        ip: p.publishAddress,
+        protocol: p.protocol.toLowerCase(),
+      })),
     tmpfs: c.tmpfs.length > 0 ? Object.fromEntries(c.tmpfs.map((t) => [t, ''])) : undefined,
     user: c.user,
     readOnly: c.readOnly,
@@ -94,7 +99,9 @@ export function goDuration(seconds: number): string {
 
 /** Keys of the containers some dependent waits for with condition `healthy` (and that have a health check). */
 export function awaitedHealthy(plan: DockerPlan): Set<string> {
-  const awaited = new Set(plan.containers.flatMap((c) => c.dependsOn.filter((d) => d.condition === DependencyCondition.HEALTHY).map((d) => d.key)));
+  const awaited = new Set(
+    plan.containers.flatMap((c) => c.dependsOn.filter((d) => d.condition === DependencyCondition.HEALTHY).map((d) => d.key)),
+  );
   return new Set(plan.containers.filter((c) => c.healthcheck && awaited.has(c.key)).map((c) => c.key));
 }
 
@@ -119,12 +126,20 @@ export function assertProviderExpressible(plan: DockerPlan): void {
     throw new UnsupportedError({ level: DiagnosticLevel.ERROR, target: 'docker', service, field, message });
   };
   for (const c of plan.containers) {
-    for (const [field, mib] of [['limit', c.memoryLimitMiB], ['request', c.memoryReservationMiB]] as const) {
-      if (!Number.isInteger(mib)) fail(c.service, `resources.memory.${field}`, `is ${mib} MiB, but the Pulumi Docker provider takes whole MiB; round it`);
+    for (const [field, mib] of [
+      ['limit', c.memoryLimitMiB],
+      ['request', c.memoryReservationMiB],
+    ] as const) {
+      if (!Number.isInteger(mib))
+        fail(c.service, `resources.memory.${field}`, `is ${mib} MiB, but the Pulumi Docker provider takes whole MiB; round it`);
     }
     const millis = Math.round(c.cpus * 1000);
     if (millis % 100 !== 0) {
-      fail(c.service, 'resources.cpu.limit', `is ${millis}m, but the Pulumi Docker provider keeps cpus to one decimal and would replace the container on every run; use a multiple of 100m`);
+      fail(
+        c.service,
+        'resources.cpu.limit',
+        `is ${millis}m, but the Pulumi Docker provider keeps cpus to one decimal and would replace the container on every run; use a multiple of 100m`,
+      );
     }
   }
 }

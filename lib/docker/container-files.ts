@@ -48,26 +48,37 @@ export function createContainerFiles(ctx: ContainerFilesContext, c: DockerContai
       const opts = { parent: ctx.parent, deleteBeforeReplace: true };
       const mounts = placement.volumes.map((v) => ({
         ...v,
-        volumeName: v.persistentVolume !== undefined
-          ? ctx.volumeName(v.persistentVolume)
-          : new docker.Volume(childName(ctx.component, 'files', c.key, v.mountPath), { name: `${c.containerName}-files${v.mountPath.replace(/[^a-z0-9]+/gi, '-')}` }, opts).name,
+        volumeName:
+          v.persistentVolume !== undefined
+            ? ctx.volumeName(v.persistentVolume)
+            : new docker.Volume(
+                childName(ctx.component, 'files', c.key, v.mountPath),
+                { name: `${c.containerName}-files${v.mountPath.replace(/[^a-z0-9]+/gi, '-')}` },
+                opts,
+              ).name,
       }));
       // Created, never started: a writable container to upload into, sharing the volumes.
-      const seed = new docker.Container(childName(ctx.component, 'files', c.key), {
-        name: `${c.containerName}-files`,
-        image: ctx.image,
-        start: false,
-        mustRun: false,
-        networkMode: 'none',
-        volumes: mounts.map((m) => ({ volumeName: m.volumeName, containerPath: m.mountPath })),
-        uploads: uploadsOf(mounts.flatMap((m) => m.files)),
-        labels: Object.entries(c.labels).map(([label, value]) => ({ label, value })),
-        // Else the daemon's log options, which the provider reads back as a diff on hosts that set log-opts.
-        ...loggingArgs(c),
-      }, opts);
+      const seed = new docker.Container(
+        childName(ctx.component, 'files', c.key),
+        {
+          name: `${c.containerName}-files`,
+          image: ctx.image,
+          start: false,
+          mustRun: false,
+          networkMode: 'none',
+          volumes: mounts.map((m) => ({ volumeName: m.volumeName, containerPath: m.mountPath })),
+          uploads: uploadsOf(mounts.flatMap((m) => m.files)),
+          labels: Object.entries(c.labels).map(([label, value]) => ({ label, value })),
+          // Else the daemon's log options, which the provider reads back as a diff on hosts that set log-opts.
+          ...loggingArgs(c),
+        },
+        opts,
+      );
       return {
         uploads: [],
-        volumes: mounts.filter((m) => m.persistentVolume === undefined).map((m) => ({ volumeName: m.volumeName, containerPath: m.mountPath, readOnly: true })),
+        volumes: mounts
+          .filter((m) => m.persistentVolume === undefined)
+          .map((m) => ({ volumeName: m.volumeName, containerPath: m.mountPath, readOnly: true })),
         labels: [{ label: FILES_LABEL, value: seed.id }],
         seed,
       };

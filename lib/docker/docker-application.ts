@@ -88,38 +88,60 @@ export class DockerApplication extends pulumi.ComponentResource {
 
     // Fixed Docker names cannot exist twice, so a replacement must delete before it creates.
     const childOpts = { parent: this, deleteBeforeReplace: true };
-    const images = createImages(name, imageSpecs, this, { platform: props.platform ?? DEFAULT_PLATFORM, projectDir: props.projectDir ?? process.cwd() });
-    const networks = new Map(plan.networks.map((n) => [n.key, new docker.Network(childName(name, 'network', n.key), { name: n.name, internal: n.internal }, childOpts)]));
+    const images = createImages(name, imageSpecs, this, {
+      platform: props.platform ?? DEFAULT_PLATFORM,
+      projectDir: props.projectDir ?? process.cwd(),
+    });
+    const networks = new Map(
+      plan.networks.map((n) => [
+        n.key,
+        new docker.Network(childName(name, 'network', n.key), { name: n.name, internal: n.internal }, childOpts),
+      ]),
+    );
     const volumeOpts = { ...childOpts, retainOnDelete: props.retainDataVolumes ?? false };
-    const volumes = new Map(plan.volumes.map((v) => [v.key, new docker.Volume(childName(name, 'volume', v.key), { name: v.name }, volumeOpts)]));
+    const volumes = new Map(
+      plan.volumes.map((v) => [v.key, new docker.Volume(childName(name, 'volume', v.key), { name: v.name }, volumeOpts)]),
+    );
     const healthyAwaited = awaitedHealthy(plan);
     const containers = new Map<string, docker.Container>();
 
     // Plan order puts dependencies (and a sidecar's service container) first.
     for (const c of plan.containers) {
       const image = imageOf(images, c);
-      const files = createContainerFiles({ component: name, parent: this, secrets, image, volumeName: (key) => volumes.get(key)!.name }, c, placements.get(c.key)!);
+      const files = createContainerFiles(
+        { component: name, parent: this, secrets, image, volumeName: (key) => volumes.get(key)!.name },
+        c,
+        placements.get(c.key)!,
+      );
       const plain = plainContainerArgs(c);
-      const container = new docker.Container(childName(name, 'container', c.key), {
-        ...plain,
-        image,
-        envs: c.env.map((v) => (v.source === EnvSource.SECRET ? pulumi.interpolate`${v.name}=${secrets.of(v.secret!)}` : `${v.name}=${dockerEnvValue(v, unreachable)}`)),
-        networksAdvanced: c.networks.map((n) => ({ name: networks.get(n.network)!.name, aliases: n.aliases })),
-        networkMode: c.networkModeOf !== undefined ? pulumi.interpolate`container:${containers.get(c.networkModeOf)!.id}` : undefined,
-        volumes: [
-          ...c.volumeMounts.map((m) => ({ volumeName: volumes.get(m.volume)!.name, containerPath: m.target, readOnly: m.readOnly })),
-          ...files.volumes,
-        ],
-        uploads: files.uploads,
-        labels: [...plain.labels, ...files.labels],
-        // Dependents are created only once this container reports healthy.
-        wait: healthyAwaited.has(c.key) || undefined,
-        waitTimeout: healthyAwaited.has(c.key) ? waitTimeoutSeconds(c.healthcheck!) : undefined,
-      }, {
-        ...childOpts,
-        replaceOnChanges: REPLACE_ON_CHANGES,
-        dependsOn: [...c.dependsOn.map((d) => containers.get(d.key)!), ...(files.seed ? [files.seed] : [])],
-      });
+      const container = new docker.Container(
+        childName(name, 'container', c.key),
+        {
+          ...plain,
+          image,
+          envs: c.env.map((v) =>
+            v.source === EnvSource.SECRET
+              ? pulumi.interpolate`${v.name}=${secrets.of(v.secret!)}`
+              : `${v.name}=${dockerEnvValue(v, unreachable)}`,
+          ),
+          networksAdvanced: c.networks.map((n) => ({ name: networks.get(n.network)!.name, aliases: n.aliases })),
+          networkMode: c.networkModeOf !== undefined ? pulumi.interpolate`container:${containers.get(c.networkModeOf)!.id}` : undefined,
+          volumes: [
+            ...c.volumeMounts.map((m) => ({ volumeName: volumes.get(m.volume)!.name, containerPath: m.target, readOnly: m.readOnly })),
+            ...files.volumes,
+          ],
+          uploads: files.uploads,
+          labels: [...plain.labels, ...files.labels],
+          // Dependents are created only once this container reports healthy.
+          wait: healthyAwaited.has(c.key) || undefined,
+          waitTimeout: healthyAwaited.has(c.key) ? waitTimeoutSeconds(c.healthcheck!) : undefined,
+        },
+        {
+          ...childOpts,
+          replaceOnChanges: REPLACE_ON_CHANGES,
+          dependsOn: [...c.dependsOn.map((d) => containers.get(d.key)!), ...(files.seed ? [files.seed] : [])],
+        },
+      );
       containers.set(c.key, container);
     }
 

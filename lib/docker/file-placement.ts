@@ -68,7 +68,11 @@ export function placeFiles(c: DockerContainerPlan): FilePlacement {
     } else if (mount) {
       volumes.push({ mountPath: mount.mountPath, persistentVolume: mount.persistentVolume, files: [f.target] });
     } else {
-      if (dir === '/') fail(f.field, `puts '${f.target}' directly in '/', where no volume can be mounted on a read-only root filesystem; use a subdirectory`);
+      if (dir === '/')
+        fail(
+          f.field,
+          `puts '${f.target}' directly in '/', where no volume can be mounted on a read-only root filesystem; use a subdirectory`,
+        );
       volumes.push({ mountPath: dir, files: [f.target] });
     }
   }

@@ -18,7 +18,9 @@ export function distinctImages(plan: DockerPlan): Map<string, ResolvedImage> {
   for (const c of plan.containers) {
     const seen = images.get(c.image.reference);
     if (seen && JSON.stringify(seen.build) !== JSON.stringify(c.image.build)) {
-      throw new Error(`service '${c.service}': image '${c.image.reference}' is also built or pulled with other settings by another service; give each build its own tag`);
+      throw new Error(
+        `service '${c.service}': image '${c.image.reference}' is also built or pulled with other settings by another service; give each build its own tag`,
+      );
     }
     images.set(c.image.reference, c.image);
   }
@@ -40,7 +42,12 @@ export interface ImageOptions {
 }
 
 /** One image resource per image of {@link distinctImages}, keyed by reference. */
-export function createImages(component: string, images: Map<string, ResolvedImage>, parent: pulumi.Resource, options: ImageOptions): Map<string, ImageResource> {
+export function createImages(
+  component: string,
+  images: Map<string, ResolvedImage>,
+  parent: pulumi.Resource,
+  options: ImageOptions,
+): Map<string, ImageResource> {
   return new Map([...images.values()].map((image) => [image.reference, createImage(component, image, parent, options)]));
 }
 
@@ -59,18 +66,22 @@ function createImage(component: string, image: ResolvedImage, parent: pulumi.Res
     return { resource: remote, ref: remote.imageId };
   }
   const context = projectRelative(options.projectDir, image.build.context);
-  const built = new docker.Image(name, {
-    imageName: image.reference,
-    build: {
-      context,
-      // The provider resolves `dockerfile` against the working directory, not the context.
-      dockerfile: path.join(context, image.build.dockerfile),
-      args: image.build.buildArgs,
-      target: image.build.target,
-      platform: options.platform,
+  const built = new docker.Image(
+    name,
+    {
+      imageName: image.reference,
+      build: {
+        context,
+        // The provider resolves `dockerfile` against the working directory, not the context.
+        dockerfile: path.join(context, image.build.dockerfile),
+        args: image.build.buildArgs,
+        target: image.build.target,
+        platform: options.platform,
+      },
+      skipPush: true,
     },
-    skipPush: true,
-  }, { parent });
+    { parent },
+  );
   // For a local build, repoDigest is the built image's ID: new with every build that changes the image.
   return { resource: built, ref: built.repoDigest };
 }

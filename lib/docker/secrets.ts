@@ -12,7 +12,10 @@ export class SecretValues {
    * before any resource is registered.
    */
   public static read(config: pulumi.Config, plan: DockerPlan): SecretValues {
-    const refs = plan.containers.flatMap((c) => [...c.env.flatMap((v) => (v.secret ? [v.secret] : [])), ...c.secretMounts.map((m) => m.secret)]);
+    const refs = plan.containers.flatMap((c) => [
+      ...c.env.flatMap((v) => (v.secret ? [v.secret] : [])),
+      ...c.secretMounts.map((m) => m.secret),
+    ]);
     return new SecretValues(new Map(refs.map((r) => [r.configKey, config.requireSecret(r.configKey)])));
   }
 

@@ -97,7 +97,8 @@ export class ApplicationChart extends Chart {
 
   private objectsOf(service: string): MicroserviceObjects {
     const o = this.objects.get(service);
-    if (!o) throw new Error(`application '${this.model.name}' has no service '${service}' (services: ${[...this.objects.keys()].join(', ')})`);
+    if (!o)
+      throw new Error(`application '${this.model.name}' has no service '${service}' (services: ${[...this.objects.keys()].join(', ')})`);
     return o;
   }
 }

@@ -8,7 +8,12 @@ import { objectMetadata } from './metadata';
  * ApiObject, not cdk8s-plus's HorizontalPodAutoscaler: that one adds scale-up/scale-down policies of its own,
  * while the model asks for Kubernetes' default behaviour.
  */
-export function createAutoscaler(scope: Construct, svc: ResolvedService, app: ResolvedApplication, workload: kplus.Deployment | kplus.StatefulSet): kplus.k8s.KubeHorizontalPodAutoscalerV2 | undefined {
+export function createAutoscaler(
+  scope: Construct,
+  svc: ResolvedService,
+  app: ResolvedApplication,
+  workload: kplus.Deployment | kplus.StatefulSet,
+): kplus.k8s.KubeHorizontalPodAutoscalerV2 | undefined {
   const scaling = svc.autoscaling;
   if (!scaling) return undefined;
   // The workload then leaves spec.replicas to the autoscaler.
@@ -20,7 +25,9 @@ export function createAutoscaler(scope: Construct, svc: ResolvedService, app: Re
       scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.targetCpuPercent } } }],
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.targetCpuPercent } } },
+      ],
     },
   });
 }

@@ -1,5 +1,15 @@
 import {
-  DEFAULT_LOGGING, Diagnostic, EgressKind, DiagnosticLevel, IngressSourceKind, isAcknowledged, ResolvedApplication, ResolvedContainer, ResolvedService, RestartPolicy, ServiceType,
+  DEFAULT_LOGGING,
+  Diagnostic,
+  EgressKind,
+  DiagnosticLevel,
+  IngressSourceKind,
+  isAcknowledged,
+  ResolvedApplication,
+  ResolvedContainer,
+  ResolvedService,
+  RestartPolicy,
+  ServiceType,
 } from '../model';
 import { headlessServiceName, waitContainerName } from './names';
 import { WorkloadKind, workloadKind } from './workload';
@@ -14,88 +24,122 @@ const SERVICE_RULES: ServiceRule[] = [
     svc.ports.flatMap((p) => {
       if (p.publish === undefined) return [];
       if (svc.serviceType === ServiceType.CLUSTER_IP) {
-        return [{
-          field: 'ports',
-          message: `publishes host port ${p.publish}, but a ClusterIP Service is reachable only inside the cluster (local-only): run \`kubectl port-forward service/${svc.name} ${p.publish}:${p.servicePort}\` or set serviceType NodePort or LoadBalancer`,
-        }];
+        return [
+          {
+            field: 'ports',
+            message: `publishes host port ${p.publish}, but a ClusterIP Service is reachable only inside the cluster (local-only): run \`kubectl port-forward service/${svc.name} ${p.publish}:${p.servicePort}\` or set serviceType NodePort or LoadBalancer`,
+          },
+        ];
       }
       if (svc.serviceType === ServiceType.LOAD_BALANCER && p.publish !== p.servicePort) {
-        return [{ field: 'ports', message: `publishes host port ${p.publish}, but the LoadBalancer Service listens on port ${p.servicePort} (the port in-cluster clients use; set servicePort to ${p.publish} to listen there)` }];
+        return [
+          {
+            field: 'ports',
+            message: `publishes host port ${p.publish}, but the LoadBalancer Service listens on port ${p.servicePort} (the port in-cluster clients use; set servicePort to ${p.publish} to listen there)`,
+          },
+        ];
       }
       return [];
     }),
   (svc) => {
     if (svc.ingressFrom.length === 0) return [];
     const ports = svc.ports.map((p) => p.port).join(', ');
-    const sources = svc.ingressFrom.map((src) => (src.kind === IngressSourceKind.ANYWHERE ? 'any source' : src.kind === IngressSourceKind.CIDR ? src.value! : `namespace ${src.value}`));
-    return [{
-      field: 'ingressFrom',
-      message: sources.includes('any source')
-        ? `its NetworkPolicy admits traffic from any source on port(s) ${ports} (the default of a ${svc.serviceType} Service): narrow it with ingressFrom: [IngressSource.cidr(...), IngressSource.namespace(...)]`
-        : `its NetworkPolicy admits traffic from ${sources.join(', ')} on port(s) ${ports}`,
-    }];
+    const sources = svc.ingressFrom.map((src) =>
+      src.kind === IngressSourceKind.ANYWHERE ? 'any source' : src.kind === IngressSourceKind.CIDR ? src.value! : `namespace ${src.value}`,
+    );
+    return [
+      {
+        field: 'ingressFrom',
+        message: sources.includes('any source')
+          ? `its NetworkPolicy admits traffic from any source on port(s) ${ports} (the default of a ${svc.serviceType} Service): narrow it with ingressFrom: [IngressSource.cidr(...), IngressSource.namespace(...)]`
+          : `its NetworkPolicy admits traffic from ${sources.join(', ')} on port(s) ${ports}`,
+      },
+    ];
   },
   (svc) =>
     svc.sidecars.flatMap((sc) =>
-      sc.ports.filter((p) => p.publish !== undefined).map((p) => ({
-        field: `sidecars[${sc.name}].ports`,
-        message: `publishes host port ${p.publish}, but sidecar ports are not part of the Service (local-only): run \`kubectl port-forward\` to a pod of '${svc.name}' with ${p.publish}:${p.port}`,
-      })),
+      sc.ports
+        .filter((p) => p.publish !== undefined)
+        .map((p) => ({
+          field: `sidecars[${sc.name}].ports`,
+          message: `publishes host port ${p.publish}, but sidecar ports are not part of the Service (local-only): run \`kubectl port-forward\` to a pod of '${svc.name}' with ${p.publish}:${p.port}`,
+        })),
     ),
   (svc) =>
-    [svc as ResolvedContainer, ...svc.sidecars].filter((c) => c.image.build).map((c) => ({
-      field: c === svc ? 'image' : `sidecars[${c.name}].image`,
-      message: `is built from a Dockerfile, but Kubernetes pulls ${JSON.stringify(c.image.reference)}: build and push it to a registry the cluster can reach (or load it into kind/minikube)`,
-    })),
+    [svc as ResolvedContainer, ...svc.sidecars]
+      .filter((c) => c.image.build)
+      .map((c) => ({
+        field: c === svc ? 'image' : `sidecars[${c.name}].image`,
+        message: `is built from a Dockerfile, but Kubernetes pulls ${JSON.stringify(c.image.reference)}: build and push it to a registry the cluster can reach (or load it into kind/minikube)`,
+      })),
   (svc) =>
-    svc.egress.flatMap((e, i) => (e.kind === EgressKind.HOST
-      ? [{
-        field: `egress[${i}]`,
-        message: `host ${JSON.stringify(e.value)} cannot be named in a NetworkPolicy: the pods may reach any address on ${e.ports.length > 0 ? `port(s) ${e.ports.join(', ')}` : 'every port'}; use Egress.cidr with the host's addresses, or an egress gateway, to narrow it`,
-      }]
-      : [])),
+    svc.egress.flatMap((e, i) =>
+      e.kind === EgressKind.HOST
+        ? [
+            {
+              field: `egress[${i}]`,
+              message: `host ${JSON.stringify(e.value)} cannot be named in a NetworkPolicy: the pods may reach any address on ${e.ports.length > 0 ? `port(s) ${e.ports.join(', ')}` : 'every port'}; use Egress.cidr with the host's addresses, or an egress gateway, to narrow it`,
+            },
+          ]
+        : [],
+    ),
   (svc, app) =>
     svc.metrics && app.monitoringNamespace === undefined
-      ? [{
-        field: 'metrics',
-        message: `port ${svc.metrics.port} carries prometheus.io scrape annotations, but the default-deny NetworkPolicy also blocks Prometheus: set the application's monitoringNamespace (or add a NetworkPolicy) to let your monitoring namespace reach port ${svc.metrics.port}`,
-      }]
+      ? [
+          {
+            field: 'metrics',
+            message: `port ${svc.metrics.port} carries prometheus.io scrape annotations, but the default-deny NetworkPolicy also blocks Prometheus: set the application's monitoringNamespace (or add a NetworkPolicy) to let your monitoring namespace reach port ${svc.metrics.port}`,
+          },
+        ]
       : [],
   (svc) =>
     svc.restartPolicy !== RestartPolicy.ALWAYS && workloadKind(svc) !== WorkloadKind.JOB
-      ? [{
-        field: 'restartPolicy',
-        message: `is ${svc.restartPolicy}, but the service has ports to serve, so it runs as a ${workloadKind(svc)}, whose pods always restart (a Job would stop serving once it exits)`,
-      }]
+      ? [
+          {
+            field: 'restartPolicy',
+            message: `is ${svc.restartPolicy}, but the service has ports to serve, so it runs as a ${workloadKind(svc)}, whose pods always restart (a Job would stop serving once it exits)`,
+          },
+        ]
       : [],
   (svc) =>
     svc.healthcheck && !svc.readinessProbe && !svc.livenessProbe
-      ? [{ field: 'healthcheck', message: 'is a Docker health check only; Kubernetes gets no probe: add a readinessProbe or livenessProbe' }]
+      ? [
+          {
+            field: 'healthcheck',
+            message: 'is a Docker health check only; Kubernetes gets no probe: add a readinessProbe or livenessProbe',
+          },
+        ]
       : [],
   (svc) =>
     svc.stopSignal !== undefined
-      ? [{
-        field: 'stopSignal',
-        message: `${svc.stopSignal} cannot be expressed in Kubernetes 1.27, which stops containers with SIGTERM: make the process exit on SIGTERM, or send ${svc.stopSignal} from a preStop hook`,
-      }]
+      ? [
+          {
+            field: 'stopSignal',
+            message: `${svc.stopSignal} cannot be expressed in Kubernetes 1.27, which stops containers with SIGTERM: make the process exit on SIGTERM, or send ${svc.stopSignal} from a preStop hook`,
+          },
+        ]
       : [],
 ];
 
 /** Every unacknowledged Kubernetes diagnostic of the application, services in model order, application-wide ones last. */
 export function kubernetesDiagnostics(app: ResolvedApplication): Diagnostic[] {
-  const warn = (service: string) => (d: Omit<Diagnostic, 'level' | 'target' | 'service'>): Diagnostic => ({
-    level: DiagnosticLevel.WARNING,
-    target: TARGET,
-    service,
-    ...d,
-  });
+  const warn =
+    (service: string) =>
+    (d: Omit<Diagnostic, 'level' | 'target' | 'service'>): Diagnostic => ({
+      level: DiagnosticLevel.WARNING,
+      target: TARGET,
+      service,
+      ...d,
+    });
   const out = app.services.flatMap((svc) => SERVICE_RULES.flatMap((rule) => rule(svc, app)).map(warn(svc.name)));
   const logging = app.logging;
   if (logging.driver !== DEFAULT_LOGGING.driver || JSON.stringify(logging.options) !== JSON.stringify(DEFAULT_LOGGING.options)) {
-    out.push(warn(app.name)({
-      field: 'logging',
-      message: `driver ${JSON.stringify(logging.driver)} and its options apply to Docker only; Kubernetes leaves container logs to the node's runtime (collect them with a cluster log agent)`,
-    }));
+    out.push(
+      warn(app.name)({
+        field: 'logging',
+        message: `driver ${JSON.stringify(logging.driver)} and its options apply to Docker only; Kubernetes leaves container logs to the node's runtime (collect them with a cluster log agent)`,
+      }),
+    );
   }
   return out.filter((d) => !isAcknowledged(app.acknowledgements, d));
 }
@@ -106,7 +150,13 @@ export function kubernetesDiagnostics(app: ResolvedApplication): Diagnostic[] {
  * the DNS names other services rely on.
  */
 export function kubernetesNameClashes(app: ResolvedApplication): Diagnostic[] {
-  const error = (service: string, field: string, message: string): Diagnostic => ({ level: DiagnosticLevel.ERROR, target: TARGET, service, field, message });
+  const error = (service: string, field: string, message: string): Diagnostic => ({
+    level: DiagnosticLevel.ERROR,
+    target: TARGET,
+    service,
+    field,
+    message,
+  });
   const serviceNames = new Set(app.services.filter((s) => s.ports.length > 0).map((s) => s.name));
   const out: Diagnostic[] = [];
   for (const svc of app.services) {
@@ -117,7 +167,9 @@ export function kubernetesNameClashes(app: ResolvedApplication): Diagnostic[] {
     for (const dep of svc.dependencies) {
       const wait = waitContainerName(dep.service);
       if (svc.sidecars.some((sc) => sc.name === wait)) {
-        out.push(error(svc.name, `sidecars[${wait}].name`, `clashes with the init container that waits for '${dep.service}'; rename the sidecar`));
+        out.push(
+          error(svc.name, `sidecars[${wait}].name`, `clashes with the init container that waits for '${dep.service}'; rename the sidecar`),
+        );
       }
     }
   }

@@ -14,7 +14,12 @@ export const CLUSTER_DNS = { namespace: 'kube-system', labels: { 'k8s-app': 'kub
  * ports, the cluster DNS on UDP and TCP 53, and its declared external destinations. A host cannot be named in a
  * NetworkPolicy: it becomes a rule on its ports to any address (reported in the chart's diagnostics).
  */
-export function egressPolicy(scope: Construct, svc: ResolvedService, app: ResolvedApplication, byName: ReadonlyMap<string, ResolvedService>): kplus.NetworkPolicy {
+export function egressPolicy(
+  scope: Construct,
+  svc: ResolvedService,
+  app: ResolvedApplication,
+  byName: ReadonlyMap<string, ResolvedService>,
+): kplus.NetworkPolicy {
   const id = `Egress:${svc.name}`;
   const policy = new kplus.NetworkPolicy(scope, id, {
     metadata: objectMetadata(egressPolicyName(svc.name), svc.labels, app.namespace),
@@ -32,9 +37,14 @@ export function egressPolicy(scope: Construct, svc: ResolvedService, app: Resolv
   }
   svc.egress.forEach((e, i) => {
     const ports = e.ports.map((p) => kplus.NetworkPolicyPort.tcp(p));
-    const blocks = e.kind === EgressKind.CIDR
-      ? [e.value.includes(':') ? kplus.NetworkPolicyIpBlock.ipv6(scope, `${id}:Cidr${i}`, e.value) : kplus.NetworkPolicyIpBlock.ipv4(scope, `${id}:Cidr${i}`, e.value)]
-      : [kplus.NetworkPolicyIpBlock.anyIpv4(scope, `${id}:Host${i}:V4`), kplus.NetworkPolicyIpBlock.anyIpv6(scope, `${id}:Host${i}:V6`)];
+    const blocks =
+      e.kind === EgressKind.CIDR
+        ? [
+            e.value.includes(':')
+              ? kplus.NetworkPolicyIpBlock.ipv6(scope, `${id}:Cidr${i}`, e.value)
+              : kplus.NetworkPolicyIpBlock.ipv4(scope, `${id}:Cidr${i}`, e.value),
+          ]
+        : [kplus.NetworkPolicyIpBlock.anyIpv4(scope, `${id}:Host${i}:V4`), kplus.NetworkPolicyIpBlock.anyIpv6(scope, `${id}:Host${i}:V6`)];
     for (const block of blocks) policy.addEgressRule(block, ports.length > 0 ? ports : undefined);
   });
   return policy;
@@ -51,7 +61,9 @@ export function metricsPolicy(scope: Construct, svc: ResolvedService, app: Resol
     metadata: objectMetadata(metricsPolicyName(svc.name), svc.labels, app.namespace),
     selector: kplus.Pods.select(scope, `${id}:Pods`, { labels: svc.selectorLabels }),
   });
-  policy.addIngressRule(kplus.Namespaces.select(scope, `${id}:From`, { names: [app.monitoringNamespace] }), [kplus.NetworkPolicyPort.tcp(svc.metrics.port)]);
+  policy.addIngressRule(kplus.Namespaces.select(scope, `${id}:From`, { names: [app.monitoringNamespace] }), [
+    kplus.NetworkPolicyPort.tcp(svc.metrics.port),
+  ]);
   return policy;
 }
 

@@ -4,7 +4,12 @@ import { ResolvedApplication, ResolvedGateway } from '../model';
 import { objectMetadata } from './metadata';
 
 /** The gateway as a networking.k8s.io/v1 Ingress: one Prefix rule per route, on the gateway's host if any. */
-export function createIngress(scope: Construct, gateway: ResolvedGateway, app: ResolvedApplication, services: ReadonlyMap<string, kplus.Service>): kplus.Ingress {
+export function createIngress(
+  scope: Construct,
+  gateway: ResolvedGateway,
+  app: ResolvedApplication,
+  services: ReadonlyMap<string, kplus.Service>,
+): kplus.Ingress {
   const ingress = new kplus.Ingress(scope, 'Gateway', {
     metadata: objectMetadata(gateway.name, gateway.labels, app.namespace),
     className: gateway.ingressClassName,

@@ -30,7 +30,12 @@ export interface MicroserviceObjects {
  * Renders one service: its config-file ConfigMap and claims, its Service, the workload with the main container
  * first, then the sidecars, one wait-for init container per dependency, and its autoscaler.
  */
-export function renderMicroservice(scope: Construct, svc: ResolvedService, app: ResolvedApplication, refs: References): MicroserviceObjects {
+export function renderMicroservice(
+  scope: Construct,
+  svc: ResolvedService,
+  app: ResolvedApplication,
+  refs: References,
+): MicroserviceObjects {
   const kind = workloadKind(svc);
   const files = filesConfigMap(scope, svc, app);
   const storage = podStorage(scope, svc, app, refs, { files, claimTemplates: kind === WorkloadKind.STATEFUL_SET });

@@ -47,5 +47,10 @@ export class PodVolumeNames {
 
 /** A volume name derived from a path: `/var/cache/nginx` -> `var-cache-nginx`. */
 export function pathVolumeBase(path: string): string {
-  return path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
+  return (
+    path
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'root'
+  );
 }

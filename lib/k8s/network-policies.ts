@@ -30,7 +30,12 @@ export function createNetworkPolicies(scope: Construct, app: ResolvedApplication
 }
 
 /** The service's allow policy, or none when nobody may connect (the default deny covers it). */
-function allowPolicy(scope: Construct, svc: ResolvedService, app: ResolvedApplication, byName: ReadonlyMap<string, ResolvedService>): kplus.NetworkPolicy | undefined {
+function allowPolicy(
+  scope: Construct,
+  svc: ResolvedService,
+  app: ResolvedApplication,
+  byName: ReadonlyMap<string, ResolvedService>,
+): kplus.NetworkPolicy | undefined {
   const routedPorts = svc.ports.filter((p) => app.gateway?.routes.some((r) => r.service === svc.name && r.port === p.port));
   if (svc.ports.length === 0 || (svc.dependents.length === 0 && routedPorts.length === 0 && svc.ingressFrom.length === 0)) return undefined;
   const id = `Allow:${svc.name}`;
@@ -48,7 +53,9 @@ function allowPolicy(scope: Construct, svc: ResolvedService, app: ResolvedApplic
   }
   svc.ingressFrom.forEach((src, i) => {
     if (src.kind === IngressSourceKind.CIDR) {
-      const block = src.value!.includes(':') ? kplus.NetworkPolicyIpBlock.ipv6(scope, `${id}:Cidr${i}`, src.value!) : kplus.NetworkPolicyIpBlock.ipv4(scope, `${id}:Cidr${i}`, src.value!);
+      const block = src.value!.includes(':')
+        ? kplus.NetworkPolicyIpBlock.ipv6(scope, `${id}:Cidr${i}`, src.value!)
+        : kplus.NetworkPolicyIpBlock.ipv4(scope, `${id}:Cidr${i}`, src.value!);
       policy.addIngressRule(block, policyPorts(svc.ports));
     } else if (src.kind === IngressSourceKind.NAMESPACE) {
       policy.addIngressRule(kplus.Namespaces.select(scope, `${id}:Namespace${i}`, { names: [src.value!] }), policyPorts(svc.ports));

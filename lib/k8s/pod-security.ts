@@ -24,7 +24,9 @@ export function applyPodSecurity(workload: kplus.Workload, svc: ResolvedService)
   obj.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', seccomp(svc.security.seccompProfile)));
   svc.sidecars.forEach((sc, i) => {
     if (!sameSeccomp(sc.security, svc.security)) {
-      obj.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${i + 1}/securityContext/seccompProfile`, seccomp(sc.security.seccompProfile)));
+      obj.addJsonPatch(
+        JsonPatch.add(`/spec/template/spec/containers/${i + 1}/securityContext/seccompProfile`, seccomp(sc.security.seccompProfile)),
+      );
     }
   });
   const containers: Array<[string, ResolvedSecurity]> = [
@@ -33,7 +35,8 @@ export function applyPodSecurity(workload: kplus.Workload, svc: ResolvedService)
     ...svc.dependencies.map((d): [string, ResolvedSecurity] => [waitContainerName(d.service), svc.security]),
   ];
   for (const [name, security] of containers) {
-    if (security.appArmorProfile !== undefined) workload.podMetadata.addAnnotation(APPARMOR_ANNOTATION_PREFIX + name, security.appArmorProfile);
+    if (security.appArmorProfile !== undefined)
+      workload.podMetadata.addAnnotation(APPARMOR_ANNOTATION_PREFIX + name, security.appArmorProfile);
   }
 }
 

@@ -32,16 +32,17 @@ export function patchedProbes(svc: ResolvedService): Array<[string, Record<strin
   return PROBES.flatMap(([, field]) => {
     const p = svc[field];
     if (!p || !patched(p)) return [];
-    const action = p.kind === ProbeKind.GRPC
-      ? { grpc: { port: p.port } }
-      : {
-        httpGet: {
-          path: p.path,
-          port: kplus.k8s.IntOrString.fromNumber(p.port!),
-          scheme: 'HTTP',
-          httpHeaders: Object.entries(p.headers!).map(([name, value]) => ({ name, value })),
-        },
-      };
+    const action =
+      p.kind === ProbeKind.GRPC
+        ? { grpc: { port: p.port } }
+        : {
+            httpGet: {
+              path: p.path,
+              port: kplus.k8s.IntOrString.fromNumber(p.port!),
+              scheme: 'HTTP',
+              httpHeaders: Object.entries(p.headers!).map(([name, value]) => ({ name, value })),
+            },
+          };
     return [[field, { ...action, ...timing(p) }] as [string, Record<string, unknown>]];
   });
 }

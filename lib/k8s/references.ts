@@ -8,7 +8,10 @@ import { Construct } from 'constructs';
 export class References {
   private readonly secrets = new Map<string, kplus.ISecret>();
 
-  constructor(private readonly scope: Construct, private readonly config: kplus.IConfigMap | undefined) {}
+  constructor(
+    private readonly scope: Construct,
+    private readonly config: kplus.IConfigMap | undefined,
+  ) {}
 
   /** The existing Secret called `name`. */
   public secret(name: string): kplus.ISecret {

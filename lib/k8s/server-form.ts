@@ -30,7 +30,17 @@ export const SERVER_DROPPED_ZERO_FIELDS: ReadonlyMap<string, false | 0 | ''> = n
 ]);
 
 /** Map-valued fields: their entries are user data (`data: {key: ''}` is kept by the server), never fields. */
-const MAP_FIELDS = new Set(['labels', 'annotations', 'data', 'binaryData', 'stringData', 'matchLabels', 'nodeSelector', 'selector', 'parameters']);
+const MAP_FIELDS = new Set([
+  'labels',
+  'annotations',
+  'data',
+  'binaryData',
+  'stringData',
+  'matchLabels',
+  'nodeSelector',
+  'selector',
+  'parameters',
+]);
 
 /** Fields that hold a resource quantity map (container resources, claim requests, HPA targets not included). */
 const QUANTITY_MAPS = new Set(['requests', 'limits', 'capacity', 'hard']);
@@ -45,7 +55,10 @@ function decimalForm(n: bigint, e: number): string | undefined {
   const down = ((e % 3) + 3) % 3;
   n *= 10n ** BigInt(down);
   e -= down;
-  while (e < 18 && n % 1000n === 0n) { n /= 1000n; e += 3; }
+  while (e < 18 && n % 1000n === 0n) {
+    n /= 1000n;
+    e += 3;
+  }
   return e in DECIMAL_SUFFIX ? `${n}${DECIMAL_SUFFIX[e]}` : undefined;
 }
 
@@ -74,7 +87,10 @@ export function canonicalQuantity(q: string): string {
   let bytes = scaled / divisor;
   if (bytes < 1024n) return decimalForm(bytes, 0) ?? q;
   let i = 0;
-  while (i < BINARY.length - 1 && bytes % 1024n === 0n) { bytes /= 1024n; i++; }
+  while (i < BINARY.length - 1 && bytes % 1024n === 0n) {
+    bytes /= 1024n;
+    i++;
+  }
   return `${bytes}${BINARY[i]}`;
 }
 
@@ -112,8 +128,14 @@ function strip(value: unknown, key: string | undefined): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (key !== undefined && MAP_FIELDS.has(key) && typeof v !== 'object') { out[k] = v; continue; }
-    if (key !== undefined && QUANTITY_MAPS.has(key) && typeof v === 'string') { out[k] = canonicalQuantity(v); continue; }
+    if (key !== undefined && MAP_FIELDS.has(key) && typeof v !== 'object') {
+      out[k] = v;
+      continue;
+    }
+    if (key !== undefined && QUANTITY_MAPS.has(key) && typeof v === 'string') {
+      out[k] = canonicalQuantity(v);
+      continue;
+    }
     if (Array.isArray(v) && v.length === 0) continue;
     if (SERVER_DROPPED_ZERO_FIELDS.has(k) && SERVER_DROPPED_ZERO_FIELDS.get(k) === v && key !== 'csi') continue;
     out[k] = strip(v, k);

@@ -29,10 +29,15 @@ export function createService(scope: Construct, svc: ResolvedService, app: Resol
 
 /** The headless Service `<service>-headless` that gives each StatefulSet pod a stable DNS name. */
 export function createGoverningService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.Service {
-  return new GoverningService(scope, 'Headless', {
-    metadata: objectMetadata(headlessServiceName(svc.name), svc.labels, app.namespace),
-    ports: servicePorts(svc),
-  }, svc.selectorLabels);
+  return new GoverningService(
+    scope,
+    'Headless',
+    {
+      metadata: objectMetadata(headlessServiceName(svc.name), svc.labels, app.namespace),
+      ports: servicePorts(svc),
+    },
+    svc.selectorLabels,
+  );
 }
 
 function servicePorts(svc: ResolvedService): kplus.ServicePort[] {
@@ -41,7 +46,12 @@ function servicePorts(svc: ResolvedService): kplus.ServicePort[] {
 
 /** A headless Service that selects its pods by the service's selector labels. */
 class GoverningService extends kplus.Service {
-  constructor(scope: Construct, id: string, props: kplus.ServiceProps, private readonly podLabels: Record<string, string>) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: kplus.ServiceProps,
+    private readonly podLabels: Record<string, string>,
+  ) {
     super(scope, id, { ...props, clusterIP: 'None' });
     for (const [key, value] of Object.entries(podLabels)) this.selectLabel(key, value);
   }

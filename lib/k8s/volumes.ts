@@ -31,11 +31,18 @@ export interface PodStorageOptions {
  * (emptyDir), config files and secret files (one file each, via subPath, read-only) and an emptyDir per writable
  * path when the root filesystem is read-only.
  */
-export function podStorage(scope: Construct, svc: ResolvedService, app: ResolvedApplication, refs: References, options: PodStorageOptions = {}): PodStorage {
+export function podStorage(
+  scope: Construct,
+  svc: ResolvedService,
+  app: ResolvedApplication,
+  refs: References,
+  options: PodStorageOptions = {},
+): PodStorage {
   const names = new PodVolumeNames(svc.volumes.map((v) => v.name));
   const claimTemplates: kplus.k8s.KubePersistentVolumeClaimProps[] = [];
   const main: kplus.VolumeMount[] = [];
-  const mount = (volume: kplus.Volume, path: string, extra: Omit<kplus.VolumeMount, 'volume' | 'path'> = {}) => main.push({ volume, path, ...extra });
+  const mount = (volume: kplus.Volume, path: string, extra: Omit<kplus.VolumeMount, 'volume' | 'path'> = {}) =>
+    main.push({ volume, path, ...extra });
 
   for (const v of svc.volumes.filter((x) => !x.scratch)) {
     let volume: kplus.Volume;

@@ -44,14 +44,22 @@ export interface WorkloadOptions {
  * `selectorLabels` (not cdk8s-plus's address label), the pod security context, its own ServiceAccount (named after
  * the service; no token mounted unless `serviceAccount.automountToken`), the pod annotations and nodeSelector.
  */
-export function createWorkload(scope: Construct, svc: ResolvedService, app: ResolvedApplication, options: WorkloadOptions = {}): ServiceWorkload {
+export function createWorkload(
+  scope: Construct,
+  svc: ResolvedService,
+  app: ResolvedApplication,
+  options: WorkloadOptions = {},
+): ServiceWorkload {
   const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', {
     metadata: { ...objectMetadata(svc.name, svc.labels, app.namespace), annotations: nonEmpty(svc.serviceAccount.annotations) },
     automountToken: svc.serviceAccount.automountToken,
   });
   const common = {
     metadata: objectMetadata(svc.name, svc.labels, app.namespace),
-    podMetadata: { labels: { ...svc.labels, ...svc.selectorLabels }, annotations: nonEmpty({ ...svc.podAnnotations, ...metricsAnnotations(svc) }) },
+    podMetadata: {
+      labels: { ...svc.labels, ...svc.selectorLabels },
+      annotations: nonEmpty({ ...svc.podAnnotations, ...metricsAnnotations(svc) }),
+    },
     select: false,
     securityContext: podSecurityContext(svc.security),
     serviceAccount,

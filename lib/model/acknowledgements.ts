@@ -19,8 +19,10 @@ const ID = /^(k8s|docker)-[A-Za-z][A-Za-z.]*$/;
 
 /** Rules of one `acknowledge(id, why)` call; `where` names its owner. @internal */
 export function acknowledgementRules(id: unknown, reason: unknown, where: string): string | undefined {
-  if (typeof id !== 'string' || !ID.test(id)) return `${where}: 'acknowledge' id must look like 'k8s-<field>' or 'docker-<field>' (shown in the warning), got ${show(id)}`;
-  if (typeof reason !== 'string' || reason.trim() === '') return `${where}: 'acknowledge' of '${id}' needs the reason the warning may stand, got ${show(reason)}`;
+  if (typeof id !== 'string' || !ID.test(id))
+    return `${where}: 'acknowledge' id must look like 'k8s-<field>' or 'docker-<field>' (shown in the warning), got ${show(id)}`;
+  if (typeof reason !== 'string' || reason.trim() === '')
+    return `${where}: 'acknowledge' of '${id}' needs the reason the warning may stand, got ${show(reason)}`;
   return undefined;
 }
 

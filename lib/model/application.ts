@@ -8,7 +8,16 @@ import { publishAddressRule } from './ports';
 import { ResolvedApplication } from './resolved';
 import { resolveApplication } from './resolve';
 import { ResourcesProps, resourcesRules } from './resources';
-import { admits, brokenPodSecurity, DEFAULT_SECURITY, PodSecurityLevel, podSecurityViolations, ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
+import {
+  admits,
+  brokenPodSecurity,
+  DEFAULT_SECURITY,
+  PodSecurityLevel,
+  podSecurityViolations,
+  ResolvedSecurity,
+  resolveSecurity,
+  SecurityProps,
+} from './security';
 import { OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** Logging of Docker containers (Kubernetes leaves logs to the node's runtime). */
@@ -84,8 +93,17 @@ export const DEFAULT_WAIT_IMAGE = 'busybox:1.36.1';
 export const MAX_SERVICES = 10000;
 
 const APPLICATION_OPTIONS: OptionNames<ApplicationProps> = {
-  namespace: true, labels: true, security: true, resources: true, imageOverrides: true, config: true, waitImage: true, logging: true,
-  podSecurity: true, publishAddress: true, monitoringNamespace: true,
+  namespace: true,
+  labels: true,
+  security: true,
+  resources: true,
+  imageOverrides: true,
+  config: true,
+  waitImage: true,
+  logging: true,
+  podSecurity: true,
+  publishAddress: true,
+  monitoringNamespace: true,
 };
 const LOGGING_OPTIONS: OptionNames<LoggingProps> = { driver: true, options: true };
 
@@ -106,7 +124,8 @@ export interface ApplicationSettings {
 export function resolveApplicationSettings(app: Application, report: Report, reportSettings: Report): ApplicationSettings {
   const p = app.props;
   if (!isDnsLabel(app.name)) report(`application: 'name' must be a DNS-1123 label, got ${show(app.name)}`);
-  if (p.namespace !== undefined && !isDnsLabel(p.namespace)) report(`application '${app.name}': 'namespace' must be a DNS-1123 label, got ${show(p.namespace)}`);
+  if (p.namespace !== undefined && !isDnsLabel(p.namespace))
+    report(`application '${app.name}': 'namespace' must be a DNS-1123 label, got ${show(p.namespace)}`);
   const at: Report = (m) => reportSettings(m === undefined ? undefined : `application '${app.name}': ${m}`);
   unknownOptionRules(p, APPLICATION_OPTIONS, undefined, at);
   unknownOptionRules(p.logging, LOGGING_OPTIONS, 'logging', at);
@@ -116,14 +135,16 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
   resourcesRules(p.resources, 'resources', at);
   const security = resolveSecurity(DEFAULT_SECURITY, p.security, 'security', at);
   labelRules(p.labels, 'labels', at);
-  for (const k of Object.keys(p.config ?? {})) if (!/^[-._a-zA-Z0-9]+$/.test(k)) at(`'config' key must match [-._a-zA-Z0-9]+, got ${show(k)}`);
+  for (const k of Object.keys(p.config ?? {}))
+    if (!/^[-._a-zA-Z0-9]+$/.test(k)) at(`'config' key must match [-._a-zA-Z0-9]+, got ${show(k)}`);
   for (const [from, to] of Object.entries(p.imageOverrides ?? {})) referenceRules(to, `imageOverrides[${from}]`, false, at);
   if (p.waitImage !== undefined) referenceRules(p.waitImage, 'waitImage', false, at);
   if (p.podSecurity !== undefined && !Object.values(PodSecurityLevel).includes(p.podSecurity)) {
     at(`'podSecurity' must be one of ${Object.values(PodSecurityLevel).join(', ')}, got ${show(p.podSecurity)}`);
   }
   publishAddressRule(p.publishAddress, 'publishAddress', at);
-  if (p.monitoringNamespace !== undefined && !isDnsLabel(p.monitoringNamespace)) at(`'monitoringNamespace' must be a DNS-1123 label, got ${show(p.monitoringNamespace)}`);
+  if (p.monitoringNamespace !== undefined && !isDnsLabel(p.monitoringNamespace))
+    at(`'monitoringNamespace' must be a DNS-1123 label, got ${show(p.monitoringNamespace)}`);
   const driver = p.logging?.driver ?? DEFAULT_LOGGING.driver;
   return {
     namespace: p.namespace,
@@ -142,13 +163,22 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
  * The Namespace the application renders enforces `podSecurity`: a container that breaks it would be rejected by
  * the API server, so it is an error here. `containers` lists [where, security] of every container. @internal
  */
-export function podSecurityAdmissionRules(settings: ApplicationSettings, containers: Array<[string, ResolvedSecurity]>, report: Report): void {
+export function podSecurityAdmissionRules(
+  settings: ApplicationSettings,
+  containers: Array<[string, ResolvedSecurity]>,
+  report: Report,
+): void {
   if (settings.namespace === undefined) return;
   for (const [where, security] of containers) {
     const broken = brokenPodSecurity(security);
     if (admits(settings.podSecurity, broken)) continue;
-    const reasons = podSecurityViolations(security).filter((v) => v.level === broken).map((v) => v.reason).join(', ');
-    report(`${where} breaks the ${broken} Pod Security profile (${reasons}) that namespace '${settings.namespace}' enforces: set the application's podSecurity to a profile it meets`);
+    const reasons = podSecurityViolations(security)
+      .filter((v) => v.level === broken)
+      .map((v) => v.reason)
+      .join(', ');
+    report(
+      `${where} breaks the ${broken} Pod Security profile (${reasons}) that namespace '${settings.namespace}' enforces: set the application's podSecurity to a profile it meets`,
+    );
   }
 }
 

@@ -25,7 +25,13 @@ export interface ContainerProps {
 }
 
 export const CONTAINER_OPTIONS: OptionNames<ContainerProps> = {
-  image: true, command: true, args: true, env: true, ports: true, resources: true, security: true,
+  image: true,
+  command: true,
+  args: true,
+  env: true,
+  ports: true,
+  resources: true,
+  security: true,
 };
 
 export interface ResolvedContainer {
@@ -58,7 +64,14 @@ export interface ContainerScope {
  * 'sidecars[envoy].' for a sidecar) and `buildName` names its default build tag.
  * @internal
  */
-export function resolveContainer(name: string, p: ContainerProps, prefix: string, buildName: string, scope: ContainerScope, report: Report): ResolvedContainer {
+export function resolveContainer(
+  name: string,
+  p: ContainerProps,
+  prefix: string,
+  buildName: string,
+  scope: ContainerScope,
+  report: Report,
+): ResolvedContainer {
   const image = resolveImage(p.image, `${prefix}image`, scope.appName, buildName, scope.imageOverrides, report);
   const ports = resolvePorts(p.ports, `${prefix}ports`, report);
   const env = resolveEnv(p.env, `${prefix}env`, scope.config, report, scope.endpoint);

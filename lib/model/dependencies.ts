@@ -113,14 +113,19 @@ export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEn
       continue;
     }
     const hasHealth = !!healthProbe(dep.props);
-    if (wait !== undefined && typeof wait !== 'boolean') report(`'addDependency' option 'wait' for '${dep.name}' must be a boolean, got ${show(wait)}`);
-    if (wait === false && condition === DependencyCondition.HEALTHY) report(`'addDependency' for '${dep.name}' sets wait false and condition healthy; choose one`);
+    if (wait !== undefined && typeof wait !== 'boolean')
+      report(`'addDependency' option 'wait' for '${dep.name}' must be a boolean, got ${show(wait)}`);
+    if (wait === false && condition === DependencyCondition.HEALTHY)
+      report(`'addDependency' for '${dep.name}' sets wait false and condition healthy; choose one`);
     if (condition === DependencyCondition.HEALTHY && !hasHealth) {
       report(`'dependsOn' waits for '${dep.name}' to be healthy but '${dep.name}' has no probe or healthcheck`);
     }
     const d: ResolvedDependency = {
       service: dep.name,
-      condition: wait === false ? DependencyCondition.STARTED : condition ?? (hasHealth ? DependencyCondition.HEALTHY : DependencyCondition.STARTED),
+      condition:
+        wait === false
+          ? DependencyCondition.STARTED
+          : (condition ?? (hasHealth ? DependencyCondition.HEALTHY : DependencyCondition.STARTED)),
       wait: wait !== false,
       host: dep.name,
       port: port.port,
@@ -128,11 +133,13 @@ export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEn
       envPrefix: envPrefix(dep.name),
     };
     dependencies.push(d);
-    discoveryEnv.push(...[
-      { name: `${d.envPrefix}_HOST`, source: EnvSource.VALUE, value: d.host },
-      endpointVar(`${d.envPrefix}_PORT`, (n) => String(n), port),
-      ...(port.appProtocol ? [endpointVar(`${d.envPrefix}_URL`, (n) => `${port.appProtocol}://${d.host}:${n}`, port)] : []),
-    ].filter((v) => !userEnv.has(v.name)));
+    discoveryEnv.push(
+      ...[
+        { name: `${d.envPrefix}_HOST`, source: EnvSource.VALUE, value: d.host },
+        endpointVar(`${d.envPrefix}_PORT`, (n) => String(n), port),
+        ...(port.appProtocol ? [endpointVar(`${d.envPrefix}_URL`, (n) => `${port.appProtocol}://${d.host}:${n}`, port)] : []),
+      ].filter((v) => !userEnv.has(v.name)),
+    );
   }
   return { dependencies, discoveryEnv };
 }
@@ -162,7 +169,9 @@ export function endpointResolver(self: ServiceEntry, ctx: ResolveContext): Endpo
       return undefined;
     }
     if (!dep) {
-      report(`'${where}' refers to ${ref.service?.node ? `'${ref.service.node.path}' which is outside application '${ctx.app.name}'` : show(ref.service)}`);
+      report(
+        `'${where}' refers to ${ref.service?.node ? `'${ref.service.node.path}' which is outside application '${ctx.app.name}'` : show(ref.service)}`,
+      );
       return undefined;
     }
     if (dep === self) {
@@ -173,16 +182,20 @@ export function endpointResolver(self: ServiceEntry, ctx: ResolveContext): Endpo
     const wanted = ref.options.port;
     const port = wanted === undefined ? ports[0] : ports.find((p) => (typeof wanted === 'number' ? p.port === wanted : p.name === wanted));
     if (!port) {
-      report(wanted === undefined
-        ? `'${where}' refers to '${dep.name}' which declares no ports`
-        : `'${where}' refers to port ${show(wanted)} of '${dep.name}' which declares ports ${show(ports.map((p) => `${p.name} (${p.port})`))}`);
+      report(
+        wanted === undefined
+          ? `'${where}' refers to '${dep.name}' which declares no ports`
+          : `'${where}' refers to port ${show(wanted)} of '${dep.name}' which declares ports ${show(ports.map((p) => `${p.name} (${p.port})`))}`,
+      );
       return undefined;
     }
     if (form === EndpointForm.HOST) return { name, source: EnvSource.VALUE, value: dep.name };
     if (form === EndpointForm.PORT) return endpointVar(name, (n) => String(n), port);
     if (form === EndpointForm.HOST_PORT) return endpointVar(name, (n) => `${dep.name}:${n}`, port);
     if (!port.appProtocol) {
-      report(`'${where}' asks for a url but port ${port.port} of '${dep.name}' has no appProtocol (its scheme); set 'appProtocol' on the port or use form hostPort`);
+      report(
+        `'${where}' asks for a url but port ${port.port} of '${dep.name}' has no appProtocol (its scheme); set 'appProtocol' on the port or use form hostPort`,
+      );
       return undefined;
     }
     return endpointVar(name, (n) => `${port.appProtocol}://${dep.name}:${n}`, port);

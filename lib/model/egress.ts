@@ -39,7 +39,11 @@ export class Egress {
     return x !== null && typeof x === 'object' && EGRESS_SYMBOL in (x as object);
   }
 
-  private constructor(public readonly kind: EgressKind, public readonly value: string, public readonly options: EgressOptions) {
+  private constructor(
+    public readonly kind: EgressKind,
+    public readonly value: string,
+    public readonly options: EgressOptions,
+  ) {
     Object.defineProperty(this, EGRESS_SYMBOL, { value: true });
   }
 }
@@ -73,8 +77,10 @@ export function resolveEgress(egress: Egress[] | undefined, report: Report): Res
       return [];
     }
     unknownOptionRules(e.options, EGRESS_OPTIONS, `egress[${i}]`, report);
-    if (e.kind === EgressKind.CIDR && !isCidr(e.value)) report(`'egress[${i}]' must be an IPv4 or IPv6 CIDR block such as '0.0.0.0/0', got ${show(e.value)}`);
-    if (e.kind === EgressKind.HOST && !(typeof e.value === 'string' && isDnsSubdomain(e.value))) report(`'egress[${i}]' must be a DNS host name, got ${show(e.value)}`);
+    if (e.kind === EgressKind.CIDR && !isCidr(e.value))
+      report(`'egress[${i}]' must be an IPv4 or IPv6 CIDR block such as '0.0.0.0/0', got ${show(e.value)}`);
+    if (e.kind === EgressKind.HOST && !(typeof e.value === 'string' && isDnsSubdomain(e.value)))
+      report(`'egress[${i}]' must be a DNS host name, got ${show(e.value)}`);
     const given = e.options.ports ?? [];
     if (!Array.isArray(given)) report(`'egress[${i}].ports' must be a list of port numbers, got ${show(given)}`);
     const ports: number[] = Array.isArray(given) ? [...given] : [];

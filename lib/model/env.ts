@@ -128,7 +128,11 @@ export type EndpointResolver = (name: string, ref: EndpointRef, where: string, r
  * @internal
  */
 export function resolveEnv(
-  env: Record<string, EnvValue> | undefined, where: string, config: Record<string, string>, report: Report, endpoint?: EndpointResolver,
+  env: Record<string, EnvValue> | undefined,
+  where: string,
+  config: Record<string, string>,
+  report: Report,
+  endpoint?: EndpointResolver,
 ): ResolvedEnvVar[] {
   const out: ResolvedEnvVar[] = [];
   for (const [name, v] of Object.entries(env ?? {})) {
@@ -149,9 +153,12 @@ export function resolveEnv(
       }
       case EnvSource.CONFIG:
         if (SECRET_LIKE.test(name)) {
-          report(`'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got config key ${show(v.configKey)} (written in plain text)`);
+          report(
+            `'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got config key ${show(v.configKey)} (written in plain text)`,
+          );
         }
-        if (!(v.configKey! in config)) report(`'${where}.${name}' refers to config key ${show(v.configKey)} that the application's 'config' does not define`);
+        if (!(v.configKey! in config))
+          report(`'${where}.${name}' refers to config key ${show(v.configKey)} that the application's 'config' does not define`);
         out.push({ name, source: v.source, configKey: v.configKey, value: config[v.configKey!] });
         break;
       default:
@@ -160,7 +167,9 @@ export function resolveEnv(
         }
         // The value itself is not shown: it is a credential and error messages end up in CI logs.
         if (v.value && SECRET_LIKE.test(name)) {
-          report(`'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`);
+          report(
+            `'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`,
+          );
         }
         out.push({ name, source: EnvSource.VALUE, value: v.value ?? '' });
     }
@@ -174,14 +183,19 @@ export function resolveEnv(
  * @internal
  */
 export function secretClashRules(refs: Array<[ResolvedSecretRef, string]>, report: Report): void {
-  for (const [what, keyOf] of [['compose variable', (r: ResolvedSecretRef) => r.variable], ['Pulumi config key', (r: ResolvedSecretRef) => r.configKey]] as const) {
+  for (const [what, keyOf] of [
+    ['compose variable', (r: ResolvedSecretRef) => r.variable],
+    ['Pulumi config key', (r: ResolvedSecretRef) => r.configKey],
+  ] as const) {
     const first = new Map<string, [ResolvedSecretRef, string]>();
     for (const [ref, where] of refs) {
       const k = keyOf(ref);
       const prior = first.get(k);
       if (!prior) first.set(k, [ref, where]);
       else if (prior[0].name !== ref.name || prior[0].key !== ref.key) {
-        report(`${where}: secret ${show(`${ref.name}/${ref.key}`)} and secret ${show(`${prior[0].name}/${prior[0].key}`)} (${prior[1]}) would share ${what} ${show(k)}; rename one`);
+        report(
+          `${where}: secret ${show(`${ref.name}/${ref.key}`)} and secret ${show(`${prior[0].name}/${prior[0].key}`)} (${prior[1]}) would share ${what} ${show(k)}; rename one`,
+        );
       }
     }
   }

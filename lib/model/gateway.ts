@@ -79,7 +79,8 @@ export class Gateway extends Construct {
 
   /** Routes `path` (a prefix) to `service`. Rejects a duplicate path. */
   public addRoute(path: string, service: Microservice, port?: number): void {
-    if (this.node.locked) throw new Error(`gateway '${this.node.id}': 'routes' cannot change after the application is locked for synthesis`);
+    if (this.node.locked)
+      throw new Error(`gateway '${this.node.id}': 'routes' cannot change after the application is locked for synthesis`);
     if (this.routeList.some((r) => r.path === path)) {
       throw new Error(`gateway '${this.node.id}': 'routes' has path '${path}' twice`);
     }
@@ -123,7 +124,12 @@ export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = 'ingress-nginx';
 const ROUTE_PATH = /^\/[-A-Za-z0-9._~\/]*$/;
 const noReport: Report = () => undefined;
 const GATEWAY_OPTIONS: OptionNames<GatewayProps> = {
-  routes: true, host: true, image: true, publish: true, ingressClassName: true, controllerNamespace: true,
+  routes: true,
+  host: true,
+  image: true,
+  publish: true,
+  ingressClassName: true,
+  controllerNamespace: true,
 };
 const ROUTE_OPTIONS: OptionNames<GatewayRouteProps> = { path: true, service: true, port: true };
 
@@ -147,7 +153,8 @@ export function resolveGateway(g: Gateway, ctx: ResolveContext, scope: GatewaySc
   (g.props.routes ?? []).forEach((r, i) => unknownOptionRules(r, ROUTE_OPTIONS, `routes[${i}]`, at));
   const routes: ResolvedRoute[] = [];
   for (const r of g.routes) {
-    if (typeof r.path !== 'string' || !ROUTE_PATH.test(r.path)) at(`'routes' path must start with '/' and hold only letters, digits and '-._~/', got ${show(r.path)}`);
+    if (typeof r.path !== 'string' || !ROUTE_PATH.test(r.path))
+      at(`'routes' path must start with '/' and hold only letters, digits and '-._~/', got ${show(r.path)}`);
     const target = ctx.byConstruct.get(r.service);
     if (!target) {
       at(`'routes[${r.path}]' refers to '${r.service.node.path}' which is outside application '${ctx.app.name}'`);

@@ -38,7 +38,10 @@ export interface ResolvedServiceIdentity {
 
 /** The construct path without the application's own id: `shop/users` -> `users`. @internal */
 export function pathBelowRoot(c: IConstruct): string {
-  return c.node.scopes.slice(1).map((x) => x.node.id).join('/');
+  return c.node.scopes
+    .slice(1)
+    .map((x) => x.node.id)
+    .join('/');
 }
 
 /** The service name of a construct: its `name` prop, else derived from its path below the application. @internal */
@@ -54,7 +57,12 @@ export function applicationLabels(app: string, labels: Record<string, string> | 
 
 /** @internal */
 export function resolveServiceIdentity(
-  construct: IConstruct, name: string, props: ServiceIdentityProps, appName: string, appLabels: Record<string, string>, report: Report,
+  construct: IConstruct,
+  name: string,
+  props: ServiceIdentityProps,
+  appName: string,
+  appLabels: Record<string, string>,
+  report: Report,
 ): ResolvedServiceIdentity {
   if (props.name !== undefined && typeof props.name !== 'string') report(`'name' must be a string, got ${show(props.name)}`);
   // Starting with a letter: Kubernetes Service names are DNS-1035 labels and the name prefixes env variables.
@@ -74,8 +82,10 @@ export function resolveServiceIdentity(
 /** Rules of a label map (service or application `labels`). @internal */
 export function labelRules(labels: Record<string, string> | undefined, where: string, report: Report): void {
   for (const [k, v] of Object.entries(labels ?? {})) {
-    if (RESERVED_LABELS.includes(k)) report(`'${where}' must not set ${show(k)} (the model sets it and selectors rely on it), got ${show(v)}`);
+    if (RESERVED_LABELS.includes(k))
+      report(`'${where}' must not set ${show(k)} (the model sets it and selectors rely on it), got ${show(v)}`);
     if (!isLabelKey(k)) report(`'${where}' key must be a Kubernetes label key, got ${show(k)}`);
-    if (typeof v !== 'string' || !isLabelValue(v)) report(`'${where}.${k}' must be a Kubernetes label value (<= 63 characters), got ${show(v)}`);
+    if (typeof v !== 'string' || !isLabelValue(v))
+      report(`'${where}.${k}' must be a Kubernetes label value (<= 63 characters), got ${show(v)}`);
   }
 }

@@ -109,7 +109,12 @@ const IMAGE_REFERENCE = new RegExp(
  * @internal
  */
 export function resolveImage(
-  image: Image | undefined, where: string, appName: string, buildName: string, overrides: Record<string, string> | undefined, report: Report,
+  image: Image | undefined,
+  where: string,
+  appName: string,
+  buildName: string,
+  overrides: Record<string, string> | undefined,
+  report: Report,
 ): ResolvedImage {
   if (!image) {
     report(`'${where}' is required`);

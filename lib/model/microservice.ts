@@ -18,7 +18,17 @@ import { OptionNames, show, unknownOptionRules } from './validation';
 
 /** Properties of a {@link Microservice}: its main container, and how it runs, scales, stores and connects. */
 export interface MicroserviceProps
-  extends ContainerProps, ServiceIdentityProps, ExposureProps, ScalingProps, DependencyProps, StorageProps, ProbesProps, LifecycleProps, PodProps, EgressProps {
+  extends
+    ContainerProps,
+    ServiceIdentityProps,
+    ExposureProps,
+    ScalingProps,
+    DependencyProps,
+    StorageProps,
+    ProbesProps,
+    LifecycleProps,
+    PodProps,
+    EgressProps {
   /** @default [] */
   readonly sidecars?: SidecarProps[];
   /** @default - no metrics endpoint */
@@ -27,8 +37,18 @@ export interface MicroserviceProps
 
 /** Every option of a service, for the unknown-option check. @internal */
 export const MICROSERVICE_OPTIONS: OptionNames<MicroserviceProps> = {
-  ...CONTAINER_OPTIONS, ...IDENTITY_OPTIONS, ...EXPOSURE_OPTIONS, ...SCALING_OPTIONS, ...DEPENDENCY_OPTIONS, ...STORAGE_OPTIONS, ...PROBES_OPTIONS,
-  ...LIFECYCLE_OPTIONS, ...POD_OPTIONS, ...EGRESS_PROPS_OPTIONS, sidecars: true, metrics: true,
+  ...CONTAINER_OPTIONS,
+  ...IDENTITY_OPTIONS,
+  ...EXPOSURE_OPTIONS,
+  ...SCALING_OPTIONS,
+  ...DEPENDENCY_OPTIONS,
+  ...STORAGE_OPTIONS,
+  ...PROBES_OPTIONS,
+  ...LIFECYCLE_OPTIONS,
+  ...POD_OPTIONS,
+  ...EGRESS_PROPS_OPTIONS,
+  sidecars: true,
+  metrics: true,
 };
 
 const MICROSERVICE_SYMBOL = Symbol.for('microservice-constructs.Microservice');
@@ -47,15 +67,24 @@ export class Microservice extends Construct {
   private readonly dependencies: DependencyEdge[] = [];
   private readonly sidecarList: SidecarProps[] = [];
   private readonly acknowledgementList: Acknowledgement[] = [];
-  private readonly added = { env: {} as Record<string, EnvValue>, ports: [] as PortProps[], volumes: [] as VolumeProps[], configFiles: [] as ConfigFileProps[] };
+  private readonly added = {
+    env: {} as Record<string, EnvValue>,
+    ports: [] as PortProps[],
+    volumes: [] as VolumeProps[],
+    configFiles: [] as ConfigFileProps[],
+  };
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, constructId(id));
     Object.defineProperty(this, MICROSERVICE_SYMBOL, { value: true });
     if (props === null || typeof props !== 'object') throw new Error(`service '${id}': props must be an object, got ${show(props)}`);
     this.props = props;
-    for (const [field, list] of [['dependsOn', props.dependsOn], ['sidecars', props.sidecars]] as const) {
-      if (list !== undefined && !Array.isArray(list)) throw new Error(`service '${this.serviceName}': '${field}' must be a list, got ${show(list)}`);
+    for (const [field, list] of [
+      ['dependsOn', props.dependsOn],
+      ['sidecars', props.sidecars],
+    ] as const) {
+      if (list !== undefined && !Array.isArray(list))
+        throw new Error(`service '${this.serviceName}': '${field}' must be a list, got ${show(list)}`);
     }
     for (const dep of props.dependsOn ?? []) this.addDependency(dep);
     for (const sidecar of props.sidecars ?? []) this.addSidecar(sidecar);
@@ -69,7 +98,8 @@ export class Microservice extends Construct {
   /** Declares that this service needs `service`. Rejects a second edge to the same service. */
   public addDependency(service: Microservice, options: DependencyOptions = {}): void {
     this.assertUnlocked('dependsOn');
-    if (!Microservice.isMicroservice(service)) throw new Error(`service '${this.serviceName}': 'dependsOn' must list Microservices, got ${show(service)}`);
+    if (!Microservice.isMicroservice(service))
+      throw new Error(`service '${this.serviceName}': 'dependsOn' must list Microservices, got ${show(service)}`);
     unknownOptionRules(options, ADD_DEPENDENCY_OPTIONS, 'addDependency', (m) => {
       if (m) throw new Error(`service '${this.serviceName}': ${m}`);
     });
@@ -94,23 +124,35 @@ export class Microservice extends Construct {
   /** Adds environment variable `name` to the main container. Rejects a name the service already sets. */
   public addEnv(name: string, value: EnvValue): void {
     this.assertUnlocked('env');
-    if (name in (this.props.env ?? {}) || name in this.added.env) throw new Error(`service '${this.serviceName}': 'env' sets ${show(name)} already`);
+    if (name in (this.props.env ?? {}) || name in this.added.env)
+      throw new Error(`service '${this.serviceName}': 'env' sets ${show(name)} already`);
     this.added.env[name] = value;
   }
 
   /** Adds a port. Rejects a port number (per protocol) or name the service already declares. */
   public addPort(port: PortProps): void {
     this.assertUnlocked('ports');
-    const same = [...(this.props.ports ?? []), ...this.added.ports].find((p) => (p.port === port?.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP')) || (port?.name !== undefined && p.name === port.name));
-    if (same) throw new Error(`service '${this.serviceName}': 'ports' declares ${same.port === port.port ? `port ${port.port}` : `port name ${show(port.name)}`} already`);
+    const same = [...(this.props.ports ?? []), ...this.added.ports].find(
+      (p) =>
+        (p.port === port?.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP')) || (port?.name !== undefined && p.name === port.name),
+    );
+    if (same)
+      throw new Error(
+        `service '${this.serviceName}': 'ports' declares ${same.port === port.port ? `port ${port.port}` : `port name ${show(port.name)}`} already`,
+      );
     this.added.ports.push(port);
   }
 
   /** Adds a volume. Rejects a volume name or mount path the service already uses. */
   public addVolume(volume: VolumeProps): void {
     this.assertUnlocked('volumes');
-    const same = [...(this.props.volumes ?? []), ...this.added.volumes].find((v) => v.name === volume?.name || v.mountPath === volume?.mountPath);
-    if (same) throw new Error(`service '${this.serviceName}': 'volumes' has ${same.name === volume.name ? `volume ${show(volume.name)}` : `mount path ${show(volume.mountPath)}`} already`);
+    const same = [...(this.props.volumes ?? []), ...this.added.volumes].find(
+      (v) => v.name === volume?.name || v.mountPath === volume?.mountPath,
+    );
+    if (same)
+      throw new Error(
+        `service '${this.serviceName}': 'volumes' has ${same.name === volume.name ? `volume ${show(volume.name)}` : `mount path ${show(volume.mountPath)}`} already`,
+      );
     this.added.volumes.push(volume);
   }
 
@@ -147,7 +189,8 @@ export class Microservice extends Construct {
   }
 
   private assertUnlocked(field: string): void {
-    if (this.node.locked) throw new Error(`service '${this.serviceName}': '${field}' cannot change after the application is locked for synthesis`);
+    if (this.node.locked)
+      throw new Error(`service '${this.serviceName}': '${field}' cannot change after the application is locked for synthesis`);
   }
 
   /**
@@ -159,7 +202,8 @@ export class Microservice extends Construct {
     for (const env of [this.props.env, this.added.env, ...this.sidecarList.map((sc) => sc.env)]) {
       for (const v of Object.values(env ?? {})) {
         const service = v instanceof EnvValue ? v.endpoint?.service : undefined;
-        if (service && service !== this && Microservice.isMicroservice(service) && !edges.some((e) => e.service === service)) edges.push({ service });
+        if (service && service !== this && Microservice.isMicroservice(service) && !edges.some((e) => e.service === service))
+          edges.push({ service });
       }
     }
     return edges;
@@ -177,7 +221,9 @@ export class Microservice extends Construct {
  */
 function constructId(id: string): string {
   if (typeof id === 'string' && id in Object.prototype) {
-    throw new Error(`service '${id}': the construct id ${show(id)} is reserved by JavaScript objects; use another id and set name: ${show(id)}`);
+    throw new Error(
+      `service '${id}': the construct id ${show(id)} is reserved by JavaScript objects; use another id and set name: ${show(id)}`,
+    );
   }
   return id;
 }

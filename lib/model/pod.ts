@@ -60,14 +60,20 @@ export function resolvePod(p: PodProps, report: Report): ResolvedPod {
   let annotations: Record<string, string> = {};
   if (objectRule(sa, 'serviceAccount', report)) {
     unknownOptionRules(sa, SERVICE_ACCOUNT_OPTIONS, 'serviceAccount', report);
-    if (sa!.automountToken !== undefined && typeof sa!.automountToken !== 'boolean') report(`'serviceAccount.automountToken' must be a boolean, got ${show(sa!.automountToken)}`);
+    if (sa!.automountToken !== undefined && typeof sa!.automountToken !== 'boolean')
+      report(`'serviceAccount.automountToken' must be a boolean, got ${show(sa!.automountToken)}`);
     automountToken = sa!.automountToken === true;
     annotations = annotationRules(sa!.annotations, 'serviceAccount.annotations', report);
   }
   const nodeSelector = objectRule(p.nodeSelector, 'nodeSelector', report) ? { ...p.nodeSelector } : {};
   for (const [k, v] of Object.entries(nodeSelector)) {
     if (!isLabelKey(k)) report(`'nodeSelector' key must be a Kubernetes label key, got ${show(k)}`);
-    if (typeof v !== 'string' || !isLabelValue(v)) report(`'nodeSelector.${k}' must be a Kubernetes label value (<= 63 characters), got ${show(v)}`);
+    if (typeof v !== 'string' || !isLabelValue(v))
+      report(`'nodeSelector.${k}' must be a Kubernetes label value (<= 63 characters), got ${show(v)}`);
   }
-  return { serviceAccount: { automountToken, annotations }, podAnnotations: annotationRules(p.podAnnotations, 'podAnnotations', report), nodeSelector };
+  return {
+    serviceAccount: { automountToken, annotations },
+    podAnnotations: annotationRules(p.podAnnotations, 'podAnnotations', report),
+    nodeSelector,
+  };
 }

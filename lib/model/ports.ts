@@ -80,7 +80,10 @@ export class IngressSource {
     return new IngressSource(IngressSourceKind.NAMESPACE, name);
   }
 
-  private constructor(public readonly kind: IngressSourceKind, public readonly value: string | undefined) {}
+  private constructor(
+    public readonly kind: IngressSourceKind,
+    public readonly value: string | undefined,
+  ) {}
 }
 
 /** How a service is reached from outside its application. */
@@ -96,7 +99,15 @@ export interface ExposureProps {
   readonly ingressFrom?: IngressSource[];
 }
 
-const PORT_OPTIONS: OptionNames<PortProps> = { port: true, name: true, protocol: true, appProtocol: true, publish: true, servicePort: true, publishAddress: true };
+const PORT_OPTIONS: OptionNames<PortProps> = {
+  port: true,
+  name: true,
+  protocol: true,
+  appProtocol: true,
+  publish: true,
+  servicePort: true,
+  publishAddress: true,
+};
 export const EXPOSURE_OPTIONS: OptionNames<ExposureProps> = { serviceType: true, ingressFrom: true };
 
 export interface ResolvedPort {
@@ -131,18 +142,30 @@ export function resolvePorts(ports: PortProps[] | undefined, where: string, repo
     }
     if (names.has(name)) report(`'${where}' declares port name ${show(name)} twice`);
     names.add(name);
-    if (p.publish !== undefined && !inRange(p.publish, 1, 65535)) report(`'${where}[${i}].publish' must be an integer in 1..65535, got ${show(p.publish)}`);
+    if (p.publish !== undefined && !inRange(p.publish, 1, 65535))
+      report(`'${where}[${i}].publish' must be an integer in 1..65535, got ${show(p.publish)}`);
     publishAddressRule(p.publishAddress, `${where}[${i}].publishAddress`, report);
-    if (p.publishAddress !== undefined && p.publish === undefined) report(`'${where}[${i}].publishAddress' needs 'publish' (a host port), got ${show(p.publishAddress)}`);
+    if (p.publishAddress !== undefined && p.publish === undefined)
+      report(`'${where}[${i}].publishAddress' needs 'publish' (a host port), got ${show(p.publishAddress)}`);
     if (p.appProtocol !== undefined && !/^[a-z][a-z0-9+.-]*$/.test(p.appProtocol)) {
       report(`'${where}[${i}].appProtocol' must be a URL scheme, got ${show(p.appProtocol)}`);
     }
-    if (p.servicePort !== undefined && !inRange(p.servicePort, 1, 65535)) report(`'${where}[${i}].servicePort' must be an integer in 1..65535, got ${show(p.servicePort)}`);
+    if (p.servicePort !== undefined && !inRange(p.servicePort, 1, 65535))
+      report(`'${where}[${i}].servicePort' must be an integer in 1..65535, got ${show(p.servicePort)}`);
     const servicePort = p.servicePort ?? p.port;
     // Duplicate container ports are reported above; a Service port must not be another port's.
-    if (!twice && servicePorts.has(`${servicePort}/${protocol}`)) report(`'${where}[${i}].servicePort' ${servicePort}/${protocol} is already the Service port of another port`);
+    if (!twice && servicePorts.has(`${servicePort}/${protocol}`))
+      report(`'${where}[${i}].servicePort' ${servicePort}/${protocol} is already the Service port of another port`);
     servicePorts.add(`${servicePort}/${protocol}`);
-    return { name, port: p.port, protocol, appProtocol: p.appProtocol ?? (name === 'http' ? 'http' : undefined), publish: p.publish, servicePort, ...(p.publishAddress !== undefined ? { publishAddress: p.publishAddress } : {}) };
+    return {
+      name,
+      port: p.port,
+      protocol,
+      appProtocol: p.appProtocol ?? (name === 'http' ? 'http' : undefined),
+      publish: p.publish,
+      servicePort,
+      ...(p.publishAddress !== undefined ? { publishAddress: p.publishAddress } : {}),
+    };
   });
 }
 
@@ -172,13 +195,17 @@ export function resolveExposure(props: ExposureProps, ports: ResolvedPort[], rep
     report(`'ingressFrom' must be a list of IngressSource (IngressSource.anywhere/cidr/namespace), got ${show(props.ingressFrom)}`);
     return { serviceType, ingressFrom: [] };
   }
-  if (props.ingressFrom.length > 0 && ports.length === 0) report(`'ingressFrom' admits traffic to the service's ports but 'ports' is empty`);
+  if (props.ingressFrom.length > 0 && ports.length === 0)
+    report(`'ingressFrom' admits traffic to the service's ports but 'ports' is empty`);
   const ingressFrom = props.ingressFrom.flatMap((src, i): ResolvedIngressSource[] => {
     if (!(src instanceof IngressSource)) {
       report(`'ingressFrom[${i}]' must be an IngressSource (IngressSource.anywhere/cidr/namespace), got ${show(src)}`);
       return [];
     }
-    if (src.kind === IngressSourceKind.CIDR && !(typeof src.value === 'string' && (IPV4_CIDR.test(src.value) || IPV6_CIDR.test(src.value)))) {
+    if (
+      src.kind === IngressSourceKind.CIDR &&
+      !(typeof src.value === 'string' && (IPV4_CIDR.test(src.value) || IPV6_CIDR.test(src.value)))
+    ) {
       report(`'ingressFrom[${i}]' must be an IPv4 or IPv6 CIDR block such as '10.0.0.0/8', got ${show(src.value)}`);
     }
     if (src.kind === IngressSourceKind.NAMESPACE && !(typeof src.value === 'string' && isDnsLabel(src.value))) {
@@ -197,7 +224,8 @@ function resolveServiceType(props: ExposureProps, ports: ResolvedPort[], report:
   if (ports.length === 0) report(`'serviceType' ${type} needs at least one port`);
   else if (type === ServiceType.NODE_PORT) {
     ports.forEach((p, i) => {
-      if (p.publish !== undefined && !inRange(p.publish, 30000, 32767)) report(`'ports[${i}].publish' must be in 30000..32767 for serviceType NodePort, got ${p.publish}`);
+      if (p.publish !== undefined && !inRange(p.publish, 30000, 32767))
+        report(`'ports[${i}].publish' must be in 30000..32767 for serviceType NodePort, got ${p.publish}`);
     });
   }
   return type;

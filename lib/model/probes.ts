@@ -141,8 +141,18 @@ export interface ResolvedProbes {
   readonly healthcheckField?: 'healthcheck' | 'readinessProbe' | 'livenessProbe';
 }
 
-export const PROBES_OPTIONS: OptionNames<ProbesProps> = { livenessProbe: true, readinessProbe: true, startupProbe: true, healthcheck: true };
-const TIMING_OPTIONS: OptionNames<ProbeTiming> = { initialDelaySeconds: true, periodSeconds: true, timeoutSeconds: true, failureThreshold: true };
+export const PROBES_OPTIONS: OptionNames<ProbesProps> = {
+  livenessProbe: true,
+  readinessProbe: true,
+  startupProbe: true,
+  healthcheck: true,
+};
+const TIMING_OPTIONS: OptionNames<ProbeTiming> = {
+  initialDelaySeconds: true,
+  periodSeconds: true,
+  timeoutSeconds: true,
+  failureThreshold: true,
+};
 const PORT_PROBE_OPTIONS: OptionNames<PortProbeOptions> = { ...TIMING_OPTIONS, port: true };
 const HTTP_PROBE_OPTIONS: OptionNames<HttpProbeOptions> = { ...PORT_PROBE_OPTIONS, headers: true };
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -200,7 +210,8 @@ function resolveProbe(probe: Probe | undefined, field: string, ports: ResolvedPo
   } else if (probe.port !== undefined && !ports.some((p) => p.port === probe.port)) {
     report(`'${field}' probes port ${probe.port} that 'ports' does not declare (declared: ${show(ports.map((p) => p.port))})`);
   }
-  if (probe.kind === ProbeKind.HTTP && !(probe.path ?? '').startsWith('/')) report(`'${field}' path must start with '/', got ${show(probe.path)}`);
+  if (probe.kind === ProbeKind.HTTP && !(probe.path ?? '').startsWith('/'))
+    report(`'${field}' path must start with '/', got ${show(probe.path)}`);
   // The path ends up in a Docker health check command line and in YAML: no spaces, quotes or control characters.
   else if (probe.kind === ProbeKind.HTTP && [...probe.path!].some((c) => /[\s"'`\\]/.test(c) || c.charCodeAt(0) < 0x20 || c === '\u007f')) {
     report(`'${field}' path must not contain spaces, quotes, backslashes or control characters, got ${show(probe.path)}`);
@@ -213,7 +224,7 @@ function resolveProbe(probe: Probe | undefined, field: string, ports: ResolvedPo
   };
   return {
     kind: probe.kind,
-    port: probe.command ? undefined : probe.port ?? ports[0]?.port,
+    port: probe.command ? undefined : (probe.port ?? ports[0]?.port),
     path: probe.path,
     command: probe.command && [...probe.command],
     ...(headers && Object.keys(headers).length > 0 ? { headers: { ...headers } } : {}),

@@ -28,9 +28,16 @@ export function resolveApplication(app: Application): ResolvedApplication {
   const serviceErrors: string[] = [];
   const appErrors: string[] = [];
   const settingsErrors: string[] = [];
-  const into = (list: string[]): Report => (m) => void (m !== undefined && list.push(m));
+  const into =
+    (list: string[]): Report =>
+    (m) =>
+      void (m !== undefined && list.push(m));
 
-  const services: ServiceEntry[] = findMicroservices(app).map((construct) => ({ construct, name: serviceNameOf(construct, construct.props), props: construct.definition }));
+  const services: ServiceEntry[] = findMicroservices(app).map((construct) => ({
+    construct,
+    name: serviceNameOf(construct, construct.props),
+    props: construct.definition,
+  }));
   if (services.length > MAX_SERVICES) {
     // Checked first: everything below is linear in services, but no application needs more.
     throw new ValidationError([`application '${app.name}': at most ${MAX_SERVICES} services, got ${services.length}`]);
@@ -47,36 +54,54 @@ export function resolveApplication(app: Application): ResolvedApplication {
   const volumeOwners = new Map<string, string>();
   for (const s of services) {
     // Not-a-list and not-an-object entries are reported where the service's storage resolves.
-    for (const v of Array.isArray(s.props.volumes) ? s.props.volumes : []) if (v && !v.scratch && !volumeOwners.has(v.name)) volumeOwners.set(v.name, s.name);
+    for (const v of Array.isArray(s.props.volumes) ? s.props.volumes : [])
+      if (v && !v.scratch && !volumeOwners.has(v.name)) volumeOwners.set(v.name, s.name);
   }
 
   const resolved = new Map<ServiceEntry, ResolvedService>();
   for (const s of services) {
     const report = prefixed(into(serviceErrors), `service '${s.name}': `);
-    resolved.set(s, resolveService(s, ctx, settings, { dependents: dependents.get(s.name) ?? [], routed: routed.has(s.name), volumeOwners }, report));
+    resolved.set(
+      s,
+      resolveService(s, ctx, settings, { dependents: dependents.get(s.name) ?? [], routed: routed.has(s.name), volumeOwners }, report),
+    );
   }
 
   const firstNamed = new Map<string, ServiceEntry>();
   for (const s of services) {
     const prior = firstNamed.get(s.name);
-    if (prior) appErrors.push(`service '${s.name}': 'name' is used twice, by '${prior.construct.node.path}' and '${s.construct.node.path}'`);
+    if (prior)
+      appErrors.push(`service '${s.name}': 'name' is used twice, by '${prior.construct.node.path}' and '${s.construct.node.path}'`);
     else firstNamed.set(s.name, s);
   }
   publishedPortRules(
     [
-      ...[...resolved.values()].flatMap((s) => [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].filter((p) => p.publish !== undefined).map((p): [number, string] => [p.publish!, `service '${s.name}'`])),
-      ...gateways.flatMap((g, i): Array<[number, string]> => (g.routes.length > 0 ? [[resolvedGateways[i].publish, `gateway '${g.node.id}'`]] : [])),
+      ...[...resolved.values()].flatMap((s) =>
+        [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)]
+          .filter((p) => p.publish !== undefined)
+          .map((p): [number, string] => [p.publish!, `service '${s.name}'`]),
+      ),
+      ...gateways.flatMap((g, i): Array<[number, string]> =>
+        g.routes.length > 0 ? [[resolvedGateways[i].publish, `gateway '${g.node.id}'`]] : [],
+      ),
     ],
     into(appErrors),
   );
-  if (gateways.length > 1) appErrors.push(`application '${app.name}': at most one gateway, got ${gateways.length} (${gateways.map((g) => g.node.path).join(', ')})`);
+  if (gateways.length > 1)
+    appErrors.push(
+      `application '${app.name}': at most one gateway, got ${gateways.length} (${gateways.map((g) => g.node.path).join(', ')})`,
+    );
   appErrors.push(...gatewayErrors);
   const order = dependencyOrder(ctx, into(appErrors));
   secretClashRules([...resolved.values()].flatMap(secretRefsOf), into(appErrors));
-  podSecurityAdmissionRules(settings, [...resolved.values()].flatMap((s) => [
-    [`service '${s.name}':`, s.security] as [string, ResolvedService['security']],
-    ...s.sidecars.map((sc): [string, ResolvedService['security']] => [`service '${s.name}': sidecar '${sc.name}'`, sc.security]),
-  ]), into(appErrors));
+  podSecurityAdmissionRules(
+    settings,
+    [...resolved.values()].flatMap((s) => [
+      [`service '${s.name}':`, s.security] as [string, ResolvedService['security']],
+      ...s.sidecars.map((sc): [string, ResolvedService['security']] => [`service '${s.name}': sidecar '${sc.name}'`, sc.security]),
+    ]),
+    into(appErrors),
+  );
 
   const errors = [...serviceErrors, ...appErrors, ...settingsErrors];
   if (errors.length > 0) throw new ValidationError(errors);
@@ -89,7 +114,10 @@ export function resolveApplication(app: Application): ResolvedApplication {
     config: settings.config,
     waitImage: settings.waitImage,
     logging: settings.logging,
-    acknowledgements: [...app.acknowledgements, ...services.flatMap((s) => s.construct.acknowledgements.map((a) => ({ ...a, service: s.name })))],
+    acknowledgements: [
+      ...app.acknowledgements,
+      ...services.flatMap((s) => s.construct.acknowledgements.map((a) => ({ ...a, service: s.name }))),
+    ],
     podSecurity: settings.podSecurity,
     ...(settings.publishAddress !== undefined ? { publishAddress: settings.publishAddress } : {}),
     ...(settings.monitoringNamespace !== undefined ? { monitoringNamespace: settings.monitoringNamespace } : {}),
@@ -115,7 +143,13 @@ interface ServiceGraph {
   readonly volumeOwners: Map<string, string>;
 }
 
-function resolveService(s: ServiceEntry, ctx: ResolveContext, app: ApplicationSettings, graph: ServiceGraph, report: Report): ResolvedService {
+function resolveService(
+  s: ServiceEntry,
+  ctx: ResolveContext,
+  app: ApplicationSettings,
+  graph: ServiceGraph,
+  report: Report,
+): ResolvedService {
   const p = s.props;
   const appProps = ctx.app.props;
   unknownOptionRules(p, MICROSERVICE_OPTIONS, undefined, report);
@@ -137,16 +171,37 @@ function resolveService(s: ServiceEntry, ctx: ResolveContext, app: ApplicationSe
   const storage = resolveStorage(s.name, p, main.security, (v) => graph.volumeOwners.get(v), report);
   const probes = resolveProbes(p, main.ports, report);
   const metrics = resolveMetrics(p.metrics, main.ports, report);
-  const sidecars = resolveSidecars(s.name, s.construct.sidecars, main.ports, {
-    ...scope,
-    level: 'the sidecar',
-    inheritedResources: [['the service', p.resources], ['the application', appProps.resources]],
-    inheritedSecurity: main.security,
-  }, report);
+  const sidecars = resolveSidecars(
+    s.name,
+    s.construct.sidecars,
+    main.ports,
+    {
+      ...scope,
+      level: 'the sidecar',
+      inheritedResources: [
+        ['the service', p.resources],
+        ['the application', appProps.resources],
+      ],
+      inheritedSecurity: main.security,
+    },
+    report,
+  );
   // Object.assign, not one literal of spreads: V8 builds a spread literal of a dozen parts on its slow path (3x the
   // resolve time at 1,000 services).
   return Object.assign(
-    {}, identity, main, { env: [...main.env, ...discoveryEnv] }, scaling, { dependencies, dependents: graph.dependents },
-    storage, probes, lifecycle, { sidecars, metrics }, exposure, resolvePod(p, report), { egress: resolveEgress(p.egress, report) }, { routed: graph.routed },
+    {},
+    identity,
+    main,
+    { env: [...main.env, ...discoveryEnv] },
+    scaling,
+    { dependencies, dependents: graph.dependents },
+    storage,
+    probes,
+    lifecycle,
+    { sidecars, metrics },
+    exposure,
+    resolvePod(p, report),
+    { egress: resolveEgress(p.egress, report) },
+    { routed: graph.routed },
   );
 }

@@ -18,7 +18,16 @@ import type { ResolvedScaling } from './scaling';
 import type { PodSecurityLevel } from './security';
 import type { ResolvedStorage } from './storage';
 
-export interface ResolvedService extends ResolvedServiceIdentity, ResolvedContainer, ResolvedScaling, ResolvedStorage, ResolvedProbes, ResolvedLifecycle, ResolvedExposure, ResolvedPod {
+export interface ResolvedService
+  extends
+    ResolvedServiceIdentity,
+    ResolvedContainer,
+    ResolvedScaling,
+    ResolvedStorage,
+    ResolvedProbes,
+    ResolvedLifecycle,
+    ResolvedExposure,
+    ResolvedPod {
   /** Service name (also the main container's name). */
   readonly name: string;
   /** Declared dependencies, in declaration order (their env vars are already in `env`). */

@@ -100,22 +100,32 @@ const KINDS = [
 export function resourcesRules(r: ResourcesProps | undefined, where: string, report: Report): void {
   if (r !== undefined && !objectRule(r, where, report)) return;
   unknownOptionRules(r, RESOURCES_OPTIONS, where, report);
-  for (const [kind, amount, type] of [['cpu', Cpu, 'a Cpu (Cpu.millis or Cpu.cores)'], ['memory', Memory, 'a Memory (Memory.mebibytes or Memory.gibibytes)']] as const) {
+  for (const [kind, amount, type] of [
+    ['cpu', Cpu, 'a Cpu (Cpu.millis or Cpu.cores)'],
+    ['memory', Memory, 'a Memory (Memory.mebibytes or Memory.gibibytes)'],
+  ] as const) {
     const pair = r?.[kind] as Record<string, unknown> | undefined;
     if (pair === undefined || !objectRule(pair, `${where}.${kind}`, report)) continue;
     for (const field of ['request', 'limit']) {
-      if (pair[field] !== undefined && !(pair[field] instanceof amount)) report(`'${where}.${kind}.${field}' must be ${type}, got ${show(pair[field])}`);
+      if (pair[field] !== undefined && !(pair[field] instanceof amount))
+        report(`'${where}.${kind}.${field}' must be ${type}, got ${show(pair[field])}`);
     }
   }
   unknownOptionRules(r?.cpu, REQUEST_LIMIT_OPTIONS, `${where}.cpu`, report);
   unknownOptionRules(r?.memory, REQUEST_LIMIT_OPTIONS, `${where}.memory`, report);
   for (const { kind, get } of KINDS) {
     const [request, limit] = get(r);
-    for (const [field, v] of [['request', request], ['limit', limit]] as const) {
-      if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) report(`'${where}.${kind}.${field}' must be > 0, got ${show(v)}`);
-      else if (kind === 'cpu' && v !== undefined && !Number.isInteger(v)) report(`'${where}.cpu.${field}' must be a whole number of millicores, got ${show(v)}`);
+    for (const [field, v] of [
+      ['request', request],
+      ['limit', limit],
+    ] as const) {
+      if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v)))
+        report(`'${where}.${kind}.${field}' must be > 0, got ${show(v)}`);
+      else if (kind === 'cpu' && v !== undefined && !Number.isInteger(v))
+        report(`'${where}.cpu.${field}' must be a whole number of millicores, got ${show(v)}`);
     }
-    if (request !== undefined && limit !== undefined && request > limit) report(`'${where}.${kind}' request must be <= limit, got request ${request} > limit ${limit}`);
+    if (request !== undefined && limit !== undefined && request > limit)
+      report(`'${where}.${kind}' request must be <= limit, got request ${request} > limit ${limit}`);
   }
 }
 
@@ -131,7 +141,10 @@ export function resolveResources(levels: ResourceLevel[], where: string, report:
     return { at, value: at < 0 ? fallback : k.get(levels[at][1])[which]! };
   };
   const [cpu, memory] = KINDS.map((k, i) => {
-    const defaults = i === 0 ? [DEFAULT_RESOURCES.cpuRequestMillis, DEFAULT_RESOURCES.cpuLimitMillis] : [DEFAULT_RESOURCES.memoryRequestMiB, DEFAULT_RESOURCES.memoryLimitMiB];
+    const defaults =
+      i === 0
+        ? [DEFAULT_RESOURCES.cpuRequestMillis, DEFAULT_RESOURCES.cpuLimitMillis]
+        : [DEFAULT_RESOURCES.memoryRequestMiB, DEFAULT_RESOURCES.memoryLimitMiB];
     const request = pick(k, 0, defaults[0]);
     const limit = pick(k, 1, defaults[1]);
     if (request.at >= 0 && (limit.at < 0 || limit.at > request.at) && request.value > limit.value) {

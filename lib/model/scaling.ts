@@ -50,14 +50,20 @@ export function resolveScaling(p: ScalingProps, restartPolicy: RestartPolicy, re
   if (!a) return { replicas: r ?? 1 };
   unknownOptionRules(a, AUTOSCALING_OPTIONS, 'autoscaling', report);
   if (r !== undefined) report(`'autoscaling' and 'replicas' are mutually exclusive, got replicas ${show(r)}`);
-  if (!(isInt(a.minReplicas) && a.minReplicas >= 1)) report(`'autoscaling.minReplicas' must be an integer >= 1, got ${show(a.minReplicas)}`);
+  if (!(isInt(a.minReplicas) && a.minReplicas >= 1))
+    report(`'autoscaling.minReplicas' must be an integer >= 1, got ${show(a.minReplicas)}`);
   if (!isInt(a.maxReplicas)) report(`'autoscaling.maxReplicas' must be an integer, got ${show(a.maxReplicas)}`);
   else if (a.maxReplicas > MAX_REPLICAS) report(`'autoscaling.maxReplicas' must be <= ${MAX_REPLICAS}, got ${a.maxReplicas}`);
-  if (a.minReplicas > a.maxReplicas) report(`'autoscaling.minReplicas' must be <= maxReplicas, got min ${a.minReplicas} > max ${a.maxReplicas}`);
+  if (a.minReplicas > a.maxReplicas)
+    report(`'autoscaling.minReplicas' must be <= maxReplicas, got min ${a.minReplicas} > max ${a.maxReplicas}`);
   if (a.targetCpuPercent !== undefined && !inRange(a.targetCpuPercent, 1, 1000)) {
     report(`'autoscaling.targetCpuPercent' must be an integer in 1..1000, got ${show(a.targetCpuPercent)}`);
   }
   if (restartPolicy !== RestartPolicy.ALWAYS) report(`'autoscaling' needs restartPolicy ALWAYS, got ${show(restartPolicy)}`);
-  const autoscaling = { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, targetCpuPercent: a.targetCpuPercent ?? DEFAULT_TARGET_CPU_PERCENT };
+  const autoscaling = {
+    minReplicas: a.minReplicas,
+    maxReplicas: a.maxReplicas,
+    targetCpuPercent: a.targetCpuPercent ?? DEFAULT_TARGET_CPU_PERCENT,
+  };
   return { replicas: autoscaling.minReplicas, autoscaling };
 }

@@ -128,7 +128,19 @@ export const DEFAULT_SECURITY: ResolvedSecurity = {
 export const RESTRICTED_CAPABILITIES: readonly string[] = ['NET_BIND_SERVICE'];
 /** The capabilities the baseline profile lets a container add (Kubernetes 1.27 Pod Security Standards). */
 export const BASELINE_CAPABILITIES: readonly string[] = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ];
 const LEVEL_RANK: Record<PodSecurityLevel, number> = { privileged: 0, baseline: 1, restricted: 2 };
 
@@ -166,8 +178,16 @@ export function admits(enforced: PodSecurityLevel, broken: PodSecurityLevel | un
 
 const CAPABILITY = /^[A-Z][A-Z_]*$/;
 const SECURITY_OPTIONS: OptionNames<SecurityProps> = {
-  user: true, group: true, runAsNonRoot: true, readOnlyRootFilesystem: true, writablePaths: true, allowPrivilegeEscalation: true, capabilitiesAdd: true,
-  seccompProfile: true, appArmorProfile: true, breaksPodSecurity: true,
+  user: true,
+  group: true,
+  runAsNonRoot: true,
+  readOnlyRootFilesystem: true,
+  writablePaths: true,
+  allowPrivilegeEscalation: true,
+  capabilitiesAdd: true,
+  seccompProfile: true,
+  appArmorProfile: true,
+  breaksPodSecurity: true,
 };
 const SECCOMP_OPTIONS: OptionNames<SeccompProfileProps> = { type: true, localhostProfile: true };
 const APPARMOR = /^(runtime\/default|unconfined|localhost\/[A-Za-z0-9][-A-Za-z0-9_.\/]*)$/;
@@ -181,10 +201,12 @@ export function resolveSecurity(base: ResolvedSecurity, over: SecurityProps | un
   if (!over || !objectRule(over, where, report)) return cloneSecurity(base);
   unknownOptionRules(over, SECURITY_OPTIONS, where, report);
   for (const field of ['user', 'group'] as const) {
-    if (over[field] !== undefined && !inRange(over[field], 0, 2147483647)) report(`'${where}.${field}' must be an integer >= 0, got ${show(over[field])}`);
+    if (over[field] !== undefined && !inRange(over[field], 0, 2147483647))
+      report(`'${where}.${field}' must be an integer >= 0, got ${show(over[field])}`);
   }
   for (const cap of over.capabilitiesAdd ?? []) {
-    if (!CAPABILITY.test(cap) || cap.startsWith('CAP_')) report(`'${where}.capabilitiesAdd' must hold names like NET_BIND_SERVICE, got ${show(cap)}`);
+    if (!CAPABILITY.test(cap) || cap.startsWith('CAP_'))
+      report(`'${where}.capabilitiesAdd' must hold names like NET_BIND_SERVICE, got ${show(cap)}`);
   }
   for (const p of over.writablePaths ?? []) {
     if (!path.posix.isAbsolute(p)) report(`'${where}.writablePaths' must be absolute paths, got ${show(p)}`);
@@ -204,7 +226,9 @@ export function resolveSecurity(base: ResolvedSecurity, over: SecurityProps | un
     }
   }
   if (over.appArmorProfile !== undefined && !(typeof over.appArmorProfile === 'string' && APPARMOR.test(over.appArmorProfile))) {
-    report(`'${where}.appArmorProfile' must be 'runtime/default', 'unconfined' or 'localhost/<profile>', got ${show(over.appArmorProfile)}`);
+    report(
+      `'${where}.appArmorProfile' must be 'runtime/default', 'unconfined' or 'localhost/<profile>', got ${show(over.appArmorProfile)}`,
+    );
   }
   if (over.breaksPodSecurity !== undefined && ![PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED].includes(over.breaksPodSecurity)) {
     report(`'${where}.breaksPodSecurity' must be 'restricted' or 'baseline', got ${show(over.breaksPodSecurity)}`);
@@ -220,7 +244,9 @@ export function resolveSecurity(base: ResolvedSecurity, over: SecurityProps | un
     capabilitiesAdd: [...(over.capabilitiesAdd ?? base.capabilitiesAdd)],
     seccompProfile: seccomp && Object.values(SeccompProfileType).includes(seccomp.type) ? { ...seccomp } : { ...base.seccompProfile },
     appArmorProfile: over.appArmorProfile ?? base.appArmorProfile,
-    ...((over.breaksPodSecurity ?? base.breaksPodSecurity) !== undefined ? { breaksPodSecurity: over.breaksPodSecurity ?? base.breaksPodSecurity } : {}),
+    ...((over.breaksPodSecurity ?? base.breaksPodSecurity) !== undefined
+      ? { breaksPodSecurity: over.breaksPodSecurity ?? base.breaksPodSecurity }
+      : {}),
   };
   if ((over.user !== undefined || over.runAsNonRoot !== undefined) && merged.user === 0 && merged.runAsNonRoot) {
     report(`'${where}.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`);
@@ -236,20 +262,37 @@ export function resolveSecurity(base: ResolvedSecurity, over: SecurityProps | un
  * a profile need `breaksPodSecurity` naming the strictest profile they break.
  */
 function podSecurityRules(merged: ResolvedSecurity, over: SecurityProps, where: string, report: Report): void {
-  const touched = over.capabilitiesAdd !== undefined || over.seccompProfile !== undefined || over.appArmorProfile !== undefined || over.runAsNonRoot !== undefined
-    || over.user !== undefined || over.allowPrivilegeEscalation !== undefined || over.breaksPodSecurity !== undefined;
+  const touched =
+    over.capabilitiesAdd !== undefined ||
+    over.seccompProfile !== undefined ||
+    over.appArmorProfile !== undefined ||
+    over.runAsNonRoot !== undefined ||
+    over.user !== undefined ||
+    over.allowPrivilegeEscalation !== undefined ||
+    over.breaksPodSecurity !== undefined;
   if (!touched) return;
   const violations = podSecurityViolations(merged);
   const broken = brokenPodSecurity(merged);
   if (broken === undefined || merged.breaksPodSecurity === broken) return;
-  const reasons = violations.filter((v) => v.level === broken).map((v) => v.reason).join(', ');
+  const reasons = violations
+    .filter((v) => v.level === broken)
+    .map((v) => v.reason)
+    .join(', ');
   if (merged.breaksPodSecurity === undefined) {
     report(`'${where}' breaks the ${broken} Pod Security profile (${reasons}); add breaksPodSecurity: '${broken}' to opt out explicitly`);
   } else {
-    report(`'${where}.breaksPodSecurity' must name the strictest profile the settings break, '${broken}' (${reasons}), got ${show(merged.breaksPodSecurity)}`);
+    report(
+      `'${where}.breaksPodSecurity' must name the strictest profile the settings break, '${broken}' (${reasons}), got ${show(merged.breaksPodSecurity)}`,
+    );
   }
 }
 
 function cloneSecurity(s: ResolvedSecurity): ResolvedSecurity {
-  return { ...s, seccompProfile: { ...s.seccompProfile }, writablePaths: [...s.writablePaths], capabilitiesDrop: [...s.capabilitiesDrop], capabilitiesAdd: [...s.capabilitiesAdd] };
+  return {
+    ...s,
+    seccompProfile: { ...s.seccompProfile },
+    writablePaths: [...s.writablePaths],
+    capabilitiesDrop: [...s.capabilitiesDrop],
+    capabilitiesAdd: [...s.capabilitiesAdd],
+  };
 }

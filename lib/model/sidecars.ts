@@ -17,7 +17,13 @@ const SIDECAR_OPTIONS: OptionNames<SidecarProps> = { ...CONTAINER_OPTIONS, name:
  * they inherit from the service.
  * @internal
  */
-export function resolveSidecars(service: string, sidecars: readonly SidecarProps[], servicePorts: ResolvedPort[], scope: ContainerScope, report: Report): ResolvedContainer[] {
+export function resolveSidecars(
+  service: string,
+  sidecars: readonly SidecarProps[],
+  servicePorts: ResolvedPort[],
+  scope: ContainerScope,
+  report: Report,
+): ResolvedContainer[] {
   const resolved: ResolvedContainer[] = [];
   sidecars.forEach((sc, i) => {
     const where = `sidecars[${sc.name ?? i}]`;
@@ -26,12 +32,17 @@ export function resolveSidecars(service: string, sidecars: readonly SidecarProps
     if (sc.name === service) report(`'${where}.name' must differ from the service name, got ${show(sc.name)}`);
     const c = resolveContainer(sc.name, sc, `${where}.`, `${service}-${sc.name}`, scope, report);
     (sc.ports ?? []).forEach((p, j) => {
-      if (p && p.servicePort !== undefined) report(`'${where}.ports[${j}].servicePort' applies to the service's own ports only (sidecar ports are not part of its Service), got ${show(p.servicePort)}`);
+      if (p && p.servicePort !== undefined)
+        report(
+          `'${where}.ports[${j}].servicePort' applies to the service's own ports only (sidecar ports are not part of its Service), got ${show(p.servicePort)}`,
+        );
     });
     for (const p of c.ports) {
-      if (servicePorts.some((q) => q.port === p.port)) report(`'${where}.ports' port ${p.port} clashes with the service's port (they share one network namespace)`);
+      if (servicePorts.some((q) => q.port === p.port))
+        report(`'${where}.ports' port ${p.port} clashes with the service's port (they share one network namespace)`);
       const other = resolved.find((o) => o.ports.some((q) => q.port === p.port));
-      if (other) report(`'${where}.ports' port ${p.port} clashes with the port of sidecar '${other.name}' (they share one network namespace)`);
+      if (other)
+        report(`'${where}.ports' port ${p.port} clashes with the port of sidecar '${other.name}' (they share one network namespace)`);
     }
     resolved.push(c);
   });

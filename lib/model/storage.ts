@@ -93,7 +93,11 @@ const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
  * @internal
  */
 export function resolveStorage(
-  service: string, p: StorageProps, security: ResolvedSecurity, volumeOwner: (volume: string) => string | undefined, report: Report,
+  service: string,
+  p: StorageProps,
+  security: ResolvedSecurity,
+  volumeOwner: (volume: string) => string | undefined,
+  report: Report,
 ): ResolvedStorage {
   const names = new Set<string>();
   const volumeEntries = objectEntries(p.volumes, 'volumes', report);
@@ -104,13 +108,21 @@ export function resolveStorage(
     if (!isDnsLabel(v.name ?? '')) report(`'volumes[${i}].name' must be a DNS-1123 label, got ${show(v.name)}`);
     if (names.has(v.name)) report(`'volumes' declares ${show(v.name)} twice`);
     names.add(v.name);
-    if (v.size !== undefined && !(QUANTITY.test(v.size) && parseFloat(v.size) > 0)) report(`'volumes[${i}].size' must be a quantity like 1Gi, got ${show(v.size)}`);
+    if (v.size !== undefined && !(QUANTITY.test(v.size) && parseFloat(v.size) > 0))
+      report(`'volumes[${i}].size' must be a quantity like 1Gi, got ${show(v.size)}`);
     if (v.scratch && v.size !== undefined) report(`'volumes[${i}].size' applies to persistent volumes only; ${show(v.name)} is scratch`);
-    return { name: v.name, mountPath: v.mountPath, size: v.size ?? DEFAULT_VOLUME_SIZE, scratch: v.scratch ?? false, readOnly: v.readOnly ?? false };
+    return {
+      name: v.name,
+      mountPath: v.mountPath,
+      size: v.size ?? DEFAULT_VOLUME_SIZE,
+      scratch: v.scratch ?? false,
+      readOnly: v.readOnly ?? false,
+    };
   });
   for (const v of volumes.filter((x) => !x.scratch)) {
     const owner = volumeOwner(v.name);
-    if (owner !== undefined && owner !== service) report(`'volumes' persistent volume ${show(v.name)} is already owned by service '${owner}'`);
+    if (owner !== undefined && owner !== service)
+      report(`'volumes' persistent volume ${show(v.name)} is already owned by service '${owner}'`);
   }
   const secretFiles = secretEntries.map(([f, i]) => {
     unknownOptionRules(f, SECRET_FILE_OPTIONS, `secretFiles[${i}]`, report);
@@ -121,7 +133,11 @@ export function resolveStorage(
     if (typeof f.content !== 'string') report(`'configFiles[${i}].content' must be a string, got ${show(f.content)}`);
     return { id: `${service}-${i + 1}`, fileName: path.posix.basename(String(f.mountPath)), mountPath: f.mountPath, content: f.content };
   });
-  mountPathRules({ volumes: volumeEntries.map(([v]) => v), configFiles: configEntries.map(([c]) => c), secretFiles: secretEntries.map(([f]) => f) }, security, report);
+  mountPathRules(
+    { volumes: volumeEntries.map(([v]) => v), configFiles: configEntries.map(([c]) => c), secretFiles: secretEntries.map(([f]) => f) },
+    security,
+    report,
+  );
   return { volumes, configFiles, secretFiles };
 }
 
@@ -139,9 +155,11 @@ function mountPathRules(p: StorageProps, security: ResolvedSecurity, report: Rep
     if (!field.startsWith('security.') && (typeof mountPath !== 'string' || !path.posix.isAbsolute(mountPath))) {
       report(`'${field}' must be an absolute path, got ${show(mountPath)}`);
     }
-    if (typeof mountPath === 'string' && mountPath.split('/').includes('..')) report(`'${field}' must not contain '..' segments, got ${show(mountPath)}`);
+    if (typeof mountPath === 'string' && mountPath.split('/').includes('..'))
+      report(`'${field}' must not contain '..' segments, got ${show(mountPath)}`);
     if (field.startsWith('configFiles[') || field.startsWith('secretFiles[')) {
-      if (typeof mountPath === 'string' && path.posix.normalize(mountPath) === '/') report(`'${field}' must name a file, not the root directory, got ${show(mountPath)}`);
+      if (typeof mountPath === 'string' && path.posix.normalize(mountPath) === '/')
+        report(`'${field}' must name a file, not the root directory, got ${show(mountPath)}`);
     }
     const key = path.posix.normalize(String(mountPath)).replace(/(.)\/+$/, '$1');
     const clash = seen.get(key);

@@ -32,7 +32,7 @@ export interface ResolveContext {
 }
 
 /** A value as error messages show it. @internal */
-export const show = (v: unknown): string => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v) ?? String(v));
+export const show = (v: unknown): string => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v)));
 /** @internal */
 export const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
 /** @internal */
@@ -99,5 +99,6 @@ export function stringList(value: unknown, where: string, report: Report): strin
 
 /** Reports a value outside `values` (an enum's), naming `where`. @internal */
 export function oneOfRule(value: unknown, values: readonly string[], where: string, report: Report): void {
-  if (value !== undefined && !values.includes(value as string)) report(`'${where}' must be one of ${values.join(', ')}, got ${show(value)}`);
+  if (value !== undefined && !values.includes(value as string))
+    report(`'${where}' must be one of ${values.join(', ')}, got ${show(value)}`);
 }

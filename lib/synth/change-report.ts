@@ -68,7 +68,8 @@ export function formatChangeReport(report: FileChanges[]): string[] {
     lines.push(`${r.file} (${r.target}): ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed`);
     for (const c of r.changes) {
       const sign = c.kind === 'added' ? '+' : c.kind === 'removed' ? '-' : '~';
-      const shown = c.fields.slice(0, MAX_FIELDS).join('; ') + (c.fields.length > MAX_FIELDS ? `; (+${c.fields.length - MAX_FIELDS} more)` : '');
+      const shown =
+        c.fields.slice(0, MAX_FIELDS).join('; ') + (c.fields.length > MAX_FIELDS ? `; (+${c.fields.length - MAX_FIELDS} more)` : '');
       lines.push(`  ${sign} ${c.object}${shown ? `: ${shown}` : ''}`);
     }
   }

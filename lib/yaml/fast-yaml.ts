@@ -114,8 +114,33 @@ function visit(v: unknown, seen: Set<unknown> | undefined): void {
 }
 
 // YAML 1.1 words that a plain scalar would turn into booleans or null.
-const SPECIAL_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE',
-  'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL']);
+const SPECIAL_WORDS = new Set([
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  'on',
+  'On',
+  'ON',
+  'off',
+  'Off',
+  'OFF',
+  'null',
+  'Null',
+  'NULL',
+]);
 // Starts with a letter and has no character YAML gives a meaning: `yaml` writes it plain unless it is a special
 // word or what its 1.1 float pattern takes for an exponent without digits before it (`e5`, `E-2`).
 const SAFE_PLAIN = /^(?![eE]-?[0-9]+$)[A-Za-z][A-Za-z0-9_./-]*$/;

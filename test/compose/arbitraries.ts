@@ -4,7 +4,18 @@
  */
 import * as fc from 'fast-check';
 import {
-  Application, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, PodSecurityLevel, Probe, Protocol, RestartPolicy,
+  Application,
+  Cpu,
+  DependencyCondition,
+  EnvValue,
+  Gateway,
+  Image,
+  Memory,
+  Microservice,
+  PodSecurityLevel,
+  Probe,
+  Protocol,
+  RestartPolicy,
 } from '../../lib/model';
 import { IMAGE } from '../model/helpers';
 
@@ -16,7 +27,12 @@ interface ServiceSpec {
   readonly deps: Array<{ readonly on: number; readonly started: boolean }>;
   readonly volumes: Array<{ readonly scratch: boolean; readonly readOnly: boolean }>;
   readonly probe: 'none' | 'http' | 'tcp' | 'command';
-  readonly timing: { readonly initialDelaySeconds: number; readonly periodSeconds: number; readonly timeoutSeconds: number; readonly failureThreshold: number };
+  readonly timing: {
+    readonly initialDelaySeconds: number;
+    readonly periodSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly failureThreshold: number;
+  };
   readonly env: Array<{ readonly value: string; readonly kind: 'value' | 'config' | 'secret' }>;
   readonly configFile?: string;
   readonly secretFile: boolean;
@@ -39,11 +55,17 @@ export interface AppSpec {
 }
 
 /** Strings that YAML 1.1 or compose interpolation would misread if written carelessly. */
-const tricky = fc.oneof(fc.string(), fc.constantFrom('no', 'on', 'y', '1:30', '0755', '${X}', '$$', '$HOME', 'a: b', '- x', '#x', '', ' lead', 'multi\nline'));
+const tricky = fc.oneof(
+  fc.string(),
+  fc.constantFrom('no', 'on', 'y', '1:30', '0755', '${X}', '$$', '$HOME', 'a: b', '- x', '#x', '', ' lead', 'multi\nline'),
+);
 
 const service: fc.Arbitrary<ServiceSpec> = fc.record({
   // Service ports stay below the sidecar's (65000) so they never clash in the shared namespace.
-  ports: fc.uniqueArray(fc.record({ port: fc.integer({ min: 1, max: 60000 }), udp: fc.boolean() }), { maxLength: 3, selector: (p) => p.port }),
+  ports: fc.uniqueArray(fc.record({ port: fc.integer({ min: 1, max: 60000 }), udp: fc.boolean() }), {
+    maxLength: 3,
+    selector: (p) => p.port,
+  }),
   publish: fc.boolean(),
   replicas: fc.integer({ min: 0, max: 3 }),
   autoscale: fc.boolean(),
@@ -56,7 +78,9 @@ const service: fc.Arbitrary<ServiceSpec> = fc.record({
     timeoutSeconds: fc.integer({ min: 1, max: 10 }),
     failureThreshold: fc.integer({ min: 1, max: 10 }),
   }),
-  env: fc.array(fc.record({ value: tricky, kind: fc.constantFrom('value' as const, 'config' as const, 'secret' as const) }), { maxLength: 3 }),
+  env: fc.array(fc.record({ value: tricky, kind: fc.constantFrom('value' as const, 'config' as const, 'secret' as const) }), {
+    maxLength: 3,
+  }),
   configFile: fc.option(tricky, { nil: undefined }),
   secretFile: fc.boolean(),
   sidecar: fc.boolean(),
@@ -89,19 +113,55 @@ export function buildApp(spec: AppSpec): Application {
     const probe = s.ports.length === 0 && (s.probe === 'http' || s.probe === 'tcp') ? 'command' : s.probe;
     const ms = new Microservice(app, name, {
       image: IMAGE,
-      ports: s.ports.map((p, j) => ({ port: p.port, protocol: p.udp ? Protocol.UDP : Protocol.TCP, publish: s.publish && single ? 30000 + i * 10 + j : undefined })),
+      ports: s.ports.map((p, j) => ({
+        port: p.port,
+        protocol: p.udp ? Protocol.UDP : Protocol.TCP,
+        publish: s.publish && single ? 30000 + i * 10 + j : undefined,
+      })),
       ...(s.autoscale ? { autoscaling: { minReplicas: replicas, maxReplicas: replicas + 2 } } : { replicas, restartPolicy: s.restart }),
       volumes: s.volumes.map((v, k) => ({ name: `${name}-v${k}`, mountPath: `/data/v${k}`, scratch: v.scratch, readOnly: v.readOnly })),
-      readinessProbe: probe === 'http' ? Probe.http('/ready', s.timing) : probe === 'tcp' ? Probe.tcp(s.timing) : probe === 'command' ? Probe.command(['check', '--$flag'], s.timing) : undefined,
-      env: Object.fromEntries(s.env.map((e, k) => [`VAR_${k}`,
-        e.kind === 'secret' ? EnvValue.fromSecret(`sec-${i}`, `k${k}`) : e.kind === 'config' ? EnvValue.fromConfig('SETTING') : EnvValue.fromValue(e.value)])),
+      readinessProbe:
+        probe === 'http'
+          ? Probe.http('/ready', s.timing)
+          : probe === 'tcp'
+            ? Probe.tcp(s.timing)
+            : probe === 'command'
+              ? Probe.command(['check', '--$flag'], s.timing)
+              : undefined,
+      env: Object.fromEntries(
+        s.env.map((e, k) => [
+          `VAR_${k}`,
+          e.kind === 'secret'
+            ? EnvValue.fromSecret(`sec-${i}`, `k${k}`)
+            : e.kind === 'config'
+              ? EnvValue.fromConfig('SETTING')
+              : EnvValue.fromValue(e.value),
+        ]),
+      ),
       configFiles: s.configFile === undefined ? [] : [{ mountPath: `/etc/${name}/app.conf`, content: s.configFile }],
       secretFiles: s.secretFile ? [{ secretName: `sec-${i}`, key: 'file', mountPath: `/run/${name}/secret` }] : [],
-      sidecars: s.sidecar ? [{ name: 'side', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: 65000, publish: single && s.publish ? 40000 + i : undefined }] }] : [],
-      security: { user: s.user, group: s.user, readOnlyRootFilesystem: s.readOnlyRoot, capabilitiesAdd: s.capAdd, breaksPodSecurity: s.capAdd.includes('CHOWN') ? PodSecurityLevel.RESTRICTED : undefined },
+      sidecars: s.sidecar
+        ? [
+            {
+              name: 'side',
+              image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'),
+              ports: [{ port: 65000, publish: single && s.publish ? 40000 + i : undefined }],
+            },
+          ]
+        : [],
+      security: {
+        user: s.user,
+        group: s.user,
+        readOnlyRootFilesystem: s.readOnlyRoot,
+        capabilitiesAdd: s.capAdd,
+        breaksPodSecurity: s.capAdd.includes('CHOWN') ? PodSecurityLevel.RESTRICTED : undefined,
+      },
       stopSignal: s.stopSignal,
       stopGracePeriodSeconds: s.stopGracePeriodSeconds,
-      resources: { cpu: { limit: Cpu.millis(s.cpuMillis) }, memory: { request: Memory.mebibytes(Math.min(128, s.memoryMiB)), limit: Memory.mebibytes(s.memoryMiB) } },
+      resources: {
+        cpu: { limit: Cpu.millis(s.cpuMillis) },
+        memory: { request: Memory.mebibytes(Math.min(128, s.memoryMiB)), limit: Memory.mebibytes(s.memoryMiB) },
+      },
     });
     // Dependencies point backwards only (a DAG) and only at services with a port to connect to.
     const targets = [...new Set(s.deps.map((d) => (i === 0 ? -1 : d.on % i)))].filter((t) => t >= 0 && spec.services[t].ports.length > 0);

@@ -33,13 +33,17 @@ describe('diagnostics', () => {
 
   test('a service scaled to 0 has no container and is reported', () => {
     expect(Object.keys(r.file.services).some((k) => k.startsWith('idle'))).toBe(false);
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({ service: 'idle', field: 'replicas', message: 'is 0: no container is created' }));
+    expect(r.diagnostics).toContainEqual(
+      expect.objectContaining({ service: 'idle', field: 'replicas', message: 'is 0: no container is created' }),
+    );
   });
 
   test('a liveness probe is reported: Docker only marks the container unhealthy', () => {
     const app = newApp();
     httpService(app, 'web', { livenessProbe: Probe.http('/healthz') });
-    expect(render(app).diagnostics).toEqual([expect.objectContaining({ service: 'web', field: 'livenessProbe', level: DiagnosticLevel.WARNING })]);
+    expect(render(app).diagnostics).toEqual([
+      expect.objectContaining({ service: 'web', field: 'livenessProbe', level: DiagnosticLevel.WARNING }),
+    ]);
   });
 
   test('an application Docker expresses exactly has no diagnostics', () => {
@@ -98,7 +102,7 @@ describe('unsupported and invalid definitions', () => {
     expect(() => toCompose(app)).toThrow(ValidationError);
   });
 
-  test('fails for an asset dir outside the compose file\'s directory', () => {
+  test("fails for an asset dir outside the compose file's directory", () => {
     const app = newApp();
     httpService(app, 'web');
     for (const assetDir of ['/abs', '../up', '..', '']) {

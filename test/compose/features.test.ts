@@ -16,12 +16,38 @@ describe('file shape', () => {
   });
 
   test('services follow the plan order: dependencies first, sidecars after their owner, gateway last', () => {
-    expect(Object.keys(sink.file.services)).toEqual(['db', 'cache', 'api-1', 'api-1-proxy', 'api-2', 'api-2-proxy', 'worker', 'job', 'edge', 'gateway']);
+    expect(Object.keys(sink.file.services)).toEqual([
+      'db',
+      'cache',
+      'api-1',
+      'api-1-proxy',
+      'api-2',
+      'api-2-proxy',
+      'worker',
+      'job',
+      'edge',
+      'gateway',
+    ]);
   });
 
   test('absent settings are absent keys, not undefined or empty', () => {
     const solo = svc(render(minimal()), 'solo');
-    for (const key of ['build', 'entrypoint', 'command', 'environment', 'expose', 'ports', 'volumes', 'secrets', 'cap_add', 'healthcheck', 'depends_on', 'network_mode', 'stop_signal', 'stop_grace_period']) {
+    for (const key of [
+      'build',
+      'entrypoint',
+      'command',
+      'environment',
+      'expose',
+      'ports',
+      'volumes',
+      'secrets',
+      'cap_add',
+      'healthcheck',
+      'depends_on',
+      'network_mode',
+      'stop_signal',
+      'stop_grace_period',
+    ]) {
       expect(solo).not.toHaveProperty(key);
     }
     expect(Object.values(solo).every((v) => v !== undefined)).toBe(true);
@@ -45,7 +71,12 @@ describe('images', () => {
 
   test('a Dockerfile image is built with context relative to the project dir, dockerfile, args and target', () => {
     expect(svc(sink, 'api-1').image).toBe('sink/api:dev');
-    expect(svc(sink, 'api-1').build).toEqual({ context: './stacks/flask-redis/web', dockerfile: 'Dockerfile', args: { VERSION: '1.2' }, target: 'runtime' });
+    expect(svc(sink, 'api-1').build).toEqual({
+      context: './stacks/flask-redis/web',
+      dockerfile: 'Dockerfile',
+      args: { VERSION: '1.2' },
+      target: 'runtime',
+    });
   });
 
   test.each([
@@ -131,13 +162,13 @@ describe('networks', () => {
     });
   });
 
-  test('a service joins its own network under its service name and its dependencies\' networks', () => {
+  test("a service joins its own network under its service name and its dependencies' networks", () => {
     expect(svc(sink, 'api-1').networks).toEqual({ api: { aliases: ['api'] }, db: {}, cache: {} });
     expect(svc(sink, 'worker').networks).toEqual({ worker: { aliases: ['worker'] }, api: {} });
     expect(svc(sink, 'db').networks).toEqual({ db: { aliases: ['db'] } });
   });
 
-  test('a sidecar shares its owner\'s network namespace instead of joining networks', () => {
+  test("a sidecar shares its owner's network namespace instead of joining networks", () => {
     expect(svc(sink, 'api-2-proxy').network_mode).toBe('service:api-2');
     expect(svc(sink, 'api-2-proxy')).not.toHaveProperty('networks');
     expect(svc(sink, 'api-2-proxy').depends_on).toEqual({ 'api-2': { condition: 'service_started' } });
@@ -217,13 +248,25 @@ describe('hardening', () => {
 
   test('the gateway is hardened like a service', () => {
     const g = svc(sink, 'gateway');
-    expect([g.user, g.read_only, g.cap_drop, g.security_opt, g.tmpfs]).toEqual(['10001:10001', true, ['ALL'], ['no-new-privileges:true'], ['/tmp']]);
+    expect([g.user, g.read_only, g.cap_drop, g.security_opt, g.tmpfs]).toEqual([
+      '10001:10001',
+      true,
+      ['ALL'],
+      ['no-new-privileges:true'],
+      ['/tmp'],
+    ]);
   });
 });
 
 describe('health and lifecycle', () => {
   test('a command probe is an exec-form healthcheck with durations in seconds', () => {
-    expect(svc(sink, 'db').healthcheck).toEqual({ test: ['CMD', 'pg_isready', '-U', 'postgres'], interval: '5s', timeout: '2s', retries: 4, start_period: '0s' });
+    expect(svc(sink, 'db').healthcheck).toEqual({
+      test: ['CMD', 'pg_isready', '-U', 'postgres'],
+      interval: '5s',
+      timeout: '2s',
+      retries: 4,
+      start_period: '0s',
+    });
   });
 
   test('http and tcp probes run wget / nc inside the container; a startup probe becomes the start period', () => {
@@ -256,7 +299,9 @@ describe('health and lifecycle', () => {
     expect(svc(r, 'web-proxy')).not.toHaveProperty('stop_signal');
     expect(svc(r, 'quick').stop_grace_period).toBe('0s');
     expect(svc(r, 'quick')).not.toHaveProperty('stop_signal');
-    expect(toComposeYaml(app, { projectDir: path.join(__dirname, '..', '..') })).toContain('    stop_signal: SIGINT\n    stop_grace_period: 90s\n');
+    expect(toComposeYaml(app, { projectDir: path.join(__dirname, '..', '..') })).toContain(
+      '    stop_signal: SIGINT\n    stop_grace_period: 90s\n',
+    );
   });
 
   test('restart policies', () => {
@@ -280,7 +325,10 @@ describe('health and lifecycle', () => {
   });
 
   test('depending on a replicated service waits for every replica', () => {
-    expect(svc(sink, 'worker').depends_on).toEqual({ 'api-1': { condition: 'service_healthy' }, 'api-2': { condition: 'service_healthy' } });
+    expect(svc(sink, 'worker').depends_on).toEqual({
+      'api-1': { condition: 'service_healthy' },
+      'api-2': { condition: 'service_healthy' },
+    });
   });
 });
 
@@ -293,7 +341,10 @@ describe('resources, labels, logging', () => {
   test('fractional mebibytes are written in KiB', () => {
     const app = newApp();
     httpService(app, 'web', { resources: { memory: { request: Memory.mebibytes(64.5), limit: Memory.mebibytes(128.25) } } });
-    expect(svc(render(app), 'web').deploy.resources).toEqual({ limits: { cpus: '0.5', memory: '131328K' }, reservations: { memory: '66048K' } });
+    expect(svc(render(app), 'web').deploy.resources).toEqual({
+      limits: { cpus: '0.5', memory: '131328K' },
+      reservations: { memory: '66048K' },
+    });
   });
 
   test('labels: standard, user and metrics labels', () => {

@@ -1,6 +1,17 @@
 /** Small applications that together use every feature the compose backend translates. */
 import {
-  Application, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, PodSecurityLevel, Probe, Protocol, RestartPolicy,
+  Application,
+  Cpu,
+  DependencyCondition,
+  EnvValue,
+  Gateway,
+  Image,
+  Memory,
+  Microservice,
+  PodSecurityLevel,
+  Probe,
+  Protocol,
+  RestartPolicy,
 } from '../../lib/model';
 import { BUILD_CONTEXT, httpService, IMAGE, newApp, worker } from '../model/helpers';
 
@@ -24,11 +35,19 @@ export function kitchenSink(): Application {
   });
   const api = httpService(app, 'api', {
     image: Image.fromDockerfile(BUILD_CONTEXT, { buildArgs: { VERSION: '1.2' }, target: 'runtime' }),
-    ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }, { port: 5353, name: 'dns', protocol: Protocol.UDP }],
+    ports: [
+      { port: 8080, name: 'http' },
+      { port: 9090, name: 'metrics' },
+      { port: 5353, name: 'dns', protocol: Protocol.UDP },
+    ],
     replicas: 2,
     command: ['sh', '-c'],
     args: ['exec server --home $HOME'],
-    env: { GREETING: EnvValue.fromValue('costs $5'), LOG_LEVEL: EnvValue.fromConfig('LOG_LEVEL'), API_TOKEN: EnvValue.fromSecret('api', 'token') },
+    env: {
+      GREETING: EnvValue.fromValue('costs $5'),
+      LOG_LEVEL: EnvValue.fromConfig('LOG_LEVEL'),
+      API_TOKEN: EnvValue.fromSecret('api', 'token'),
+    },
     volumes: [{ name: 'api-cache', mountPath: '/cache', readOnly: true }],
     configFiles: [
       { mountPath: '/etc/api/app.yaml', content: 'greeting: hello\n' },
@@ -43,7 +62,14 @@ export function kitchenSink(): Application {
     stopSignal: 'SIGQUIT',
     stopGracePeriodSeconds: 20,
     security: { capabilitiesAdd: ['NET_BIND_SERVICE'] },
-    sidecars: [{ name: 'proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: 15001, name: 'proxy' }], args: ['-c', '/etc/envoy.yaml'] }],
+    sidecars: [
+      {
+        name: 'proxy',
+        image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'),
+        ports: [{ port: 15001, name: 'proxy' }],
+        args: ['-c', '/etc/envoy.yaml'],
+      },
+    ],
   });
   api.addDependency(db);
   api.addDependency(cache, { condition: DependencyCondition.STARTED });
@@ -57,7 +83,13 @@ export function kitchenSink(): Application {
     ports: [{ port: 443, name: 'https', publish: 8443 }],
     livenessProbe: Probe.tcp({ periodSeconds: 7 }),
   });
-  new Gateway(app, 'gateway', { routes: [{ path: '/api', service: api }, { path: '/edge', service: edge }], publish: 8088 });
+  new Gateway(app, 'gateway', {
+    routes: [
+      { path: '/api', service: api },
+      { path: '/edge', service: edge },
+    ],
+    publish: 8088,
+  });
   return app;
 }
 

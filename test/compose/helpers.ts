@@ -51,7 +51,10 @@ export function secretEnvironment(r: ComposeRendering): Record<string, string> {
  * Writes `app` with `writeCompose` into a fresh temp dir and runs `docker-compose config -q` on it. Resolves with
  * docker-compose's stderr (expected to be empty); rejects with its message when docker-compose refuses the file.
  */
-export async function dockerComposeConfig(app: Application, args: string[] = ['config', '-q']): Promise<{ stdout: string; stderr: string }> {
+export async function dockerComposeConfig(
+  app: Application,
+  args: string[] = ['config', '-q'],
+): Promise<{ stdout: string; stderr: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-test-'));
   try {
     const { composeFile, rendering } = writeCompose(app, dir, app.name);

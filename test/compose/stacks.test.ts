@@ -2,7 +2,10 @@ import { ComposeRendering, toComposeYaml } from '../../lib/compose';
 import { STACKS } from '../../stacks';
 import { networksOf, render, REPO, svc } from './helpers';
 
-const rendered = Object.fromEntries(Object.entries(STACKS).map(([name, build]) => [name, render(build())])) as Record<string, ComposeRendering>;
+const rendered = Object.fromEntries(Object.entries(STACKS).map(([name, build]) => [name, render(build())])) as Record<
+  string,
+  ComposeRendering
+>;
 
 /** Compose keys of the instances of `service` (`web` or `web-1`..`web-n`), without sidecars. */
 function instancesOf(r: ComposeRendering, service: string): string[] {
@@ -12,7 +15,7 @@ function instancesOf(r: ComposeRendering, service: string): string[] {
 describe('flask-redis', () => {
   const r = rendered['flask-redis'];
 
-  test('web is built from the seed\'s Dockerfile and publishes 5000', () => {
+  test("web is built from the seed's Dockerfile and publishes 5000", () => {
     expect(svc(r, 'web').build).toEqual({ context: './stacks/flask-redis/web', dockerfile: 'Dockerfile' });
     expect(svc(r, 'web').image).toBe('flask-redis/web:1.0.0');
     expect(svc(r, 'web').ports).toEqual(['127.0.0.1:5000:5000/tcp']);
@@ -41,7 +44,7 @@ describe('flask-redis', () => {
 describe('web-mongo', () => {
   const r = rendered['web-mongo'];
 
-  test('db keeps the seed\'s dbdata volume at /data/db and web publishes 8080', () => {
+  test("db keeps the seed's dbdata volume at /data/db and web publishes 8080", () => {
     expect(svc(r, 'db').volumes).toEqual(['dbdata:/data/db']);
     expect(r.file.volumes).toEqual({ dbdata: { name: 'web-mongo-dbdata' } });
     expect(svc(r, 'web').ports).toEqual(['127.0.0.1:8080:8080/tcp']);
@@ -78,7 +81,9 @@ describe('shop', () => {
 
   test('the members of each network are exactly the service, its dependents and (if routed) the gateway', () => {
     for (const s of app.services) {
-      const members = Object.entries(r.file.services).filter(([, c]) => networksOf(c).includes(s.name)).map(([k]) => k);
+      const members = Object.entries(r.file.services)
+        .filter(([, c]) => networksOf(c).includes(s.name))
+        .map(([k]) => k);
       const expected = [s.name, ...s.dependents].flatMap((n) => instancesOf(r, n));
       if (s.routed) expected.push('gateway');
       expect(members.sort()).toEqual(expected.sort());
@@ -93,7 +98,7 @@ describe('shop', () => {
     }
   });
 
-  test('the orders proxy sidecar lives in each orders replica\'s network namespace', () => {
+  test("the orders proxy sidecar lives in each orders replica's network namespace", () => {
     expect(svc(r, 'orders-1-proxy').network_mode).toBe('service:orders-1');
     expect(svc(r, 'orders-2-proxy').network_mode).toBe('service:orders-2');
     expect(svc(r, 'orders-1').expose).toContain('15001/tcp');
@@ -103,7 +108,9 @@ describe('shop', () => {
     expect(instancesOf(r, 'catalog')).toEqual(['catalog-1', 'catalog-2']);
     // Reported, and acknowledged by the stack with its reason, so the rendering lists no warning.
     expect(r.diagnostics).toEqual([]);
-    expect(STACKS.shop().resolve().acknowledgements).toContainEqual(expect.objectContaining({ id: 'docker-autoscaling', service: 'catalog' }));
+    expect(STACKS.shop().resolve().acknowledgements).toContainEqual(
+      expect.objectContaining({ id: 'docker-autoscaling', service: 'catalog' }),
+    );
   });
 
   test('secrets are variables and a provided file; the catalog config file is an asset', () => {
@@ -112,7 +119,7 @@ describe('shop', () => {
     expect(r.files.map((f) => f.path)).toEqual(['shop/catalog/catalog.yaml', 'shop/gateway/nginx.conf']);
   });
 
-  test('the database runs as its image\'s user with its writable run dir', () => {
+  test("the database runs as its image's user with its writable run dir", () => {
     expect(svc(r, 'users-db').user).toBe('70:70');
     expect(svc(r, 'users-db').tmpfs).toEqual(['/tmp', '/var/run/postgresql']);
   });

@@ -84,7 +84,12 @@ describe('writeCompose', () => {
   test('writes <dir>/<baseName>.compose.yaml and the assets under <dir>/<baseName>/', () => {
     const { composeFile, rendering } = writeCompose(kitchenSink(), dir, 'stack');
     expect(composeFile).toBe(path.join(dir, 'stack.compose.yaml'));
-    expect(rendering.files.map((f) => f.path)).toEqual(['stack/api/api-1-app.yaml', 'stack/api/api-2-app.yaml', 'stack/api/limits.conf', 'stack/gateway/nginx.conf']);
+    expect(rendering.files.map((f) => f.path)).toEqual([
+      'stack/api/api-1-app.yaml',
+      'stack/api/api-2-app.yaml',
+      'stack/api/limits.conf',
+      'stack/gateway/nginx.conf',
+    ]);
     for (const f of rendering.files) {
       expect(fs.readFileSync(path.join(dir, f.path), 'utf8')).toBe(f.content);
       expect(fs.statSync(path.join(dir, f.path)).mode & 0o777).toBe(0o644);

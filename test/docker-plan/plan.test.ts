@@ -1,5 +1,18 @@
 import {
-  Application, Cpu, DependencyCondition, DiagnosticLevel, EnvSource, EnvValue, Gateway, IngressSource, Memory, PodSecurityLevel, Probe, Protocol, RestartPolicy, ServiceType,
+  Application,
+  Cpu,
+  DependencyCondition,
+  DiagnosticLevel,
+  EnvSource,
+  EnvValue,
+  Gateway,
+  IngressSource,
+  Memory,
+  PodSecurityLevel,
+  Probe,
+  Protocol,
+  RestartPolicy,
+  ServiceType,
   UnsupportedError,
 } from '../../lib/model';
 import { DockerContainerPlan, DockerPlan, DockerRole, dockerEnvValue, GATEWAY_CONFIG_PATH, planDocker } from '../../lib/docker-plan';
@@ -28,7 +41,11 @@ function unsupported(fn: () => unknown): UnsupportedError {
 
 describe('containers, replicas and volumes', () => {
   const app = newApp();
-  const db = httpService(app, 'db', { ports: [{ port: 5432, name: 'postgres' }], replicas: 2, volumes: [{ name: 'pgdata', mountPath: '/var/lib/postgresql/data' }] });
+  const db = httpService(app, 'db', {
+    ports: [{ port: 5432, name: 'postgres' }],
+    replicas: 2,
+    volumes: [{ name: 'pgdata', mountPath: '/var/lib/postgresql/data' }],
+  });
   const api = httpService(app, 'api', { dependsOn: [db], volumes: [{ name: 'uploads', mountPath: '/uploads', readOnly: true }] });
   httpService(app, 'web', { replicas: 3, dependsOn: [api] });
   const p = plan(app);
@@ -71,7 +88,12 @@ describe('networks', () => {
   const api = httpService(app, 'api', { replicas: 2, dependsOn: [db, cache] });
   const web = httpService(app, 'web', { dependsOn: [api], sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ port: 15001 }] }] });
   httpService(app, 'admin', { dependsOn: [db] });
-  new Gateway(app, 'gateway', { routes: [{ path: '/', service: web }, { path: '/api', service: api }] });
+  new Gateway(app, 'gateway', {
+    routes: [
+      { path: '/', service: web },
+      { path: '/api', service: api },
+    ],
+  });
   const p = plan(app);
 
   /** network -> [container key, aliases] of every container that joins it. */
@@ -86,15 +108,32 @@ describe('networks', () => {
   });
 
   test('a network is joined exactly by its service (with the alias), its dependents and the gateway when routed', () => {
-    expect(members('db')).toEqual([['db', ['db']], ['api-1', []], ['api-2', []], ['admin', []]]);
-    expect(members('cache')).toEqual([['cache', ['cache']], ['api-1', []], ['api-2', []]]);
+    expect(members('db')).toEqual([
+      ['db', ['db']],
+      ['api-1', []],
+      ['api-2', []],
+      ['admin', []],
+    ]);
+    expect(members('cache')).toEqual([
+      ['cache', ['cache']],
+      ['api-1', []],
+      ['api-2', []],
+    ]);
     // replicas share one alias: Docker DNS round robin
-    expect(members('api')).toEqual([['api-1', ['api']], ['api-2', ['api']], ['web', []], ['gateway', []]]);
-    expect(members('web')).toEqual([['web', ['web']], ['gateway', []]]);
+    expect(members('api')).toEqual([
+      ['api-1', ['api']],
+      ['api-2', ['api']],
+      ['web', []],
+      ['gateway', []],
+    ]);
+    expect(members('web')).toEqual([
+      ['web', ['web']],
+      ['gateway', []],
+    ]);
     expect(members('admin')).toEqual([['admin', ['admin']]]);
   });
 
-  test('sidecars join no network: they share the service container\'s namespace', () => {
+  test("sidecars join no network: they share the service container's namespace", () => {
     const proxy = container(p, 'web-proxy');
     expect(proxy).toMatchObject({
       containerName: 'app-web-1-proxy',
@@ -121,7 +160,10 @@ describe('networks', () => {
 describe('filesystems and hardening', () => {
   test('tmpfs for the writable paths of a read-only root and for scratch volumes', () => {
     const app = newApp();
-    httpService(app, 'web', { security: { writablePaths: ['/tmp', '/var/cache/nginx'] }, volumes: [{ name: 'scratch', mountPath: '/scratch', scratch: true }] });
+    httpService(app, 'web', {
+      security: { writablePaths: ['/tmp', '/var/cache/nginx'] },
+      volumes: [{ name: 'scratch', mountPath: '/scratch', scratch: true }],
+    });
     httpService(app, 'rw', { security: { readOnlyRootFilesystem: false }, volumes: [{ name: 'work', mountPath: '/work', scratch: true }] });
     const p = plan(app);
     expect(container(p, 'web').tmpfs).toEqual(['/tmp', '/var/cache/nginx', '/scratch']);
@@ -141,10 +183,21 @@ describe('filesystems and hardening', () => {
     httpService(app, 'legacy', { security: { allowPrivilegeEscalation: true, breaksPodSecurity: PodSecurityLevel.RESTRICTED } });
     const p = plan(app);
     expect(container(p, 'web')).toMatchObject({
-      user: '101:102', capDrop: ['ALL'], capAdd: ['NET_BIND_SERVICE'], securityOpt: ['no-new-privileges:true'],
-      cpus: 0.25, memoryLimitMiB: 96, memoryReservationMiB: 64,
+      user: '101:102',
+      capDrop: ['ALL'],
+      capAdd: ['NET_BIND_SERVICE'],
+      securityOpt: ['no-new-privileges:true'],
+      cpus: 0.25,
+      memoryLimitMiB: 96,
+      memoryReservationMiB: 64,
     });
-    expect(container(p, 'legacy')).toMatchObject({ user: '10001:10001', securityOpt: [], cpus: 0.5, memoryLimitMiB: 256, memoryReservationMiB: 128 });
+    expect(container(p, 'legacy')).toMatchObject({
+      user: '10001:10001',
+      securityOpt: [],
+      cpus: 0.5,
+      memoryLimitMiB: 256,
+      memoryReservationMiB: 128,
+    });
   });
 
   test('config files and secret files are mounted at their paths; config env inlined, secrets stay references', () => {
@@ -155,8 +208,12 @@ describe('filesystems and hardening', () => {
       secretFiles: [{ secretName: 'tls', key: 'tls.crt', mountPath: '/etc/tls/tls.crt' }],
     });
     const web = container(plan(app), 'web');
-    expect(web.configMounts).toEqual([{ file: { id: 'web-1', fileName: 'app.yaml', mountPath: '/etc/web/app.yaml', content: 'a: 1\n' }, target: '/etc/web/app.yaml' }]);
-    expect(web.secretMounts).toEqual([{ secret: { name: 'tls', key: 'tls.crt', configKey: 'tls.tls.crt', variable: 'TLS_TLS_CRT' }, target: '/etc/tls/tls.crt' }]);
+    expect(web.configMounts).toEqual([
+      { file: { id: 'web-1', fileName: 'app.yaml', mountPath: '/etc/web/app.yaml', content: 'a: 1\n' }, target: '/etc/web/app.yaml' },
+    ]);
+    expect(web.secretMounts).toEqual([
+      { secret: { name: 'tls', key: 'tls.crt', configKey: 'tls.tls.crt', variable: 'TLS_TLS_CRT' }, target: '/etc/tls/tls.crt' },
+    ]);
     const [level, password] = web.env;
     expect(level).toEqual({ name: 'LOG_LEVEL', source: EnvSource.CONFIG, configKey: 'LOG_LEVEL', value: 'debug' });
     expect(dockerEnvValue(level, () => 'unused')).toBe('debug');
@@ -168,16 +225,37 @@ describe('filesystems and hardening', () => {
 describe('health checks', () => {
   test('command, http and tcp probes become Docker health checks with the same timing', () => {
     const app = newApp();
-    httpService(app, 'cmd', { healthcheck: Probe.command(['pg_isready', '-U', 'postgres'], { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 4, initialDelaySeconds: 3 }) });
-    httpService(app, 'http', { ports: [{ port: 8080, name: 'http' }, { port: 9000, name: 'admin' }], readinessProbe: Probe.http('/ready', { port: 9000 }) });
+    httpService(app, 'cmd', {
+      healthcheck: Probe.command(['pg_isready', '-U', 'postgres'], {
+        periodSeconds: 5,
+        timeoutSeconds: 2,
+        failureThreshold: 4,
+        initialDelaySeconds: 3,
+      }),
+    });
+    httpService(app, 'http', {
+      ports: [
+        { port: 8080, name: 'http' },
+        { port: 9000, name: 'admin' },
+      ],
+      readinessProbe: Probe.http('/ready', { port: 9000 }),
+    });
     httpService(app, 'tcp', { livenessProbe: Probe.tcp() });
     worker(app, 'none');
     const p = plan(app);
     expect(container(p, 'cmd').healthcheck).toEqual({
-      test: ['CMD', 'pg_isready', '-U', 'postgres'], intervalSeconds: 5, timeoutSeconds: 2, retries: 4, startPeriodSeconds: 3,
+      test: ['CMD', 'pg_isready', '-U', 'postgres'],
+      intervalSeconds: 5,
+      timeoutSeconds: 2,
+      retries: 4,
+      startPeriodSeconds: 3,
     });
     expect(container(p, 'http').healthcheck).toEqual({
-      test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9000/ready'], intervalSeconds: 10, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 0,
+      test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9000/ready'],
+      intervalSeconds: 10,
+      timeoutSeconds: 3,
+      retries: 3,
+      startPeriodSeconds: 0,
     });
     expect(container(p, 'tcp').healthcheck!.test).toEqual(['CMD', 'nc', '-z', '127.0.0.1', '8080']);
     expect(container(p, 'none').healthcheck).toBeUndefined();
@@ -212,7 +290,9 @@ describe('health checks', () => {
     httpService(app, 'rpc', { ports: [{ port: 50051, name: 'grpc' }], healthcheck: Probe.grpc() });
     const err = unsupported(() => plan(app, 'compose'));
     expect(err.diagnostic).toMatchObject({ level: DiagnosticLevel.ERROR, target: 'compose', service: 'rpc', field: 'healthcheck' });
-    expect(err.message).toMatch(/^error \[compose\] service 'rpc': 'healthcheck' a grpc probe cannot be expressed as a Docker health check; set 'healthcheck: Probe\.command\(\[\.\.\.\]\)'/);
+    expect(err.message).toMatch(
+      /^error \[compose\] service 'rpc': 'healthcheck' a grpc probe cannot be expressed as a Docker health check; set 'healthcheck: Probe\.command\(\[\.\.\.\]\)'/,
+    );
   });
 
   test('Probe.none() runs no Docker health check; dependents wait for started, with a diagnostic', () => {
@@ -223,21 +303,40 @@ describe('health checks', () => {
     expect(container(p, 'api').healthcheck).toBeUndefined();
     expect(container(p, 'web').dependsOn).toEqual([{ key: 'api', condition: DependencyCondition.STARTED }]);
     expect(p.diagnostics.map((d) => [d.service, d.field, d.message])).toEqual([
-      ['web', 'dependsOn', "waits for 'api' to be healthy, but 'api' has no Docker health check: Docker targets wait only until it has started"],
+      [
+        'web',
+        'dependsOn',
+        "waits for 'api' to be healthy, but 'api' has no Docker health check: Docker targets wait only until it has started",
+      ],
     ]);
   });
 
   test('HTTP probe headers are sent by the health check', () => {
     const app = newApp();
-    httpService(app, 'web', { readinessProbe: Probe.http('/_healthz', { headers: { Cookie: 'shop_session-id=x-readiness-probe', 'X-Probe': '1' } }) });
+    httpService(app, 'web', {
+      readinessProbe: Probe.http('/_healthz', { headers: { Cookie: 'shop_session-id=x-readiness-probe', 'X-Probe': '1' } }),
+    });
     expect(container(plan(app), 'web').healthcheck!.test).toEqual([
-      'CMD', 'wget', '-q', '--header', 'Cookie: shop_session-id=x-readiness-probe', '--header', 'X-Probe: 1', '-O', '/dev/null', 'http://127.0.0.1:8080/_healthz',
+      'CMD',
+      'wget',
+      '-q',
+      '--header',
+      'Cookie: shop_session-id=x-readiness-probe',
+      '--header',
+      'X-Probe: 1',
+      '-O',
+      '/dev/null',
+      'http://127.0.0.1:8080/_healthz',
     ]);
   });
 
   test('a grpc probe with an explicit command healthcheck is fine', () => {
     const app = newApp();
-    httpService(app, 'rpc', { ports: [{ port: 50051, name: 'grpc' }], readinessProbe: Probe.grpc(), healthcheck: Probe.command(['grpc_health_probe', '-addr=:50051']) });
+    httpService(app, 'rpc', {
+      ports: [{ port: 50051, name: 'grpc' }],
+      readinessProbe: Probe.grpc(),
+      healthcheck: Probe.command(['grpc_health_probe', '-addr=:50051']),
+    });
     expect(container(plan(app), 'rpc').healthcheck!.test).toEqual(['CMD', 'grpc_health_probe', '-addr=:50051']);
   });
 
@@ -245,7 +344,13 @@ describe('health checks', () => {
     const app = newApp();
     httpService(app, 'web', { livenessProbe: Probe.http('/healthz') });
     expect(plan(app).diagnostics).toEqual([
-      { level: DiagnosticLevel.WARNING, target: 'docker', service: 'web', field: 'livenessProbe', message: 'becomes the health status only: Docker does not restart an unhealthy container' },
+      {
+        level: DiagnosticLevel.WARNING,
+        target: 'docker',
+        service: 'web',
+        field: 'livenessProbe',
+        message: 'becomes the health status only: Docker does not restart an unhealthy container',
+      },
     ]);
   });
 });
@@ -257,7 +362,12 @@ describe('restart, labels, diagnostics', () => {
     worker(app, 'b', { restartPolicy: RestartPolicy.ON_FAILURE });
     worker(app, 'c', { restartPolicy: RestartPolicy.NEVER, sidecars: [{ name: 'side', image: IMAGE }] });
     const p = plan(app);
-    expect(p.containers.map((c) => [c.key, c.restart])).toEqual([['a', 'always'], ['b', 'on-failure'], ['c', 'no'], ['c-side', 'no']]);
+    expect(p.containers.map((c) => [c.key, c.restart])).toEqual([
+      ['a', 'always'],
+      ['b', 'on-failure'],
+      ['c', 'no'],
+      ['c-side', 'no'],
+    ]);
   });
 
   test('stop signal on the service containers; the grace period on every replica and its sidecars; neither by default', () => {
@@ -268,19 +378,35 @@ describe('restart, labels, diagnostics', () => {
     new Gateway(app, 'gateway', { routes: [{ path: '/', service: httpService(app, 'web') }] });
     const p = plan(app);
     expect(p.containers.map((c) => [c.key, c.stopSignal, c.stopGracePeriodSeconds])).toEqual([
-      ['a-1', 'SIGINT', 45], ['a-1-side', undefined, 45], ['a-2', 'SIGINT', 45], ['a-2-side', undefined, 45],
-      ['b', undefined, 0], ['c', undefined, undefined], ['web', undefined, undefined], ['gateway', undefined, undefined],
+      ['a-1', 'SIGINT', 45],
+      ['a-1-side', undefined, 45],
+      ['a-2', 'SIGINT', 45],
+      ['a-2-side', undefined, 45],
+      ['b', undefined, 0],
+      ['c', undefined, undefined],
+      ['web', undefined, undefined],
+      ['gateway', undefined, undefined],
     ]);
     expect(p.diagnostics).toEqual([]);
   });
 
   test('a metrics endpoint becomes Prometheus labels next to the standard ones', () => {
     const app = newApp();
-    httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }], metrics: { port: 9090, path: '/prom' } });
+    httpService(app, 'web', {
+      ports: [
+        { port: 8080, name: 'http' },
+        { port: 9090, name: 'metrics' },
+      ],
+      metrics: { port: 9090, path: '/prom' },
+    });
     expect(container(plan(app), 'web').labels).toEqual({
-      'app.kubernetes.io/part-of': 'app', 'app.kubernetes.io/managed-by': 'microservice-constructs', 'app.kubernetes.io/name': 'web',
+      'app.kubernetes.io/part-of': 'app',
+      'app.kubernetes.io/managed-by': 'microservice-constructs',
+      'app.kubernetes.io/name': 'web',
       'microservice-constructs.seccomp': 'engine-default',
-      'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'prometheus.io/path': '/prom',
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '9090',
+      'prometheus.io/path': '/prom',
     });
   });
 
@@ -288,10 +414,15 @@ describe('restart, labels, diagnostics', () => {
     const app = newApp();
     httpService(app, 'web', { autoscaling: { minReplicas: 2, maxReplicas: 5 } });
     const p = plan(app, 'compose');
-    expect(p.diagnostics).toEqual([{
-      level: DiagnosticLevel.WARNING, target: 'compose', service: 'web', field: 'autoscaling',
-      message: 'cannot be expressed in Docker: runs a fixed 2 replica(s) (minReplicas); scale by hand',
-    }]);
+    expect(p.diagnostics).toEqual([
+      {
+        level: DiagnosticLevel.WARNING,
+        target: 'compose',
+        service: 'web',
+        field: 'autoscaling',
+        message: 'cannot be expressed in Docker: runs a fixed 2 replica(s) (minReplicas); scale by hand',
+      },
+    ]);
     expect(p.containers.map((c) => c.key)).toEqual(['web-1', 'web-2']);
   });
 
@@ -305,7 +436,11 @@ describe('restart, labels, diagnostics', () => {
 
   test('ingressFrom narrowed to CIDRs or namespaces is a warning: Docker does not filter by source', () => {
     const app = newApp();
-    httpService(app, 'web', { serviceType: ServiceType.LOAD_BALANCER, ports: [{ port: 8080, publish: 8080 }], ingressFrom: [IngressSource.cidr('10.0.0.0/8')] });
+    httpService(app, 'web', {
+      serviceType: ServiceType.LOAD_BALANCER,
+      ports: [{ port: 8080, publish: 8080 }],
+      ingressFrom: [IngressSource.cidr('10.0.0.0/8')],
+    });
     httpService(app, 'api', { serviceType: ServiceType.LOAD_BALANCER });
     expect(plan(app).diagnostics.map((d) => [d.service, d.field])).toEqual([['web', 'ingressFrom']]);
   });
@@ -324,7 +459,12 @@ describe('restart, labels, diagnostics', () => {
 describe('gateway', () => {
   const app = newApp();
   const users = httpService(app, 'users', { replicas: 2 });
-  const catalog = httpService(app, 'catalog', { ports: [{ port: 8080, name: 'http' }, { port: 8081, name: 'admin' }] });
+  const catalog = httpService(app, 'catalog', {
+    ports: [
+      { port: 8080, name: 'http' },
+      { port: 8081, name: 'admin' },
+    ],
+  });
   const web = httpService(app, 'web');
   worker(app, 'jobs');
   new Gateway(app, 'gateway', {
@@ -341,7 +481,7 @@ describe('gateway', () => {
   const gw = container(p, 'gateway');
   const conf = gw.configMounts[0].file.content;
 
-  test('the gateway is an nginx container joining the routed services\' networks', () => {
+  test("the gateway is an nginx container joining the routed services' networks", () => {
     expect(gw).toMatchObject({
       containerName: 'app-gateway',
       role: DockerRole.GATEWAY,
@@ -349,7 +489,12 @@ describe('gateway', () => {
       command: ['nginx', '-e', 'stderr', '-c', GATEWAY_CONFIG_PATH],
       ports: [{ port: 8080, protocol: Protocol.TCP, publish: 8088 }],
       // the routed services' networks, and the edge network its published port needs
-      networks: [{ network: 'web', aliases: [] }, { network: 'users', aliases: [] }, { network: 'catalog', aliases: [] }, { network: '_edge', aliases: [] }],
+      networks: [
+        { network: 'web', aliases: [] },
+        { network: 'users', aliases: [] },
+        { network: 'catalog', aliases: [] },
+        { network: '_edge', aliases: [] },
+      ],
       tmpfs: ['/tmp'],
       readOnly: true,
       restart: 'always',
@@ -382,9 +527,8 @@ describe('gateway', () => {
   });
 });
 
-
 describe('container keys (a Docker-only rule: Kubernetes renders these applications)', () => {
-  test('fails when a service is named like the container key of another service\'s replica', () => {
+  test("fails when a service is named like the container key of another service's replica", () => {
     const app = newApp();
     httpService(app, 'web', { replicas: 2 });
     httpService(app, 'web-1');
@@ -416,7 +560,13 @@ describe('container keys (a Docker-only rule: Kubernetes renders these applicati
 describe('publish address (decided here for both Docker targets)', () => {
   test('published ports listen on 127.0.0.1 unless the port or the application says otherwise; unpublished ones have no address', () => {
     const app = newApp({ publishAddress: '0.0.0.0' });
-    httpService(app, 'web', { ports: [{ port: 8080, publish: 8080 }, { port: 8081, publish: 8081, publishAddress: '::1' }, { port: 9090, name: 'metrics' }] });
+    httpService(app, 'web', {
+      ports: [
+        { port: 8080, publish: 8080 },
+        { port: 8081, publish: 8081, publishAddress: '::1' },
+        { port: 9090, name: 'metrics' },
+      ],
+    });
     expect(container(plan(app), 'web').ports).toEqual([
       { port: 8080, protocol: Protocol.TCP, publish: 8080, publishAddress: '0.0.0.0' },
       { port: 8081, protocol: Protocol.TCP, publish: 8081, publishAddress: '::1' },
@@ -424,13 +574,17 @@ describe('publish address (decided here for both Docker targets)', () => {
     ]);
     const plain = newApp();
     httpService(plain, 'web', { ports: [{ port: 8080, publish: 8080 }] });
-    expect(container(plan(plain), 'web').ports).toEqual([{ port: 8080, protocol: Protocol.TCP, publish: 8080, publishAddress: '127.0.0.1' }]);
+    expect(container(plan(plain), 'web').ports).toEqual([
+      { port: 8080, protocol: Protocol.TCP, publish: 8080, publishAddress: '127.0.0.1' },
+    ]);
     expect(container(planDocker(plain.resolve(), 'docker', { publishAddress: '0.0.0.0' }), 'web').ports[0].publishAddress).toBe('0.0.0.0');
   });
 
   test('fails: an override that is not an address', () => {
     const app = newApp();
     httpService(app, 'web', { ports: [{ port: 8080, publish: 8080 }] });
-    expect(() => planDocker(app.resolve(), 'docker', { publishAddress: 'localhost' })).toThrow(/'publishAddress' must be an IPv4 or IPv6 address such as '127.0.0.1' or '0.0.0.0', got "localhost"/);
+    expect(() => planDocker(app.resolve(), 'docker', { publishAddress: 'localhost' })).toThrow(
+      /'publishAddress' must be an IPv4 or IPv6 address such as '127.0.0.1' or '0.0.0.0', got "localhost"/,
+    );
   });
 });

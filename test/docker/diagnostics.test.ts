@@ -54,7 +54,12 @@ test('fails when a replicated service publishes a host port, before registering 
 });
 
 test('fails when a sidecar of a replicated service publishes a host port', () => {
-  const e = constructError(app({ replicas: 2, sidecars: [{ name: 'proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: 15001, publish: 15001 }] }] }));
+  const e = constructError(
+    app({
+      replicas: 2,
+      sidecars: [{ name: 'proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: 15001, publish: 15001 }] }],
+    }),
+  );
   expectUnsupported(e, 'web', 'ports.publish', /publishes host port 15001/);
 });
 
@@ -64,7 +69,9 @@ test('fails when a grpc probe is the explicit health check, naming service and f
 });
 
 test('fails to need a grpc health check when an explicit command health check is given', async () => {
-  const r = await renderApplication(app({ readinessProbe: Probe.grpc({ port: 8080 }), healthcheck: Probe.command(['grpc_health_probe', '-addr=:8080']) }));
+  const r = await renderApplication(
+    app({ readinessProbe: Probe.grpc({ port: 8080 }), healthcheck: Probe.command(['grpc_health_probe', '-addr=:8080']) }),
+  );
   expect([...r.containers.values()][0].inputs.healthcheck.tests).toEqual(['CMD', 'grpc_health_probe', '-addr=:8080']);
 });
 
@@ -79,9 +86,14 @@ test('fails when a secret file sits directly in / of a read-only root', () => {
 });
 
 test('fails when one image reference is built from a Dockerfile and also pulled', () => {
-  const e = constructError(app({ image: Image.fromDockerfile(path.join(__dirname, '..', '..', 'stacks', 'my-service', 'app'), { tag: 'ghcr.io/acme/api:1.0.0' }) }, (a) => {
-    new Microservice(a, 'api', { image: Image.fromRegistry('ghcr.io/acme/api:1.0.0'), ports: [{ port: 9000 }] });
-  }));
+  const e = constructError(
+    app(
+      { image: Image.fromDockerfile(path.join(__dirname, '..', '..', 'stacks', 'my-service', 'app'), { tag: 'ghcr.io/acme/api:1.0.0' }) },
+      (a) => {
+        new Microservice(a, 'api', { image: Image.fromRegistry('ghcr.io/acme/api:1.0.0'), ports: [{ port: 9000 }] });
+      },
+    ),
+  );
   expect((e as Error).message).toMatch(/image 'ghcr.io\/acme\/api:1.0.0' is also built or pulled with other settings/);
 });
 
@@ -102,7 +114,13 @@ describe('warnings', () => {
 
   test('fails to restart on a failing liveness probe: warns that it only sets the health status', async () => {
     const r = await renderApplication(app({ livenessProbe: Probe.http('/healthz') }));
-    expect(r.app.diagnostics).toEqual([expect.objectContaining({ field: 'livenessProbe', service: 'web', message: expect.stringMatching(/Docker does not restart an unhealthy container/) })]);
+    expect(r.app.diagnostics).toEqual([
+      expect.objectContaining({
+        field: 'livenessProbe',
+        service: 'web',
+        message: expect.stringMatching(/Docker does not restart an unhealthy container/),
+      }),
+    ]);
     expect(warn).toHaveBeenCalledTimes(1);
   });
 

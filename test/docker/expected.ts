@@ -53,7 +53,9 @@ export function expectedNetworkMembers(app: ResolvedApplication): Map<string, Se
   for (const r of app.gateway?.routes ?? []) members.get(networkName(app, r.service))!.add(gatewayName(app)!);
   // The edge network (not internal): services with external egress or published ports, and the gateway.
   const edge = new Set([
-    ...app.services.filter((s) => s.egress.length > 0 || [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].some((p) => p.publish !== undefined)).flatMap((s) => replicaNames(app, s)),
+    ...app.services
+      .filter((s) => s.egress.length > 0 || [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].some((p) => p.publish !== undefined))
+      .flatMap((s) => replicaNames(app, s)),
     ...(app.gateway ? [gatewayName(app)!] : []),
   ]);
   if (edge.size > 0) members.set(`${app.name}--edge`, edge);
@@ -66,22 +68,41 @@ export function expectedDependsOn(app: ResolvedApplication): Map<string, string[
   const out = new Map<string, string[]>();
   for (const c of expectedContainers(app)) {
     if (c.role === 'sidecar') out.set(c.name, [c.replicaOf!]);
-    else if (c.role === 'gateway') out.set(c.name, [...new Set(app.gateway!.routes.map((r) => r.service))].flatMap((s) => replicaNames(app, byName.get(s)!)));
-    else out.set(c.name, byName.get(c.service)!.dependencies.flatMap((d) => replicaNames(app, byName.get(d.service)!)));
+    else if (c.role === 'gateway')
+      out.set(
+        c.name,
+        [...new Set(app.gateway!.routes.map((r) => r.service))].flatMap((s) => replicaNames(app, byName.get(s)!)),
+      );
+    else
+      out.set(
+        c.name,
+        byName.get(c.service)!.dependencies.flatMap((d) => replicaNames(app, byName.get(d.service)!)),
+      );
   }
   return new Map([...out].map(([k, v]) => [k, [...v].sort()]));
 }
 
 /** Services some dependent waits for with condition `healthy`. */
 export function awaitedHealthyServices(app: ResolvedApplication): Set<string> {
-  return new Set(app.services.flatMap((s) => s.dependencies.filter((d) => d.condition === DependencyCondition.HEALTHY).map((d) => d.service)));
+  return new Set(
+    app.services.flatMap((s) => s.dependencies.filter((d) => d.condition === DependencyCondition.HEALTHY).map((d) => d.service)),
+  );
 }
 
 /** Whole seconds as Go's time.Duration prints them (how the provider reads durations back): 300 -> `5m0s`. */
 export function goDuration(seconds: number): string {
-  const parts: Array<[number, string]> = [[Math.floor(seconds / 3600), 'h'], [Math.floor(seconds / 60) % 60, 'm'], [seconds % 60, 's']];
+  const parts: Array<[number, string]> = [
+    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor(seconds / 60) % 60, 'm'],
+    [seconds % 60, 's'],
+  ];
   const first = parts.findIndex(([n]) => n > 0);
-  return first < 0 ? '0s' : parts.slice(first).map(([n, u]) => `${n}${u}`).join('');
+  return first < 0
+    ? '0s'
+    : parts
+        .slice(first)
+        .map(([n, u]) => `${n}${u}`)
+        .join('');
 }
 
 /** A cpu limit as the provider reads it back (`%.1f`): 1000m -> `1.0`, 500m -> `0.5`. */

@@ -3,16 +3,41 @@ import { UnsupportedError } from '../../lib/model';
 import { DockerContainerPlan, DockerRole } from '../../lib/docker-plan';
 
 /** A container plan with only what placeFiles reads set meaningfully. */
-function plan(opts: { readOnly?: boolean; configs?: string[]; secrets?: string[]; volumes?: Array<[string, string]>; tmpfs?: string[] }): DockerContainerPlan {
+function plan(opts: {
+  readOnly?: boolean;
+  configs?: string[];
+  secrets?: string[];
+  volumes?: Array<[string, string]>;
+  tmpfs?: string[];
+}): DockerContainerPlan {
   return {
-    key: 'web', containerName: 'app-web-1', service: 'web', role: DockerRole.SERVICE, index: 1,
-    image: { reference: 'web:1' }, env: [], ports: [], networks: [],
+    key: 'web',
+    containerName: 'app-web-1',
+    service: 'web',
+    role: DockerRole.SERVICE,
+    index: 1,
+    image: { reference: 'web:1' },
+    env: [],
+    ports: [],
+    networks: [],
     volumeMounts: (opts.volumes ?? []).map(([volume, target]) => ({ volume, target, readOnly: false })),
     tmpfs: opts.tmpfs ?? ['/tmp'],
-    configMounts: (opts.configs ?? []).map((target, i) => ({ file: { id: `web-${i + 1}`, fileName: target.split('/').pop()!, mountPath: target, content: 'x' }, target })),
+    configMounts: (opts.configs ?? []).map((target, i) => ({
+      file: { id: `web-${i + 1}`, fileName: target.split('/').pop()!, mountPath: target, content: 'x' },
+      target,
+    })),
     secretMounts: (opts.secrets ?? []).map((target) => ({ secret: { name: 's', key: 'k', configKey: 's.k', variable: 'S_K' }, target })),
-    user: '10001:10001', readOnly: opts.readOnly ?? true, capDrop: ['ALL'], capAdd: [], securityOpt: [],
-    restart: 'always', memoryLimitMiB: 256, memoryReservationMiB: 128, cpus: 0.5, labels: {}, dependsOn: [],
+    user: '10001:10001',
+    readOnly: opts.readOnly ?? true,
+    capDrop: ['ALL'],
+    capAdd: [],
+    securityOpt: [],
+    restart: 'always',
+    memoryLimitMiB: 256,
+    memoryReservationMiB: 128,
+    cpus: 0.5,
+    labels: {},
+    dependsOn: [],
     logging: { driver: 'json-file', options: {} },
   };
 }
@@ -24,7 +49,10 @@ test('nothing to place without files', () => {
 });
 
 test('a writable root filesystem gets plain uploads', () => {
-  expect(placeFiles(plan({ readOnly: false, configs: ['/etc/app/a.yaml'], secrets: ['/run/k.pem'] }))).toEqual({ kind: 'upload', files: ['/etc/app/a.yaml', '/run/k.pem'] });
+  expect(placeFiles(plan({ readOnly: false, configs: ['/etc/app/a.yaml'], secrets: ['/run/k.pem'] }))).toEqual({
+    kind: 'upload',
+    files: ['/etc/app/a.yaml', '/run/k.pem'],
+  });
 });
 
 test('a read-only root gets one new volume per directory, files of one directory together', () => {
@@ -47,7 +75,19 @@ test('a file inside a persistent volume is uploaded into that volume, no new vol
 });
 
 test('the deepest mount covering the directory wins', () => {
-  expect(seedVolumes(placeFiles(plan({ volumes: [['data', '/srv'], ['conf', '/srv/conf']], configs: ['/srv/conf/a.conf', '/srv/b.conf'] })))).toEqual([
+  expect(
+    seedVolumes(
+      placeFiles(
+        plan({
+          volumes: [
+            ['data', '/srv'],
+            ['conf', '/srv/conf'],
+          ],
+          configs: ['/srv/conf/a.conf', '/srv/b.conf'],
+        }),
+      ),
+    ),
+  ).toEqual([
     { mountPath: '/srv', persistentVolume: 'data', files: ['/srv/b.conf'] },
     { mountPath: '/srv/conf', persistentVolume: 'conf', files: ['/srv/conf/a.conf'] },
   ]);
@@ -62,7 +102,9 @@ test('a path that merely starts like a mount is not inside it', () => {
 test('fails for a file inside a tmpfs, naming service, field and path', () => {
   for (const readOnly of [true, false]) {
     expect(() => placeFiles(plan({ readOnly, secrets: ['/tmp/creds/k.pem'] }))).toThrow(UnsupportedError);
-    expect(() => placeFiles(plan({ readOnly, secrets: ['/tmp/creds/k.pem'] }))).toThrow("error [docker] service 'web': 'secretFiles' puts '/tmp/creds/k.pem' inside the tmpfs '/tmp'");
+    expect(() => placeFiles(plan({ readOnly, secrets: ['/tmp/creds/k.pem'] }))).toThrow(
+      "error [docker] service 'web': 'secretFiles' puts '/tmp/creds/k.pem' inside the tmpfs '/tmp'",
+    );
   }
 });
 

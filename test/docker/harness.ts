@@ -49,18 +49,22 @@ export const mockId = (pulumiName: string) => `${pulumiName}-id`;
 export const mockImageRef = (reference: string) => `sha256:${reference}`;
 
 export async function installMocks(): Promise<void> {
-  await pulumi.runtime.setMocks({
-    newResource(args) {
-      const rec = records.find((r) => r.type === args.type && r.name === args.name);
-      if (rec) (rec as { inputs: Record<string, any> }).inputs = args.inputs;
-      else records.push({ type: args.type, name: args.name, inputs: args.inputs, dependsOn: [] });
-      const state: Record<string, any> = { ...args.inputs };
-      if (args.type === T.remoteImage) state.imageId = mockImageRef(args.inputs.name);
-      if (args.type === T.image) state.repoDigest = mockImageRef(args.inputs.imageName);
-      return { id: mockId(args.name), state };
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const rec = records.find((r) => r.type === args.type && r.name === args.name);
+        if (rec) (rec as { inputs: Record<string, any> }).inputs = args.inputs;
+        else records.push({ type: args.type, name: args.name, inputs: args.inputs, dependsOn: [] });
+        const state: Record<string, any> = { ...args.inputs };
+        if (args.type === T.remoteImage) state.imageId = mockImageRef(args.inputs.name);
+        if (args.type === T.image) state.repoDigest = mockImageRef(args.inputs.imageName);
+        return { id: mockId(args.name), state };
+      },
+      call: (args) => args.inputs,
     },
-    call: (args) => args.inputs,
-  }, PROJECT, 'test');
+    PROJECT,
+    'test',
+  );
 }
 
 /** Sets `microservice-constructs:<key>`. */
@@ -74,14 +78,18 @@ export const secretValue = (configKey: string) => `s3cret-${configKey}`;
 /** Sets every secret config key `model` reads. */
 export function setSecrets(model: ResolvedApplication): void {
   for (const s of model.services) {
-    for (const v of [...s.env, ...s.sidecars.flatMap((sc) => sc.env)]) if (v.source === EnvSource.SECRET) setConfig(v.secret!.configKey, secretValue(v.secret!.configKey));
+    for (const v of [...s.env, ...s.sidecars.flatMap((sc) => sc.env)])
+      if (v.source === EnvSource.SECRET) setConfig(v.secret!.configKey, secretValue(v.secret!.configKey));
     for (const f of s.secretFiles) setConfig(f.secret.configKey, secretValue(f.secret.configKey));
   }
 }
 
 /** What one rendering registered. */
 export class Rendering {
-  constructor(public readonly app: DockerApplication, public readonly records: Recorded[]) {}
+  constructor(
+    public readonly app: DockerApplication,
+    public readonly records: Recorded[],
+  ) {}
 
   public ofType(type: string): Recorded[] {
     return this.records.filter((r) => r.type === type);
@@ -89,12 +97,20 @@ export class Rendering {
 
   /** Containers that run (the seed containers, created only to receive files, excluded), by Docker name. */
   public get containers(): Map<string, Recorded> {
-    return new Map(this.ofType(T.container).filter((r) => r.inputs.start !== false).map((r) => [r.inputs.name, r]));
+    return new Map(
+      this.ofType(T.container)
+        .filter((r) => r.inputs.start !== false)
+        .map((r) => [r.inputs.name, r]),
+    );
   }
 
   /** Seed containers, by Docker name. */
   public get seeds(): Map<string, Recorded> {
-    return new Map(this.ofType(T.container).filter((r) => r.inputs.start === false).map((r) => [r.inputs.name, r]));
+    return new Map(
+      this.ofType(T.container)
+        .filter((r) => r.inputs.start === false)
+        .map((r) => [r.inputs.name, r]),
+    );
   }
 
   public byName(pulumiName: string): Recorded {
@@ -128,7 +144,11 @@ export async function render(create: (opts: pulumi.ComponentResourceOptions) => 
       inputs: {},
       dependsOn: [...(Array.isArray(deps) ? deps : [deps])].map((d) => names.get(d) ?? '<unknown>'),
       parentType: parent ? (parent as any).__pulumiType : undefined,
-      opts: { replaceOnChanges: args.opts.replaceOnChanges, deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace, retainOnDelete: args.opts.retainOnDelete },
+      opts: {
+        replaceOnChanges: args.opts.replaceOnChanges,
+        deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace,
+        retainOnDelete: args.opts.retainOnDelete,
+      },
     });
     return undefined;
   };

@@ -58,7 +58,9 @@ test('fails for a missing secret with the command to set it, before registering 
   setConfig('stack', 'shop');
   const registered: string[] = [];
   const opts = { transformations: [(a: pulumi.ResourceTransformationArgs) => void registered.push(a.name)] };
-  expect(() => deploy(opts)).toThrow("please set a value using the command `pulumi config set --secret microservice-constructs:users-db.password <value>`");
+  expect(() => deploy(opts)).toThrow(
+    'please set a value using the command `pulumi config set --secret microservice-constructs:users-db.password <value>`',
+  );
   expect(registered).toEqual([]);
 });
 
@@ -73,9 +75,15 @@ test('the entry point deploys the configured stack and exports its services and 
     seen = recorded().length;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const containers = recorded().filter((x) => x.type === T.container && x.inputs.start !== false).map((x) => x.inputs.name);
+  const containers = recorded()
+    .filter((x) => x.type === T.container && x.inputs.start !== false)
+    .map((x) => x.inputs.name);
   expect(containers.sort()).toEqual(['flask-redis-gateway', 'flask-redis-redis-1', 'flask-redis-web-1']);
-  expect(program.services.web).toEqual({ containers: ['flask-redis-web-1'], urls: ['http://localhost:5000'], networks: ['flask-redis-web', 'flask-redis-redis', 'flask-redis--edge'] });
+  expect(program.services.web).toEqual({
+    containers: ['flask-redis-web-1'],
+    urls: ['http://localhost:5000'],
+    networks: ['flask-redis-web', 'flask-redis-redis', 'flask-redis--edge'],
+  });
   expect(program.services.gateway.urls).toEqual(['http://localhost:8080']);
   expect(program.diagnostics).toEqual([]);
 });

@@ -8,7 +8,15 @@ import { FILES_LABEL } from '../../lib/docker';
 import { EnvSource, ProbeKind, ResolvedApplication, ResolvedService } from '../../lib/model';
 import { STACKS } from '../../stacks';
 import {
-  awaitedHealthyServices, expectedContainers, goDuration, providerCpus, expectedDependsOn, expectedNetworkMembers, gatewayName, networkName, replicaNames,
+  awaitedHealthyServices,
+  expectedContainers,
+  goDuration,
+  providerCpus,
+  expectedDependsOn,
+  expectedNetworkMembers,
+  gatewayName,
+  networkName,
+  replicaNames,
 } from './expected';
 import { installMocks, mockId, mockImageRef, Recorded, Rendering, renderStack, secretValue, T } from './harness';
 
@@ -25,7 +33,6 @@ beforeAll(async () => {
   });
   jest.spyOn(pulumi.log, 'warn').mockImplementation(async () => undefined);
 });
-
 
 const sorted = <T>(xs: Iterable<T>) => [...xs].sort();
 const service = (model: ResolvedApplication, name: string) => model.services.find((s) => s.name === name)!;
@@ -64,7 +71,8 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
     const own = r.ofType(T.network).filter((n) => n.inputs.name !== `${model.name}--edge`);
     expect(sorted(own.map((n) => n.inputs.name))).toEqual(sorted(model.services.map((s) => networkName(model, s.name))));
     // Own networks have no route out of the host; only the edge network has.
-    for (const n of r.ofType(T.network)) expect([n.inputs.name, n.inputs.internal]).toEqual([n.inputs.name, n.inputs.name !== `${model.name}--edge`]);
+    for (const n of r.ofType(T.network))
+      expect([n.inputs.name, n.inputs.internal]).toEqual([n.inputs.name, n.inputs.name !== `${model.name}--edge`]);
   });
 
   test('network membership equals the dependency graph exactly', () => {
@@ -103,12 +111,17 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
   test('ports: only those the model publishes, on 127.0.0.1; the provider would publish any other on a random host port', () => {
     // @pulumi/docker ContainerPort.external: "If not given a free random port >= 32768 will be used".
     for (const s of model.services) {
-      const expected = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)].filter((p) => p.publish !== undefined)
+      const expected = [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)]
+        .filter((p) => p.publish !== undefined)
         .map((p) => ({ internal: p.port, external: p.publish, ip: '127.0.0.1', protocol: p.protocol.toLowerCase() }));
       for (const name of replicaNames(model, s)) expect([name, container(r, name).inputs.ports ?? []]).toEqual([name, expected]);
     }
-    if (model.gateway) expect(container(r, gatewayName(model)!).inputs.ports).toEqual([{ internal: model.gateway.listenPort, external: model.gateway.publish, ip: '127.0.0.1', protocol: 'tcp' }]);
-    for (const c of r.ofType(T.container)) expect([c.inputs.name, (c.inputs.ports ?? []).filter((p: any) => p.external === undefined)]).toEqual([c.inputs.name, []]);
+    if (model.gateway)
+      expect(container(r, gatewayName(model)!).inputs.ports).toEqual([
+        { internal: model.gateway.listenPort, external: model.gateway.publish, ip: '127.0.0.1', protocol: 'tcp' },
+      ]);
+    for (const c of r.ofType(T.container))
+      expect([c.inputs.name, (c.inputs.ports ?? []).filter((p: any) => p.external === undefined)]).toEqual([c.inputs.name, []]);
   });
 
   test('dependsOn edges follow the dependencies, plus the seed that brings the files', () => {
@@ -130,7 +143,9 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
       expect([c.name, rec.inputs.wait ?? false]).toEqual([c.name, waits]);
       if (waits) {
         const h = service(model, c.service).healthcheck!;
-        expect(rec.inputs.waitTimeout).toBeGreaterThanOrEqual(Math.max(60, h.initialDelaySeconds + (h.periodSeconds + h.timeoutSeconds) * h.failureThreshold));
+        expect(rec.inputs.waitTimeout).toBeGreaterThanOrEqual(
+          Math.max(60, h.initialDelaySeconds + (h.periodSeconds + h.timeoutSeconds) * h.failureThreshold),
+        );
       } else {
         expect(rec.inputs.waitTimeout).toBeUndefined();
       }
@@ -155,8 +170,12 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
 
   test('tmpfs for scratch volumes and the writable paths of a read-only root', () => {
     for (const s of model.services) {
-      const expected = [...(s.security.readOnlyRootFilesystem ? s.security.writablePaths : []), ...s.volumes.filter((v) => v.scratch).map((v) => v.mountPath)];
-      for (const name of replicaNames(model, s)) expect(sorted(Object.keys(container(r, name).inputs.tmpfs ?? {}))).toEqual(sorted(expected));
+      const expected = [
+        ...(s.security.readOnlyRootFilesystem ? s.security.writablePaths : []),
+        ...s.volumes.filter((v) => v.scratch).map((v) => v.mountPath),
+      ];
+      for (const name of replicaNames(model, s))
+        expect(sorted(Object.keys(container(r, name).inputs.tmpfs ?? {}))).toEqual(sorted(expected));
     }
   });
 
@@ -169,15 +188,22 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
           expect(h).toBeUndefined();
           continue;
         }
-        const test = p.kind === ProbeKind.COMMAND ? ['CMD', ...p.command!]
-          : p.kind === ProbeKind.HTTP ? ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${p.port}${p.path}`]
-            : ['CMD', 'nc', '-z', '127.0.0.1', String(p.port)];
+        const test =
+          p.kind === ProbeKind.COMMAND
+            ? ['CMD', ...p.command!]
+            : p.kind === ProbeKind.HTTP
+              ? ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${p.port}${p.path}`]
+              : ['CMD', 'nc', '-z', '127.0.0.1', String(p.port)];
         expect(h).toEqual({
           tests: test,
           interval: goDuration(p.periodSeconds),
           timeout: goDuration(p.timeoutSeconds),
           retries: p.failureThreshold,
-          startPeriod: goDuration(s.startupProbe ? s.startupProbe.initialDelaySeconds + s.startupProbe.periodSeconds * s.startupProbe.failureThreshold : p.initialDelaySeconds),
+          startPeriod: goDuration(
+            s.startupProbe
+              ? s.startupProbe.initialDelaySeconds + s.startupProbe.periodSeconds * s.startupProbe.failureThreshold
+              : p.initialDelaySeconds,
+          ),
         });
       }
     }
@@ -186,11 +212,19 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
   test('limits (memorySwap explicit, cpus as the provider reads them back), restart, logging and the stop on delete', () => {
     for (const c of expectedContainers(model)) {
       const rec = container(r, c.name);
-      const res = c.role === 'gateway' ? model.gateway!.resources
-        : c.role === 'sidecar' ? service(model, c.service).sidecars.find((sc) => c.name.endsWith(`-${sc.name}`))!.resources
-          : service(model, c.service).resources;
-      expect([c.name, rec.inputs.memory, rec.inputs.memorySwap, rec.inputs.memoryReservation, rec.inputs.cpus])
-        .toEqual([c.name, res.memoryLimitMiB, 2 * res.memoryLimitMiB, res.memoryRequestMiB, providerCpus(res.cpuLimitMillis)]);
+      const res =
+        c.role === 'gateway'
+          ? model.gateway!.resources
+          : c.role === 'sidecar'
+            ? service(model, c.service).sidecars.find((sc) => c.name.endsWith(`-${sc.name}`))!.resources
+            : service(model, c.service).resources;
+      expect([c.name, rec.inputs.memory, rec.inputs.memorySwap, rec.inputs.memoryReservation, rec.inputs.cpus]).toEqual([
+        c.name,
+        res.memoryLimitMiB,
+        2 * res.memoryLimitMiB,
+        res.memoryRequestMiB,
+        providerCpus(res.cpuLimitMillis),
+      ]);
       const grace = c.role === 'gateway' ? undefined : service(model, c.service).stopGracePeriodSeconds;
       expect([c.name, rec.inputs.destroyGraceSeconds]).toEqual([c.name, grace ?? 10]);
       expect(rec.inputs.restart).toBe('always');
@@ -217,7 +251,9 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
     for (const s of model.services) {
       for (const name of replicaNames(model, s)) {
         const envs: string[] = reveal(container(r, name).inputs.envs);
-        const expected = s.env.map((v) => `${v.name}=${v.source === EnvSource.SECRET ? secretValue(v.secret!.configKey) : v.value ?? ''}`);
+        const expected = s.env.map(
+          (v) => `${v.name}=${v.source === EnvSource.SECRET ? secretValue(v.secret!.configKey) : (v.value ?? '')}`,
+        );
         expect(envs).toEqual(expected);
       }
     }
@@ -237,7 +273,10 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
 
   test('config and secret files reach read-only containers through a seed container and volumes', () => {
     for (const s of model.services) {
-      const files = [...s.configFiles.map((f) => ({ path: f.mountPath, content: f.content })), ...s.secretFiles.map((f) => ({ path: f.mountPath, content: secretValue(f.secret.configKey) }))];
+      const files = [
+        ...s.configFiles.map((f) => ({ path: f.mountPath, content: f.content })),
+        ...s.secretFiles.map((f) => ({ path: f.mountPath, content: secretValue(f.secret.configKey) })),
+      ];
       for (const name of replicaNames(model, s)) {
         const seed = r.seeds.get(`${name}-files`);
         if (files.length === 0) {
@@ -250,7 +289,8 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
         expect(sorted(uploads.map((u: any) => `${u.file}=${u.content}`))).toEqual(sorted(files.map((f) => `${f.path}=${f.content}`)));
         expect(pulumi.runtime.isRpcSecret(seed!.inputs.uploads)).toBe(s.secretFiles.length > 0);
         const mounts = container(r, name).inputs.volumes ?? [];
-        for (const f of files) expect(mounts).toContainEqual(expect.objectContaining({ containerPath: path.posix.dirname(f.path), readOnly: true }));
+        for (const f of files)
+          expect(mounts).toContainEqual(expect.objectContaining({ containerPath: path.posix.dirname(f.path), readOnly: true }));
         for (const m of seed!.inputs.volumes) expect(mounts).toContainEqual({ ...m, readOnly: true });
         expect(labelsOf(container(r, name))[FILES_LABEL]).toBe(mockId(seed!.name));
         expect(container(r, name).inputs.uploads ?? []).toEqual([]);
@@ -259,7 +299,10 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
   });
 
   test('the gateway gets its generated nginx configuration', () => {
-    if (!model.gateway) return expect(r.seeds.size).toBe(model.services.filter((s) => s.configFiles.length + s.secretFiles.length > 0).reduce((n, s) => n + s.replicas, 0));
+    if (!model.gateway)
+      return expect(r.seeds.size).toBe(
+        model.services.filter((s) => s.configFiles.length + s.secretFiles.length > 0).reduce((n, s) => n + s.replicas, 0),
+      );
     const seed = r.seeds.get(`${gatewayName(model)}-files`)!;
     const [upload] = seed.inputs.uploads;
     expect(upload.file).toBe('/etc/nginx/nginx.conf');
@@ -269,7 +312,10 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
   });
 
   test('images: one resource per reference, Dockerfiles built locally, registry images pulled and kept', () => {
-    const all = [...model.services.flatMap((s) => [s.image, ...s.sidecars.map((sc) => sc.image)]), ...(model.gateway ? [{ reference: model.gateway.image }] : [])];
+    const all = [
+      ...model.services.flatMap((s) => [s.image, ...s.sidecars.map((sc) => sc.image)]),
+      ...(model.gateway ? [{ reference: model.gateway.image }] : []),
+    ];
     const refs = new Map(all.map((i) => [i.reference, i]));
     const built = r.ofType(T.image);
     const remote = r.ofType(T.remoteImage);
@@ -279,10 +325,14 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
       // Relative to the project directory (where pulumi runs the program), so another checkout builds nothing.
       const context = path.relative(process.cwd(), build.context);
       expect(path.isAbsolute(context) || context.startsWith('..')).toBe(false);
-      expect(b.inputs).toMatchObject({ skipPush: true, build: { context, dockerfile: path.join(context, build.dockerfile), platform: 'linux/amd64' } });
+      expect(b.inputs).toMatchObject({
+        skipPush: true,
+        build: { context, dockerfile: path.join(context, build.dockerfile), platform: 'linux/amd64' },
+      });
     }
     for (const i of remote) expect(i.inputs).toMatchObject({ keepLocally: true, platform: 'linux/amd64' });
-    for (const s of model.services) for (const name of replicaNames(model, s)) expect(container(r, name).inputs.image).toBe(mockImageRef(s.image.reference));
+    for (const s of model.services)
+      for (const name of replicaNames(model, s)) expect(container(r, name).inputs.image).toBe(mockImageRef(s.image.reference));
   });
 
   test('labels: the model labels and the Prometheus scrape labels of metrics endpoints', () => {
@@ -290,7 +340,12 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
       for (const name of replicaNames(model, s)) {
         const labels = labelsOf(container(r, name));
         expect(labels).toMatchObject(s.labels);
-        if (s.metrics) expect(labels).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(s.metrics.port), 'prometheus.io/path': s.metrics.path });
+        if (s.metrics)
+          expect(labels).toMatchObject({
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(s.metrics.port),
+            'prometheus.io/path': s.metrics.path,
+          });
         else expect(labels['prometheus.io/scrape']).toBeUndefined();
       }
     }
@@ -302,16 +357,31 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
     const members = expectedNetworkMembers(model);
     const expected: Record<string, unknown> = {};
     for (const c of expectedContainers(model)) {
-      const publishes = c.role === 'gateway' ? [model.gateway!.publish] : c.role === 'service' ? [...service(model, c.service).ports, ...service(model, c.service).sidecars.flatMap((sc) => sc.ports)].flatMap((p) => (p.publish ? [p.publish] : [])) : [];
-      const e = (expected[c.service] ??= { containers: [], urls: [], networks: [] }) as { containers: string[]; urls: string[]; networks: string[] };
+      const publishes =
+        c.role === 'gateway'
+          ? [model.gateway!.publish]
+          : c.role === 'service'
+            ? [...service(model, c.service).ports, ...service(model, c.service).sidecars.flatMap((sc) => sc.ports)].flatMap((p) =>
+                p.publish ? [p.publish] : [],
+              )
+            : [];
+      const e = (expected[c.service] ??= { containers: [], urls: [], networks: [] }) as {
+        containers: string[];
+        urls: string[];
+        networks: string[];
+      };
       e.containers.push(c.name);
       for (const p of publishes) if (!e.urls.includes(`http://localhost:${p}`)) e.urls.push(`http://localhost:${p}`);
       for (const [network, m] of members) if (m.has(c.name) && !e.networks.includes(network)) e.networks.push(network);
     }
     expect(Object.keys(outputs.services).sort()).toEqual(Object.keys(expected).sort());
     for (const [name, e] of Object.entries(expected) as Array<[string, { containers: string[]; urls: string[]; networks: string[] }]>) {
-      expect([name, sorted(outputs.services[name].containers), sorted(outputs.services[name].urls), sorted(outputs.services[name].networks)])
-        .toEqual([name, sorted(e.containers), sorted(e.urls), sorted(e.networks)]);
+      expect([
+        name,
+        sorted(outputs.services[name].containers),
+        sorted(outputs.services[name].urls),
+        sorted(outputs.services[name].networks),
+      ]).toEqual([name, sorted(e.containers), sorted(e.urls), sorted(e.networks)]);
     }
   });
 });

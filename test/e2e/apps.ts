@@ -31,7 +31,11 @@ export async function deploy(app: Application, projectPrefix: string): Promise<D
     throw e;
   }
   const project = new ComposeProject(uniqueProjectName(projectPrefix), written.composeFile);
-  project.rememberBuiltImages(Object.values(written.rendering.file.services).filter((s) => s.build).map((s) => s.image));
+  project.rememberBuiltImages(
+    Object.values(written.rendering.file.services)
+      .filter((s) => s.build)
+      .map((s) => s.image),
+  );
   const deployment: Deployment = {
     dir,
     written,
@@ -55,7 +59,9 @@ export async function assertNoContainers(names: string[]): Promise<void> {
   const r = await run('docker', ['ps', '-a', '--format', '{{.Names}}']);
   const clash = r.stdout.split('\n').filter((n) => names.includes(n));
   if (clash.length) {
-    throw new Error(`containers ${clash.join(', ')} already exist: another run of this application is in the way (a killed run's leftovers: node scripts/run-ts.js test/e2e/clean-cache.ts)`);
+    throw new Error(
+      `containers ${clash.join(', ')} already exist: another run of this application is in the way (a killed run's leftovers: node scripts/run-ts.js test/e2e/clean-cache.ts)`,
+    );
   }
 }
 
@@ -71,12 +77,16 @@ const IDLE = 'trap "exit 0" TERM; sleep 86400 & wait';
  */
 export function webServer(text: string, port: number, paths: string[] = []): string[] {
   const dirs = ['/tmp/www', ...paths.map((p) => `/tmp/www/${p}`)];
-  return ['sh', '-c', [
-    `for d in ${dirs.join(' ')}; do mkdir -p $d && echo "${text} $(hostname)" > $d/index.html; done`,
-    `trap 'kill $pid; exit 0' TERM`,
-    `httpd -f -p ${port} -h /tmp/www & pid=$!`,
-    'wait',
-  ].join('\n')];
+  return [
+    'sh',
+    '-c',
+    [
+      `for d in ${dirs.join(' ')}; do mkdir -p $d && echo "${text} $(hostname)" > $d/index.html; done`,
+      `trap 'kill $pid; exit 0' TERM`,
+      `httpd -f -p ${port} -h /tmp/www & pid=$!`,
+      'wait',
+    ].join('\n'),
+  ];
 }
 
 /** `sh -c` running `script` first and then idling. */
@@ -86,9 +96,12 @@ export function thenIdle(script: string): string[] {
 
 const BUSYBOX = () => Image.fromRegistry('busybox:1.36.1'); // replaced by IMAGE_OVERRIDES with the local image
 export const WEB_PORT = 8000;
-const httpHealth = (p = '/', failureThreshold = 30) => Probe.command(['sh', '-c', `timeout 2 wget -q -O /dev/null http://127.0.0.1:${WEB_PORT}${p}`], {
-  periodSeconds: 1, timeoutSeconds: 3, failureThreshold,
-});
+const httpHealth = (p = '/', failureThreshold = 30) =>
+  Probe.command(['sh', '-c', `timeout 2 wget -q -O /dev/null http://127.0.0.1:${WEB_PORT}${p}`], {
+    periodSeconds: 1,
+    timeoutSeconds: 3,
+    failureThreshold,
+  });
 
 /**
  * The application of the behaviour tests:
@@ -102,10 +115,17 @@ const httpHealth = (p = '/', failureThreshold = 30) => Probe.command(['sh', '-c'
 export function behaviourApp(name: string, gatewayPort: number): Application {
   const app = new Application(name, { imageOverrides: IMAGE_OVERRIDES });
   const store = new Microservice(app, 'store', {
-    image: BUSYBOX(), ports: [{ port: WEB_PORT, name: 'http' }], command: webServer('store', WEB_PORT), healthcheck: httpHealth(),
+    image: BUSYBOX(),
+    ports: [{ port: WEB_PORT, name: 'http' }],
+    command: webServer('store', WEB_PORT),
+    healthcheck: httpHealth(),
   });
   const echo = new Microservice(app, 'echo', {
-    image: BUSYBOX(), replicas: 3, ports: [{ port: WEB_PORT, name: 'http' }], command: webServer('echo', WEB_PORT), healthcheck: httpHealth(),
+    image: BUSYBOX(),
+    replicas: 3,
+    ports: [{ port: WEB_PORT, name: 'http' }],
+    command: webServer('echo', WEB_PORT),
+    healthcheck: httpHealth(),
   });
   new Microservice(app, 'api', {
     image: BUSYBOX(),
@@ -121,12 +141,24 @@ export function behaviourApp(name: string, gatewayPort: number): Application {
     restartPolicy: RestartPolicy.ALWAYS,
   });
   const a = new Microservice(app, 'a', {
-    image: BUSYBOX(), ports: [{ port: WEB_PORT, name: 'http' }], command: webServer('a', WEB_PORT, ['a']), healthcheck: httpHealth(),
+    image: BUSYBOX(),
+    ports: [{ port: WEB_PORT, name: 'http' }],
+    command: webServer('a', WEB_PORT, ['a']),
+    healthcheck: httpHealth(),
   });
   const b = new Microservice(app, 'b', {
-    image: BUSYBOX(), ports: [{ port: WEB_PORT, name: 'http' }], command: webServer('b', WEB_PORT, ['b']), healthcheck: httpHealth(),
+    image: BUSYBOX(),
+    ports: [{ port: WEB_PORT, name: 'http' }],
+    command: webServer('b', WEB_PORT, ['b']),
+    healthcheck: httpHealth(),
   });
-  new Gateway(app, 'gateway', { routes: [{ path: '/a', service: a }, { path: '/b', service: b }], publish: gatewayPort });
+  new Gateway(app, 'gateway', {
+    routes: [
+      { path: '/a', service: a },
+      { path: '/b', service: b },
+    ],
+    publish: gatewayPort,
+  });
   return app;
 }
 
@@ -144,12 +176,16 @@ export function startOrderApp(name: string, neverHealthy: boolean): Application 
   const db = new Microservice(app, 'db', {
     image: BUSYBOX(),
     ports: [{ port: WEB_PORT, name: 'http' }],
-    command: ['sh', '-c', [
-      `trap 'exit 0' TERM`,
-      `while [ ! -f ${GO_FILE} ]; do sleep 0.2; done`,
-      'mkdir -p /tmp/www && echo ready > /tmp/www/ready',
-      `httpd -f -p ${WEB_PORT} -h /tmp/www & wait`,
-    ].join('\n')],
+    command: [
+      'sh',
+      '-c',
+      [
+        `trap 'exit 0' TERM`,
+        `while [ ! -f ${GO_FILE} ]; do sleep 0.2; done`,
+        'mkdir -p /tmp/www && echo ready > /tmp/www/ready',
+        `httpd -f -p ${WEB_PORT} -h /tmp/www & wait`,
+      ].join('\n'),
+    ],
     healthcheck: neverHealthy
       ? Probe.command(['false'], { periodSeconds: 1, timeoutSeconds: 2, failureThreshold: 2 })
       : httpHealth('/ready', 180), // stays 'starting', not 'unhealthy', however long the test takes to let it go

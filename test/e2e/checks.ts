@@ -24,10 +24,12 @@ export async function securityViolations(c: ContainerInfo): Promise<string[]> {
     const v = field(new RegExp(`^pid1 ${cap}:\\s*(\\S+)$`, 'm'));
     if (v !== '0000000000000000') problems.push(`${c.service}: PID 1 ${cap} ${v}`);
   }
-  if (field(/^self CapEff:\s*(\S+)$/m) !== '0000000000000000') problems.push(`${c.service}: exec CapEff ${field(/^self CapEff:\s*(\S+)$/m)}`);
+  if (field(/^self CapEff:\s*(\S+)$/m) !== '0000000000000000')
+    problems.push(`${c.service}: exec CapEff ${field(/^self CapEff:\s*(\S+)$/m)}`);
   if (field(/^pid1 NoNewPrivs:\s*(\S+)$/m) !== '1') problems.push(`${c.service}: PID 1 NoNewPrivs ${field(/^pid1 NoNewPrivs:\s*(\S+)$/m)}`);
   // Read-only, not merely not permitted: the kernel answers EROFS.
-  if (!/^root=refused$/m.test(out) || !/Read-only file system/.test(out)) problems.push(`${c.service}: root filesystem not read-only: ${out}`);
+  if (!/^root=refused$/m.test(out) || !/Read-only file system/.test(out))
+    problems.push(`${c.service}: root filesystem not read-only: ${out}`);
   if (!/^tmp=writable$/m.test(out)) problems.push(`${c.service}: /tmp not writable: ${out}`);
   if (c.raw.HostConfig.ReadonlyRootfs !== true) problems.push(`${c.service}: ReadonlyRootfs ${c.raw.HostConfig.ReadonlyRootfs}`);
   return problems;

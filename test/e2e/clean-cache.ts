@@ -5,13 +5,15 @@
  */
 import { removeCachedImages, sweepLeftovers } from './engine';
 
-sweepLeftovers().then(async (removed) => {
-  for (const r of removed) console.log(`removed ${r}`);
-  await removeCachedImages();
-}).then(
-  () => console.log('removed the cached e2e images'),
-  (e: Error) => {
-    console.error(e.message);
-    process.exit(1);
-  },
-);
+sweepLeftovers()
+  .then(async (removed) => {
+    for (const r of removed) console.log(`removed ${r}`);
+    await removeCachedImages();
+  })
+  .then(
+    () => console.log('removed the cached e2e images'),
+    (e: Error) => {
+      console.error(e.message);
+      process.exit(1);
+    },
+  );

@@ -66,7 +66,10 @@ export function run(cmd: string, args: string[], options: RunOptions = {}): Prom
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (process.env.MC_E2E_DEBUG) process.stderr.write(`[e2e] ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${code}: ${cmd} ${args.join(' ').slice(0, 160)}\n`);
+      if (process.env.MC_E2E_DEBUG)
+        process.stderr.write(
+          `[e2e] ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${code}: ${cmd} ${args.join(' ').slice(0, 160)}\n`,
+        );
       const result = {
         code: code ?? (signal ? 128 : 1),
         stdout: Buffer.concat(out).toString('utf8'),
@@ -223,7 +226,9 @@ export function debianMirror(): string {
     }
     // deb822: `URIs: http://.../debian`; one-line: `deb [opts] http://.../debian bookworm main`.
     const uris = [...text.matchAll(/^\s*URIs:\s*(\S+)/gim)].map((m) => m[1]);
-    const lines = [...text.matchAll(/^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/gim)].filter((m) => !m[2].includes('security')).map((m) => m[1]);
+    const lines = [...text.matchAll(/^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/gim)]
+      .filter((m) => !m[2].includes('security'))
+      .map((m) => m[1]);
     const mirror = [...uris, ...lines].find((u) => /^https?:\/\//.test(u) && !u.includes('security'));
     if (mirror) return mirror.replace(/\/+$/, '');
   }
@@ -269,7 +274,10 @@ function busyboxRootfs(root: string): void {
   fs.chmodSync(path.join(root, 'tmp'), 0o1777);
   fs.copyFileSync(busybox, path.join(root, 'bin', 'busybox'));
   fs.chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
-  for (const applet of list.stdout.split('\n').map((s) => s.trim()).filter(Boolean)) {
+  for (const applet of list.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (applet === 'busybox' || applet.includes('/')) continue;
     fs.symlinkSync('busybox', path.join(root, 'bin', applet));
   }
@@ -278,7 +286,10 @@ function busyboxRootfs(root: string): void {
 }
 
 async function imageLabel(tag: string): Promise<string | undefined> {
-  const r = await docker(['image', 'inspect', '--format', `{{ index .Config.Labels "${CACHE_LABEL}" }}`, tag], { allowFailure: true, timeoutMs: 30_000 });
+  const r = await docker(['image', 'inspect', '--format', `{{ index .Config.Labels "${CACHE_LABEL}" }}`, tag], {
+    allowFailure: true,
+    timeoutMs: 30_000,
+  });
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -371,13 +382,25 @@ async function buildBase(): Promise<void> {
   const started = Date.now();
   console.log(`building ${BASE_IMAGE}: debootstrap ${SUITE} from ${mirror} (about a minute) ...`);
   try {
-    await run('debootstrap', ['--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, SUITE, dir, mirror], { timeoutMs: SETUP_TIMEOUT - 120_000 });
+    await run('debootstrap', ['--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, SUITE, dir, mirror], {
+      timeoutMs: SETUP_TIMEOUT - 120_000,
+    });
     // Services start as the user the definition gives; the packages' own daemons are never started here.
     fs.rmSync(path.join(dir, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });
     fs.mkdirSync(path.join(dir, 'var', 'cache', 'apt', 'archives', 'partial'), { recursive: true });
-    await run('bash', ['-o', 'pipefail', '-c',
-      `tar -C "$1" --numeric-owner -c . | docker import -c "ENV ${PATH_ENV}" -c "LABEL ${CACHE_LABEL}=${BASE_HASH}" -c 'CMD ["bash"]' - "$2"`,
-      'import', dir, BASE_IMAGE], { timeoutMs: 600_000 });
+    await run(
+      'bash',
+      [
+        '-o',
+        'pipefail',
+        '-c',
+        `tar -C "$1" --numeric-owner -c . | docker import -c "ENV ${PATH_ENV}" -c "LABEL ${CACHE_LABEL}=${BASE_HASH}" -c 'CMD ["bash"]' - "$2"`,
+        'import',
+        dir,
+        BASE_IMAGE,
+      ],
+      { timeoutMs: 600_000 },
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -389,7 +412,7 @@ async function buildDerived(recipe: ImageRecipe, baseId: string): Promise<void> 
   const current = await imageLabel(recipe.tag);
   if (current === hash) return;
   if (current === undefined && recipe.tag === PYTHON_IMAGE && (await imageId(recipe.tag))) {
-      console.warn(`${PYTHON_IMAGE} exists and was not built by these tests: leaving it alone`);
+    console.warn(`${PYTHON_IMAGE} exists and was not built by these tests: leaving it alone`);
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-e2e-ctx-'));
@@ -425,8 +448,20 @@ export async function sweepLeftovers(): Promise<string[]> {
   const ours = async (kind: 'ps' | 'network' | 'volume') => {
     const args = kind === 'ps' ? ['ps', '-a'] : [kind, 'ls'];
     const fmt = `{{.ID}} {{.Label "com.docker.compose.project"}}`;
-    const out = (await docker([...args, '--filter', 'label=com.docker.compose.project', '--format', kind === 'volume' ? fmt.replace('.ID', '.Name') : fmt])).stdout;
-    return out.split('\n').map((l) => l.trim().split(' ')).filter(([id, p]) => id && p?.startsWith(PROJECT_PREFIX)).map(([id]) => id);
+    const out = (
+      await docker([
+        ...args,
+        '--filter',
+        'label=com.docker.compose.project',
+        '--format',
+        kind === 'volume' ? fmt.replace('.ID', '.Name') : fmt,
+      ])
+    ).stdout;
+    return out
+      .split('\n')
+      .map((l) => l.trim().split(' '))
+      .filter(([id, p]) => id && p?.startsWith(PROJECT_PREFIX))
+      .map(([id]) => id);
   };
   const removed: string[] = [];
   const containers = await ours('ps');
@@ -445,7 +480,9 @@ let projectCounter = 0;
 export function uniqueProjectName(prefix: string): string {
   if (!prefix.startsWith(PROJECT_PREFIX)) throw new Error(`project prefix ${prefix} must start with ${PROJECT_PREFIX}`);
   projectCounter += 1;
-  return `${prefix}${process.pid.toString(36)}${projectCounter}${Math.floor(Math.random() * 36 ** 3).toString(36)}`.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return `${prefix}${process.pid.toString(36)}${projectCounter}${Math.floor(Math.random() * 36 ** 3).toString(36)}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 export interface ContainerInfo {
@@ -512,7 +549,9 @@ export class ComposeProject {
 
   /** Containers of this project (also stopped ones). */
   public async containers(): Promise<ContainerInfo[]> {
-    const ids = (await docker(['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.project}`])).stdout.split('\n').filter(Boolean);
+    const ids = (await docker(['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.project}`])).stdout
+      .split('\n')
+      .filter(Boolean);
     if (ids.length === 0) return [];
     const raw = JSON.parse((await docker(['inspect', ...ids])).stdout) as any[];
     return raw.map((c) => ({
@@ -535,18 +574,24 @@ export class ComposeProject {
   /** The container of compose service `service` (exactly one). */
   public async container(service: string): Promise<ContainerInfo> {
     const found = (await this.containers()).filter((c) => c.service === service);
-    if (found.length !== 1) throw new Error(`project ${this.project}: expected one container of service '${service}', found ${found.length}`);
+    if (found.length !== 1)
+      throw new Error(`project ${this.project}: expected one container of service '${service}', found ${found.length}`);
     return found[0];
   }
 
   /** Waits until every container is running and, where it has a health check, healthy. */
   public async waitHealthy(timeoutMs = 120_000): Promise<ContainerInfo[]> {
-    return waitFor(`project ${this.project} to be running and healthy`, async () => {
-      const cs = await this.containers();
-      const pending = cs.filter((c) => !c.running || (c.health !== undefined && c.health !== 'healthy'));
-      if (cs.length > 0 && pending.length === 0) return cs;
-      throw new Error(`not ready: ${pending.map((c) => `${c.service}=${c.status}/${c.health ?? '-'}`).join(', ') || 'no containers'}`);
-    }, timeoutMs, 1000);
+    return waitFor(
+      `project ${this.project} to be running and healthy`,
+      async () => {
+        const cs = await this.containers();
+        const pending = cs.filter((c) => !c.running || (c.health !== undefined && c.health !== 'healthy'));
+        if (cs.length > 0 && pending.length === 0) return cs;
+        throw new Error(`not ready: ${pending.map((c) => `${c.service}=${c.status}/${c.health ?? '-'}`).join(', ') || 'no containers'}`);
+      },
+      timeoutMs,
+      1000,
+    );
   }
 
   /** Logs of the whole project (for failure messages). */
@@ -568,7 +613,8 @@ export class ComposeProject {
         problems.push(`${what}: ${(e as Error).message.split('\n')[0]}`);
       }
     };
-    if (fs.existsSync(this.file)) await attempt('down -v', () => this.compose(['down', '-v', '--remove-orphans', '--timeout', '10'], { timeoutMs: 180_000 }));
+    if (fs.existsSync(this.file))
+      await attempt('down -v', () => this.compose(['down', '-v', '--remove-orphans', '--timeout', '10'], { timeoutMs: 180_000 }));
     const label = `label=com.docker.compose.project=${this.project}`;
     await attempt('containers', async () => {
       const ids = (await docker(['ps', '-aq', '--filter', label])).stdout.split('\n').filter(Boolean);
@@ -586,7 +632,7 @@ export class ComposeProject {
       await attempt(`image ${image}`, () => docker(['rmi', '-f', image], { allowFailure: true }));
     }
     if (problems.length) {
-          console.warn(`cleanup of ${this.project}: ${problems.join('; ')}`);
+      console.warn(`cleanup of ${this.project}: ${problems.join('; ')}`);
     }
   }
 }
@@ -640,6 +686,9 @@ export async function killHostPid(pid: number): Promise<void> {
     process.kill(pid, 'SIGKILL');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
-    await docker(['run', '--rm', '--pid', 'host', '--cap-drop', 'ALL', '--cap-add', 'KILL', '--user', '0', BUSYBOX_IMAGE, 'kill', '-9', String(pid)], { timeoutMs: 60_000 });
+    await docker(
+      ['run', '--rm', '--pid', 'host', '--cap-drop', 'ALL', '--cap-add', 'KILL', '--user', '0', BUSYBOX_IMAGE, 'kill', '-9', String(pid)],
+      { timeoutMs: 60_000 },
+    );
   }
 }

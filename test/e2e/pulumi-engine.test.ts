@@ -8,7 +8,15 @@ import { installMocks, renderStack, secretValue, setConfig } from '../docker/har
 import * as pulumi from '@pulumi/pulumi';
 import { securityViolations } from './checks';
 import {
-  BUSYBOX_IMAGE, describeWithDocker, E2E_TIMEOUT, ensureImages, execIn, httpGet, IMAGE_OVERRIDES, SETUP_TIMEOUT, waitFor,
+  BUSYBOX_IMAGE,
+  describeWithDocker,
+  E2E_TIMEOUT,
+  ensureImages,
+  execIn,
+  httpGet,
+  IMAGE_OVERRIDES,
+  SETUP_TIMEOUT,
+  waitFor,
 } from './engine';
 import { JudgedDeployment } from './pulumi-judge';
 
@@ -27,22 +35,28 @@ async function capture(stack: string): Promise<Recorded[]> {
 
 /** Published host bindings of a running container: `<port>/<proto>` -> `HostIp:HostPort` list; null bindings left out. */
 function published(inspect: any): Record<string, string[]> {
-  return Object.fromEntries(Object.entries((inspect.NetworkSettings.Ports ?? {}) as Record<string, Array<{ HostIp: string; HostPort: string }> | null>)
-    .filter(([, b]) => b && b.length > 0)
-    .map(([k, b]) => [k, b!.map((x) => `${x.HostIp}:${x.HostPort}`)]));
+  return Object.fromEntries(
+    Object.entries((inspect.NetworkSettings.Ports ?? {}) as Record<string, Array<{ HostIp: string; HostPort: string }> | null>)
+      .filter(([, b]) => b && b.length > 0)
+      .map(([k, b]) => [k, b!.map((x) => `${x.HostIp}:${x.HostPort}`)]),
+  );
 }
 
-describeWithDocker('Pulumi backend on a real engine: flask-redis through the provider\'s API calls', () => {
+describeWithDocker("Pulumi backend on a real engine: flask-redis through the provider's API calls", () => {
   let d: JudgedDeployment | undefined;
   let count = 0;
 
   async function hit(port: number): Promise<number> {
-    return waitFor(`the hit counter on 127.0.0.1:${port}`, async () => {
-      const res = await httpGet(port, '/');
-      const m = HITS.exec(res.body);
-      if (res.status !== 200 || !m) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
-      return Number(m[1]);
-    }, 60_000);
+    return waitFor(
+      `the hit counter on 127.0.0.1:${port}`,
+      async () => {
+        const res = await httpGet(port, '/');
+        const m = HITS.exec(res.body);
+        if (res.status !== 200 || !m) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+        return Number(m[1]);
+      },
+      60_000,
+    );
   }
 
   beforeAll(async () => {
@@ -55,60 +69,85 @@ describeWithDocker('Pulumi backend on a real engine: flask-redis through the pro
     await d?.destroy();
   }, E2E_TIMEOUT);
 
-  test('nothing is published that the model did not publish: redis\'s port stays on its network', async () => {
-    const expected: Record<string, Record<string, string[]>> = {
-      'flask-redis-redis-1': {},
-      'flask-redis-web-1': { '5000/tcp': [`127.0.0.1:${d!.hostPorts.get(5000)}`] },
-      'flask-redis-gateway': { '8080/tcp': [`127.0.0.1:${d!.hostPorts.get(8080)}`] },
-    };
-    for (const [name, ports] of Object.entries(expected)) {
-      const c = await d!.inspect(name);
-      expect([name, c.State.Running, published(c)]).toEqual([name, true, ports]);
-    }
-    // The image exposes 6379; only a `ports` entry would have published it (on a random port >= 32768).
-    expect(Object.keys((await d!.inspect('flask-redis-redis-1')).Config.ExposedPorts ?? {})).toContain('6379/tcp');
-  }, E2E_TIMEOUT);
+  test(
+    "nothing is published that the model did not publish: redis's port stays on its network",
+    async () => {
+      const expected: Record<string, Record<string, string[]>> = {
+        'flask-redis-redis-1': {},
+        'flask-redis-web-1': { '5000/tcp': [`127.0.0.1:${d!.hostPorts.get(5000)}`] },
+        'flask-redis-gateway': { '8080/tcp': [`127.0.0.1:${d!.hostPorts.get(8080)}`] },
+      };
+      for (const [name, ports] of Object.entries(expected)) {
+        const c = await d!.inspect(name);
+        expect([name, c.State.Running, published(c)]).toEqual([name, true, ports]);
+      }
+      // The image exposes 6379; only a `ports` entry would have published it (on a random port >= 32768).
+      expect(Object.keys((await d!.inspect('flask-redis-redis-1')).Config.ExposedPorts ?? {})).toContain('6379/tcp');
+    },
+    E2E_TIMEOUT,
+  );
 
-  test('the hit counter answers on its published port and through the gateway, found by network alias', async () => {
-    const first = await hit(d!.hostPorts.get(5000)!);
-    const viaGateway = await hit(d!.hostPorts.get(8080)!);
-    expect(viaGateway).toBe(first + 1);
-    count = viaGateway;
-  }, E2E_TIMEOUT);
+  test(
+    'the hit counter answers on its published port and through the gateway, found by network alias',
+    async () => {
+      const first = await hit(d!.hostPorts.get(5000)!);
+      const viaGateway = await hit(d!.hostPorts.get(8080)!);
+      expect(viaGateway).toBe(first + 1);
+      count = viaGateway;
+    },
+    E2E_TIMEOUT,
+  );
 
-  test('the engine holds the limits as sent: memory, memorySwap twice it, cpus, and the stop timeout', async () => {
-    for (const name of ['flask-redis-redis-1', 'flask-redis-web-1', 'flask-redis-gateway']) {
-      const i = d!.inputsOf(name);
-      const c = await d!.inspect(name);
-      expect([name, c.HostConfig.Memory, c.HostConfig.MemorySwap, c.HostConfig.NanoCpus, c.Config.StopTimeout ?? undefined])
-        .toEqual([name, i.memory * 1024 * 1024, 2 * i.memory * 1024 * 1024, Number(i.cpus) * 1e9, i.stopTimeout]);
-    }
-  }, E2E_TIMEOUT);
+  test(
+    'the engine holds the limits as sent: memory, memorySwap twice it, cpus, and the stop timeout',
+    async () => {
+      for (const name of ['flask-redis-redis-1', 'flask-redis-web-1', 'flask-redis-gateway']) {
+        const i = d!.inputsOf(name);
+        const c = await d!.inspect(name);
+        expect([name, c.HostConfig.Memory, c.HostConfig.MemorySwap, c.HostConfig.NanoCpus, c.Config.StopTimeout ?? undefined]).toEqual([
+          name,
+          i.memory * 1024 * 1024,
+          2 * i.memory * 1024 * 1024,
+          Number(i.cpus) * 1e9,
+          i.stopTimeout,
+        ]);
+      }
+    },
+    E2E_TIMEOUT,
+  );
 
-  test('the containers run hardened, as the model says', async () => {
-    const problems: string[] = [];
-    for (const name of ['flask-redis-redis-1', 'flask-redis-web-1', 'flask-redis-gateway']) {
-      const c = await d!.inspect(name);
-      problems.push(...(await securityViolations({ name: c.Name.replace(/^\//, ''), service: name, raw: c } as any)));
-    }
-    expect(problems).toEqual([]);
-  }, E2E_TIMEOUT);
+  test(
+    'the containers run hardened, as the model says',
+    async () => {
+      const problems: string[] = [];
+      for (const name of ['flask-redis-redis-1', 'flask-redis-web-1', 'flask-redis-gateway']) {
+        const c = await d!.inspect(name);
+        problems.push(...(await securityViolations({ name: c.Name.replace(/^\//, ''), service: name, raw: c } as any)));
+      }
+      expect(problems).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
 
-  test('replacing redis stops it gracefully within its grace period, and the count survives on its data volume', async () => {
-    const before = count > 0 ? count : await hit(d!.hostPorts.get(5000)!);
-    const oldId = d!.containerIds.get('flask-redis-redis-1');
-    const { stop } = await d!.replace('flask-redis-redis-1');
-    // destroyGraceSeconds 10: SIGTERM, redis saves and exits 0. Without it the provider stops with t=0: exit 137.
-    expect(d!.inputsOf('flask-redis-redis-1').destroyGraceSeconds).toBe(10);
-    expect(stop.exitCode).toBe(0);
-    expect(stop.seconds).toBeLessThan(10);
-    expect(d!.containerIds.get('flask-redis-redis-1')).not.toBe(oldId);
-    const after = await hit(d!.hostPorts.get(5000)!);
-    expect(after).toBe(before + 1);
-  }, E2E_TIMEOUT);
+  test(
+    'replacing redis stops it gracefully within its grace period, and the count survives on its data volume',
+    async () => {
+      const before = count > 0 ? count : await hit(d!.hostPorts.get(5000)!);
+      const oldId = d!.containerIds.get('flask-redis-redis-1');
+      const { stop } = await d!.replace('flask-redis-redis-1');
+      // destroyGraceSeconds 10: SIGTERM, redis saves and exits 0. Without it the provider stops with t=0: exit 137.
+      expect(d!.inputsOf('flask-redis-redis-1').destroyGraceSeconds).toBe(10);
+      expect(stop.exitCode).toBe(0);
+      expect(stop.seconds).toBeLessThan(10);
+      expect(d!.containerIds.get('flask-redis-redis-1')).not.toBe(oldId);
+      const after = await hit(d!.hostPorts.get(5000)!);
+      expect(after).toBe(before + 1);
+    },
+    E2E_TIMEOUT,
+  );
 });
 
-describeWithDocker('Pulumi backend on a real engine: the shop\'s containers, networks and files', () => {
+describeWithDocker("Pulumi backend on a real engine: the shop's containers, networks and files", () => {
   let d: JudgedDeployment | undefined;
   let records: Recorded[] = [];
 
@@ -116,8 +155,11 @@ describeWithDocker('Pulumi backend on a real engine: the shop\'s containers, net
     await ensureImages();
     records = await capture('shop');
     // The shop's own images exist nowhere: busybox idles in their place; redis and the gateway's nginx are real.
-    const substitutes = Object.fromEntries(records.filter((r) => r.type.endsWith(':RemoteImage') && !Object.values(IMAGE_OVERRIDES).includes(r.inputs.name))
-      .map((r) => [r.inputs.name, { image: BUSYBOX_IMAGE, entrypoint: IDLE }]));
+    const substitutes = Object.fromEntries(
+      records
+        .filter((r) => r.type.endsWith(':RemoteImage') && !Object.values(IMAGE_OVERRIDES).includes(r.inputs.name))
+        .map((r) => [r.inputs.name, { image: BUSYBOX_IMAGE, entrypoint: IDLE }]),
+    );
     d = new JudgedDeployment(records, { app: 'shop', prefix: uniquePrefix('mcjudgeshop'), substitutes });
     await d.up();
   }, SETUP_TIMEOUT);
@@ -126,35 +168,49 @@ describeWithDocker('Pulumi backend on a real engine: the shop\'s containers, net
     await d?.destroy();
   }, E2E_TIMEOUT);
 
-  test('only the gateway is published: no database, cache or service port reaches the host', async () => {
-    const running = records.filter((r) => r.type.endsWith(':Container') && r.inputs.start !== false).map((r) => r.inputs.name as string);
-    expect(running.length).toBeGreaterThan(10);
-    const bindings: Record<string, Record<string, string[]>> = {};
-    for (const name of running) {
-      const c = await d!.inspect(name);
-      expect([name, c.State.Running]).toEqual([name, true]);
-      const p = published(c);
-      if (Object.keys(p).length) bindings[name] = p;
-    }
-    expect(bindings).toEqual({ 'shop-gateway': { '8080/tcp': [`127.0.0.1:${d!.hostPorts.get(8080)}`] } });
-  }, E2E_TIMEOUT);
+  test(
+    'only the gateway is published: no database, cache or service port reaches the host',
+    async () => {
+      const running = records.filter((r) => r.type.endsWith(':Container') && r.inputs.start !== false).map((r) => r.inputs.name as string);
+      expect(running.length).toBeGreaterThan(10);
+      const bindings: Record<string, Record<string, string[]>> = {};
+      for (const name of running) {
+        const c = await d!.inspect(name);
+        expect([name, c.State.Running]).toEqual([name, true]);
+        const p = published(c);
+        if (Object.keys(p).length) bindings[name] = p;
+      }
+      expect(bindings).toEqual({ 'shop-gateway': { '8080/tcp': [`127.0.0.1:${d!.hostPorts.get(8080)}`] } });
+    },
+    E2E_TIMEOUT,
+  );
 
-  test('files reach read-only containers through the never-started seed: config and secret files readable', async () => {
-    const seed = await d!.inspect('shop-catalog-1-files');
-    expect([seed.State.Status, seed.HostConfig.LogConfig.Type]).toEqual(['created', 'json-file']);
-    const catalog = await d!.inspect('shop-catalog-1');
-    expect(catalog.HostConfig.ReadonlyRootfs).toBe(true);
-    const r = await execIn(catalog.Name.replace(/^\//, ''), 'cat /etc/catalog/catalog.yaml');
-    expect(r.stdout).toBe('pageSize: 50\nimagesBaseUrl: /images\n');
-    const payments = (await d!.inspect('shop-payments-1')).Name.replace(/^\//, '');
-    expect((await execIn(payments, 'cat /etc/payments/webhook.pem')).stdout).toBe(secretValue('payments-psp.webhook-cert'));
-  }, E2E_TIMEOUT);
+  test(
+    'files reach read-only containers through the never-started seed: config and secret files readable',
+    async () => {
+      const seed = await d!.inspect('shop-catalog-1-files');
+      expect([seed.State.Status, seed.HostConfig.LogConfig.Type]).toEqual(['created', 'json-file']);
+      const catalog = await d!.inspect('shop-catalog-1');
+      expect(catalog.HostConfig.ReadonlyRootfs).toBe(true);
+      const r = await execIn(catalog.Name.replace(/^\//, ''), 'cat /etc/catalog/catalog.yaml');
+      expect(r.stdout).toBe('pageSize: 50\nimagesBaseUrl: /images\n');
+      const payments = (await d!.inspect('shop-payments-1')).Name.replace(/^\//, '');
+      expect((await execIn(payments, 'cat /etc/payments/webhook.pem')).stdout).toBe(secretValue('payments-psp.webhook-cert'));
+    },
+    E2E_TIMEOUT,
+  );
 
-  test('a dependent reaches its dependency by alias on the dependency\'s network, a stranger does not', async () => {
-    const users = (await d!.inspect('shop-users-1')).Name.replace(/^\//, '');
-    // users depends on users-db and cache; the gateway does not depend on users-db.
-    expect((await execIn(users, 'nslookup users-db 127.0.0.11 >/dev/null 2>&1 && echo found || echo missing')).stdout.trim()).toBe('found');
-    const gatewayNetworks = Object.keys((await d!.inspect('shop-gateway')).NetworkSettings.Networks);
-    expect(gatewayNetworks.some((n) => n.endsWith('-users-db'))).toBe(false);
-  }, E2E_TIMEOUT);
+  test(
+    "a dependent reaches its dependency by alias on the dependency's network, a stranger does not",
+    async () => {
+      const users = (await d!.inspect('shop-users-1')).Name.replace(/^\//, '');
+      // users depends on users-db and cache; the gateway does not depend on users-db.
+      expect((await execIn(users, 'nslookup users-db 127.0.0.11 >/dev/null 2>&1 && echo found || echo missing')).stdout.trim()).toBe(
+        'found',
+      );
+      const gatewayNetworks = Object.keys((await d!.inspect('shop-gateway')).NetworkSettings.Networks);
+      expect(gatewayNetworks.some((n) => n.endsWith('-users-db'))).toBe(false);
+    },
+    E2E_TIMEOUT,
+  );
 });

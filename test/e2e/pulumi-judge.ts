@@ -51,21 +51,24 @@ export const JUDGE_LABEL = 'mc-e2e.judge';
 export function engineApi(method: string, path: string, body?: unknown, raw?: Buffer, timeoutMs = 120_000): Promise<any> {
   const payload = raw ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      socketPath: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock',
-      method,
-      path: API + path,
-      timeout: timeoutMs,
-      headers: payload ? { 'Content-Type': raw ? 'application/x-tar' : 'application/json', 'Content-Length': payload.length } : {},
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 500) >= 300) reject(new Error(`${method} ${path}: ${res.statusCode} ${text.trim()}`));
-        else resolve(text && /json/.test(String(res.headers['content-type'])) ? JSON.parse(text) : text);
-      });
-    });
+    const req = http.request(
+      {
+        socketPath: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock',
+        method,
+        path: API + path,
+        timeout: timeoutMs,
+        headers: payload ? { 'Content-Type': raw ? 'application/x-tar' : 'application/json', 'Content-Length': payload.length } : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 500) >= 300) reject(new Error(`${method} ${path}: ${res.statusCode} ${text.trim()}`));
+          else resolve(text && /json/.test(String(res.headers['content-type'])) ? JSON.parse(text) : text);
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
     req.on('error', reject);
     req.end(payload);
@@ -110,9 +113,36 @@ export function tarOf(file: string, content: string, mode = 0o644): Buffer {
 }
 
 const KNOWN_CONTAINER_INPUTS = new Set([
-  'name', 'image', 'entrypoints', 'command', 'envs', 'user', 'labels', 'ports', 'healthcheck', 'stopSignal', 'stopTimeout',
-  'tmpfs', 'readOnly', 'capabilities', 'securityOpts', 'restart', 'memory', 'memorySwap', 'memoryReservation', 'cpus',
-  'logDriver', 'logOpts', 'volumes', 'networkMode', 'networksAdvanced', 'uploads', 'start', 'mustRun', 'wait', 'waitTimeout',
+  'name',
+  'image',
+  'entrypoints',
+  'command',
+  'envs',
+  'user',
+  'labels',
+  'ports',
+  'healthcheck',
+  'stopSignal',
+  'stopTimeout',
+  'tmpfs',
+  'readOnly',
+  'capabilities',
+  'securityOpts',
+  'restart',
+  'memory',
+  'memorySwap',
+  'memoryReservation',
+  'cpus',
+  'logDriver',
+  'logOpts',
+  'volumes',
+  'networkMode',
+  'networksAdvanced',
+  'uploads',
+  'start',
+  'mustRun',
+  'wait',
+  'waitTimeout',
   'destroyGraceSeconds',
 ]);
 
@@ -141,11 +171,15 @@ export class JudgedDeployment {
   private readonly builtImages: string[] = [];
   private readonly inputs = new Map<string, Record<string, any>>();
 
-  constructor(private readonly records: Recorded[], private readonly opts: JudgeOptions) {}
+  constructor(
+    private readonly records: Recorded[],
+    private readonly opts: JudgeOptions,
+  ) {}
 
   /** The Docker name the judge uses for a registered one. */
   public dockerName(registered: string): string {
-    if (!registered.startsWith(`${this.opts.app}-`)) throw new Error(`'${registered}' does not start with the application name '${this.opts.app}-'`);
+    if (!registered.startsWith(`${this.opts.app}-`))
+      throw new Error(`'${registered}' does not start with the application name '${this.opts.app}-'`);
     return `${this.opts.prefix}-${registered.slice(this.opts.app.length + 1)}`;
   }
 
@@ -165,7 +199,19 @@ export class JudgedDeployment {
   public async up(): Promise<void> {
     for (const r of this.records.filter((x) => x.type === T.image)) {
       const b = r.inputs.build;
-      await docker(['build', '-q', '-t', r.inputs.imageName, '-f', b.dockerfile, ...Object.entries(b.args ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]), b.context], { timeoutMs: 600_000 });
+      await docker(
+        [
+          'build',
+          '-q',
+          '-t',
+          r.inputs.imageName,
+          '-f',
+          b.dockerfile,
+          ...Object.entries(b.args ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+          b.context,
+        ],
+        { timeoutMs: 600_000 },
+      );
       this.builtImages.push(r.inputs.imageName);
     }
     for (const r of this.records.filter((x) => x.type === T.remoteImage)) {
@@ -175,7 +221,12 @@ export class JudgedDeployment {
       });
     }
     for (const r of this.records.filter((x) => x.type === T.network)) {
-      await engineApi('POST', '/networks/create', { Name: this.dockerName(r.inputs.name), Driver: 'bridge', CheckDuplicate: true, Labels: { [JUDGE_LABEL]: this.opts.prefix } });
+      await engineApi('POST', '/networks/create', {
+        Name: this.dockerName(r.inputs.name),
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: { [JUDGE_LABEL]: this.opts.prefix },
+      });
     }
     for (const r of this.records.filter((x) => x.type === T.volume)) {
       await engineApi('POST', '/volumes/create', { Name: this.dockerName(r.inputs.name), Labels: { [JUDGE_LABEL]: this.opts.prefix } });
@@ -233,9 +284,17 @@ export class JudgedDeployment {
       User: i.user,
       Labels: { ...Object.fromEntries((i.labels ?? []).map((l: any) => [l.label, l.value])), [JUDGE_LABEL]: this.opts.prefix },
       ExposedPorts: Object.fromEntries(Object.keys(bindings).map((k) => [k, {}])),
-      Healthcheck: h && (substitute ? { Test: ['NONE'] } : {
-        Test: h.tests, Interval: parseGoDuration(h.interval), Timeout: parseGoDuration(h.timeout), StartPeriod: parseGoDuration(h.startPeriod), Retries: h.retries,
-      }),
+      Healthcheck:
+        h &&
+        (substitute
+          ? { Test: ['NONE'] }
+          : {
+              Test: h.tests,
+              Interval: parseGoDuration(h.interval),
+              Timeout: parseGoDuration(h.timeout),
+              StartPeriod: parseGoDuration(h.startPeriod),
+              Retries: h.retries,
+            }),
       StopSignal: i.stopSignal,
       StopTimeout: i.stopTimeout,
       HostConfig: {
@@ -262,23 +321,33 @@ export class JudgedDeployment {
     if (i.networksAdvanced?.length) {
       await engineApi('POST', '/networks/bridge/disconnect', { Container: id, Force: false });
       for (const n of i.networksAdvanced) {
-        await engineApi('POST', `/networks/${encodeURIComponent(this.dockerName(n.name))}/connect`, { Container: id, EndpointConfig: { Aliases: n.aliases ?? [] } });
+        await engineApi('POST', `/networks/${encodeURIComponent(this.dockerName(n.name))}/connect`, {
+          Container: id,
+          EndpointConfig: { Aliases: n.aliases ?? [] },
+        });
       }
     }
-    for (const u of i.uploads ?? []) await engineApi('PUT', `/containers/${id}/archive?path=/`, undefined, tarOf(u.file, u.content, u.executable ? 0o744 : 0o644));
+    for (const u of i.uploads ?? [])
+      await engineApi('PUT', `/containers/${id}/archive?path=/`, undefined, tarOf(u.file, u.content, u.executable ? 0o744 : 0o644));
     if (i.start === false) return;
     await engineApi('POST', `/containers/${id}/start`);
     if (i.mustRun !== false) {
       await sleep(1000);
       const state = (await engineApi('GET', `/containers/${id}/json`)).State;
-      if (!state.Running) throw new Error(`${i.name}: exited right after the start (exit ${state.ExitCode}), which mustRun reports as a failed create`);
+      if (!state.Running)
+        throw new Error(`${i.name}: exited right after the start (exit ${state.ExitCode}), which mustRun reports as a failed create`);
     }
     if (i.wait && !substitute) {
-      await waitFor(`${i.name} to be healthy (waitTimeout ${i.waitTimeout} s)`, async () => {
-        const s = (await engineApi('GET', `/containers/${id}/json`)).State;
-        if (s.Health?.Status === 'healthy') return true;
-        throw new Error(`health ${s.Health?.Status}, running ${s.Running}`);
-      }, (i.waitTimeout ?? 60) * 1000, 1000);
+      await waitFor(
+        `${i.name} to be healthy (waitTimeout ${i.waitTimeout} s)`,
+        async () => {
+          const s = (await engineApi('GET', `/containers/${id}/json`)).State;
+          if (s.Health?.Status === 'healthy') return true;
+          throw new Error(`health ${s.Health?.Status}, running ${s.Running}`);
+        },
+        (i.waitTimeout ?? 60) * 1000,
+        1000,
+      );
     }
   }
 

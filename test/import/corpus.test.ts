@@ -13,7 +13,23 @@ import { all, synth } from '../k8s/helpers';
 import { CORPUS, corpusName, corpusText, diagnosticsOf, tempProject } from './helpers';
 
 /** Keys whose carrying over the assertions below check one by one; every other key must be reported. */
-const CHECKED_KEYS = ['image', 'build', 'ports', 'expose', 'environment', 'volumes', 'depends_on', 'healthcheck', 'restart', 'command', 'secrets', 'labels', 'user', 'stop_signal', 'stop_grace_period'];
+const CHECKED_KEYS = [
+  'image',
+  'build',
+  'ports',
+  'expose',
+  'environment',
+  'volumes',
+  'depends_on',
+  'healthcheck',
+  'restart',
+  'command',
+  'secrets',
+  'labels',
+  'user',
+  'stop_signal',
+  'stop_grace_period',
+];
 /** Variable names that hold credentials in these files. */
 const CREDENTIAL = /PASSWORD$|PASSWD$|SECRET|TOKEN|_KEY$/;
 
@@ -29,7 +45,11 @@ function entries(value: unknown): Array<[string, string | undefined]> {
 function portOf(entry: unknown): { port: number; protocol: string; publish?: number } {
   const [spec, protocol = 'tcp'] = String(entry).split('/');
   const parts = spec.split(':');
-  return { port: Number(parts[parts.length - 1]), protocol: protocol.toUpperCase(), publish: parts.length > 1 ? Number(parts[parts.length - 2]) : undefined };
+  return {
+    port: Number(parts[parts.length - 1]),
+    protocol: protocol.toUpperCase(),
+    publish: parts.length > 1 ? Number(parts[parts.length - 2]) : undefined,
+  };
 }
 
 describe.each(CORPUS)('%s', (file) => {
@@ -65,7 +85,10 @@ describe.each(CORPUS)('%s', (file) => {
 
   it('keeps ports: container ports, and host ports unless reported', () => {
     eachService((name, def, s) => {
-      for (const [field, list] of [['ports', def.ports], ['expose', def.expose]] as const) {
+      for (const [field, list] of [
+        ['ports', def.ports],
+        ['expose', def.expose],
+      ] as const) {
         for (const entry of list ?? []) {
           const p = portOf(entry);
           const port = s.ports.find((x) => x.port === p.port && x.protocol === p.protocol);
@@ -93,7 +116,8 @@ describe.each(CORPUS)('%s', (file) => {
   it('keeps volumes: named as persistent, anonymous as scratch, host binds as files or reported', () => {
     eachService((name, def, s) => {
       for (const entry of def.volumes ?? []) {
-        const [src, target] = typeof entry === 'string' ? (entry.includes(':') ? entry.split(':') : [undefined, entry]) : [entry.source, entry.target];
+        const [src, target] =
+          typeof entry === 'string' ? (entry.includes(':') ? entry.split(':') : [undefined, entry]) : [entry.source, entry.target];
         if (src === undefined) {
           expect(s.volumes).toContainEqual(expect.objectContaining({ mountPath: target, scratch: true }));
         } else if (/^[./~]/.test(src)) {
@@ -108,7 +132,9 @@ describe.each(CORPUS)('%s', (file) => {
 
   it('keeps dependencies (with conditions) or reports why not', () => {
     eachService((name, def, s) => {
-      const deps = Array.isArray(def.depends_on) ? def.depends_on.map((d: string) => [d, 'service_started']) : Object.entries(def.depends_on ?? {}).map(([d, o]: [string, any]) => [d, o?.condition]);
+      const deps = Array.isArray(def.depends_on)
+        ? def.depends_on.map((d: string) => [d, 'service_started'])
+        : Object.entries(def.depends_on ?? {}).map(([d, o]: [string, any]) => [d, o?.condition]);
       for (const [dep, condition] of deps) {
         const edge = s.dependencies.find((d) => d.service === dep);
         if (!edge) {
@@ -132,11 +158,15 @@ describe.each(CORPUS)('%s', (file) => {
         expect(s.healthcheck!.command).toEqual(kind === 'CMD' ? rest : ['/bin/sh', '-c', rest.join(' ')]);
       }
       if (def.restart) expect(s.restartPolicy).toBe(def.restart === 'no' ? RestartPolicy.NEVER : RestartPolicy.ALWAYS);
-      for (const secret of def.secrets ?? []) expect(s.secretFiles).toContainEqual(expect.objectContaining({ mountPath: `/run/secrets/${secret}` }));
+      for (const secret of def.secrets ?? [])
+        expect(s.secretFiles).toContainEqual(expect.objectContaining({ mountPath: `/run/secrets/${secret}` }));
       for (const [key, value] of entries(def.labels)) expect(s.labels[key] === value || reported(name, 'labels', key)).toBe(true);
-      if (def.user !== undefined) expect(s.security.user === Number(String(def.user).split(':')[0]) || reported(name, 'user', String(def.user))).toBe(true);
+      if (def.user !== undefined)
+        expect(s.security.user === Number(String(def.user).split(':')[0]) || reported(name, 'user', String(def.user))).toBe(true);
       expect(s.stopSignal).toBe(def.stop_signal);
-      expect(s.stopGracePeriodSeconds).toBe(def.stop_grace_period === undefined ? undefined : Math.ceil(parseDuration(def.stop_grace_period)));
+      expect(s.stopGracePeriodSeconds).toBe(
+        def.stop_grace_period === undefined ? undefined : Math.ceil(parseDuration(def.stop_grace_period)),
+      );
     });
   });
 
@@ -156,7 +186,8 @@ describe.each(CORPUS)('%s', (file) => {
 
   /** Credentials written once in the file: no output may contain them. */
   const plaintextCredentials = () =>
-    Object.values(source.services).flatMap((def: any) => entries(def.environment))
+    Object.values(source.services)
+      .flatMap((def: any) => entries(def.environment))
       .filter(([key, value]) => CREDENTIAL.test(key) && value && text.split(value).length === 2)
       .map(([, value]) => value!);
 
@@ -179,10 +210,14 @@ describe.each(CORPUS)('%s', (file) => {
     for (const value of plaintextCredentials()) expect(yaml).not.toContain(value);
   });
 
-  itWithCompose('renders a compose file that passes docker-compose config -q', async () => {
-    const { stderr } = await dockerComposeConfig(result.application);
-    expect(stderr).toBe('');
-  }, 60000);
+  itWithCompose(
+    'renders a compose file that passes docker-compose config -q',
+    async () => {
+      const { stderr } = await dockerComposeConfig(result.application);
+      expect(stderr).toBe('');
+    },
+    60000,
+  );
 });
 
 /**

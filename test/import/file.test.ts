@@ -21,8 +21,16 @@ describe('importCompose', () => {
 
 describe('top-level keys', () => {
   it('ignores version with a note, x-* extensions silently, and reports unknown keys', () => {
-    const result = importObject({ version: '3.8', 'x-defaults': { restart: 'always' }, services: { web: { image: PINNED } }, include: ['other.yml'] });
-    expect(diagnosticsOf(result, '(top-level)').map((d) => [d.level, d.field])).toEqual([['info', 'version'], ['warning', 'include']]);
+    const result = importObject({
+      version: '3.8',
+      'x-defaults': { restart: 'always' },
+      services: { web: { image: PINNED } },
+      include: ['other.yml'],
+    });
+    expect(diagnosticsOf(result, '(top-level)').map((d) => [d.level, d.field])).toEqual([
+      ['info', 'version'],
+      ['warning', 'include'],
+    ]);
   });
 
   it('notes custom networks once at the top level', () => {
@@ -51,7 +59,12 @@ describe('names', () => {
     expect(importCompose(stringify(compose), { name: 'My Shop' }).application.name).toBe('my-shop');
     expect(importCompose(stringify({ name: 'from_file', ...compose })).application.name).toBe('from-file');
     const dir = tempProject({});
-    expect(importCompose(stringify(compose), { baseDir: dir }).application.name).toBe(require('path').basename(dir).toLowerCase().replace(/[^a-z0-9]+/g, '-'));
+    expect(importCompose(stringify(compose), { baseDir: dir }).application.name).toBe(
+      require('path')
+        .basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-'),
+    );
     expect(importCompose(stringify(compose)).application.name).toBe('imported');
   });
 
@@ -64,7 +77,9 @@ describe('names', () => {
 
 describe('interpolation', () => {
   it('substitutes variables from the options, else from .env in baseDir, reporting unset ones by service and key', () => {
-    const compose = { services: { web: { image: 'nginx:${TAG:-1.27}', environment: ['GREETING=$WORD world', 'PRICE=$$5'], command: 'echo ${MISSING}' } } };
+    const compose = {
+      services: { web: { image: 'nginx:${TAG:-1.27}', environment: ['GREETING=$WORD world', 'PRICE=$$5'], command: 'echo ${MISSING}' } },
+    };
     const result = importObject(compose, { environment: { WORD: 'hello' } });
     const props = propsOf(result, 'web');
     expect(props.image.reference).toBe('nginx:1.27');
@@ -86,20 +101,46 @@ describe('security modes', () => {
   it("secure (default): the model's hardening where the file is silent, what the file says where it is not", () => {
     const { result } = importService({ image: PINNED, read_only: false });
     expect(resolvedService(result, 'svc').security).toEqual({
-      user: 10001, group: 10001, runAsNonRoot: true, readOnlyRootFilesystem: false, writablePaths: ['/tmp'],
-      allowPrivilegeEscalation: false, capabilitiesDrop: ['ALL'], capabilitiesAdd: [],
+      user: 10001,
+      group: 10001,
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: false,
+      writablePaths: ['/tmp'],
+      allowPrivilegeEscalation: false,
+      capabilitiesDrop: ['ALL'],
+      capabilitiesAdd: [],
       seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 
   it("compose: root, writable root filesystem and Docker's capabilities, as docker run does, noted", () => {
-    const { result, diags } = importService({ image: PINNED, cap_drop: ['NET_RAW'], cap_add: ['SYS_TIME'] }, {}, { security: ImportSecurity.COMPOSE });
+    const { result, diags } = importService(
+      { image: PINNED, cap_drop: ['NET_RAW'], cap_add: ['SYS_TIME'] },
+      {},
+      { security: ImportSecurity.COMPOSE },
+    );
     const security = resolvedService(result, 'svc').security;
-    expect(security).toMatchObject({ user: 0, group: 0, runAsNonRoot: false, readOnlyRootFilesystem: false, allowPrivilegeEscalation: true });
+    expect(security).toMatchObject({
+      user: 0,
+      group: 0,
+      runAsNonRoot: false,
+      readOnlyRootFilesystem: false,
+      allowPrivilegeEscalation: true,
+    });
     expect(security.capabilitiesAdd).toEqual([...DOCKER_DEFAULT_CAPABILITIES.filter((c) => c !== 'NET_RAW'), 'SYS_TIME']);
     expect(diags('user')[0].message).toContain('runs as root');
-    const explicit = importService({ image: PINNED, user: '1000', read_only: true, cap_drop: ['ALL'] }, {}, { security: ImportSecurity.COMPOSE });
-    expect(resolvedService(explicit.result, 'svc').security).toMatchObject({ user: 1000, group: 0, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilitiesAdd: [] });
+    const explicit = importService(
+      { image: PINNED, user: '1000', read_only: true, cap_drop: ['ALL'] },
+      {},
+      { security: ImportSecurity.COMPOSE },
+    );
+    expect(resolvedService(explicit.result, 'svc').security).toMatchObject({
+      user: 1000,
+      group: 0,
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      capabilitiesAdd: [],
+    });
   });
 });
 
@@ -115,7 +156,9 @@ describe('not a compose file', () => {
   });
 
   it('fails on a baseDir that is not a directory', () => {
-    expect(() => importCompose('services: { web: { image: nginx:1.27 } }', { baseDir: '/nonexistent/project' })).toThrow("'baseDir' must be a directory, got \"/nonexistent/project\"");
+    expect(() => importCompose('services: { web: { image: nginx:1.27 } }', { baseDir: '/nonexistent/project' })).toThrow(
+      '\'baseDir\' must be a directory, got "/nonexistent/project"',
+    );
   });
 
   it('fails with ComposeImportError for text that is not a compose file', () => {

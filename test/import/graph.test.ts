@@ -13,19 +13,31 @@ function edges(compose: object, options = {}) {
 
 describe('declared dependencies', () => {
   it('maps links like short depends_on, reporting aliases', () => {
-    const { result, edges: e } = edges({ services: { db: { image: 'postgres:16', expose: [5432] }, web: { image: PINNED, links: ['db:database'] } } });
+    const { result, edges: e } = edges({
+      services: { db: { image: 'postgres:16', expose: [5432] }, web: { image: PINNED, links: ['db:database'] } },
+    });
     expect(e).toEqual([['web', 'db', DependencyCondition.STARTED]]);
     expect(diagnosticsOf(result, 'web', 'links')[0].message).toContain('alias "database"');
   });
 
   it('waits for started when the healthy dependency has no health check, reported', () => {
-    const { result, edges: e } = edges({ services: { db: { image: 'postgres:16', expose: [5432] }, web: { image: PINNED, depends_on: { db: { condition: 'service_healthy' } } } } });
+    const { result, edges: e } = edges({
+      services: {
+        db: { image: 'postgres:16', expose: [5432] },
+        web: { image: PINNED, depends_on: { db: { condition: 'service_healthy' } } },
+      },
+    });
     expect(e).toEqual([['web', 'db', DependencyCondition.STARTED]]);
     expect(diagnosticsOf(result, 'web', 'depends_on')[0].message).toContain('has no health check');
   });
 
   it('maps service_completed_successfully to started and reports extra long-syntax keys', () => {
-    const { result, edges: e } = edges({ services: { init: { image: PINNED, expose: [80] }, web: { image: PINNED, depends_on: { init: { condition: 'service_completed_successfully', restart: true } } } } });
+    const { result, edges: e } = edges({
+      services: {
+        init: { image: PINNED, expose: [80] },
+        web: { image: PINNED, depends_on: { init: { condition: 'service_completed_successfully', restart: true } } },
+      },
+    });
     expect(e).toEqual([['web', 'init', DependencyCondition.STARTED]]);
     expect(diagnosticsOf(result, 'web', 'depends_on').map((d) => d.message)).toEqual([
       expect.stringContaining('service_completed_successfully cannot be carried over'),
@@ -54,23 +66,40 @@ describe('ports of dependencies', () => {
     const { result, edges: e } = edges({ services: { mongo: { image: 'mongo' }, api: { image: PINNED, depends_on: ['mongo'] } } });
     expect(e).toEqual([['api', 'mongo', DependencyCondition.STARTED]]);
     expect(propsOf(result, 'mongo').ports).toEqual([{ port: 27017 }]);
-    expect(diagnosticsOf(result, 'mongo', 'expose')[0]).toMatchObject({ level: 'info', message: expect.stringContaining('port 27017 of image "mongo" is assumed') });
+    expect(diagnosticsOf(result, 'mongo', 'expose')[0]).toMatchObject({
+      level: 'info',
+      message: expect.stringContaining('port 27017 of image "mongo" is assumed'),
+    });
   });
 
   it('declares a port other services connect to (host:port in their environment)', () => {
-    const { result } = edges({ services: { backend: { image: 'myorg/backend:1' }, web: { image: PINNED, environment: ['UPSTREAM_ADDR=backend:9091'], depends_on: ['backend'] } } });
+    const { result } = edges({
+      services: {
+        backend: { image: 'myorg/backend:1' },
+        web: { image: PINNED, environment: ['UPSTREAM_ADDR=backend:9091'], depends_on: ['backend'] },
+      },
+    });
     expect(propsOf(result, 'backend').ports).toEqual([{ port: 9091 }]);
   });
 
   it('takes ports from the import option', () => {
-    const { edges: e, result } = edges({ services: { backend: { image: 'myorg/backend:1' }, proxy: { image: PINNED, depends_on: ['backend'] } } }, { ports: { backend: [8000] } });
+    const { edges: e, result } = edges(
+      { services: { backend: { image: 'myorg/backend:1' }, proxy: { image: PINNED, depends_on: ['backend'] } } },
+      { ports: { backend: [8000] } },
+    );
     expect(e).toEqual([['proxy', 'backend', DependencyCondition.STARTED]]);
     expect(propsOf(result, 'backend').ports).toEqual([{ port: 8000 }]);
-    expect(importObject({ services: { a: { image: PINNED } } }, { ports: { ghost: [1] } }).diagnostics[0]).toMatchObject({ level: 'error', service: '(top-level)', field: 'ports' });
+    expect(importObject({ services: { a: { image: PINNED } } }, { ports: { ghost: [1] } }).diagnostics[0]).toMatchObject({
+      level: 'error',
+      service: '(top-level)',
+      field: 'ports',
+    });
   });
 
   it('fails to keep a dependency on a service without any known port, reported with the fix', () => {
-    const { result, edges: e } = edges({ services: { backend: { image: 'myorg/backend:1' }, proxy: { image: PINNED, depends_on: ['backend'] } } });
+    const { result, edges: e } = edges({
+      services: { backend: { image: 'myorg/backend:1' }, proxy: { image: PINNED, depends_on: ['backend'] } },
+    });
     expect(e).toEqual([]);
     expect(diagnosticsOf(result, 'proxy', 'depends_on')[0]).toMatchObject({
       level: 'warning',
@@ -91,7 +120,10 @@ describe('dependencies inferred from addresses in the environment', () => {
     const { result, edges: e } = edges(wordpress);
     // MYSQL_DATABASE=wordpress is a name, not an address: no edge db -> wordpress.
     expect(e).toEqual([['wordpress', 'db', DependencyCondition.STARTED]]);
-    expect(diagnosticsOf(result, 'wordpress', 'environment')[0]).toMatchObject({ level: 'info', message: expect.stringContaining("WORDPRESS_DB_HOST refers to 'db'") });
+    expect(diagnosticsOf(result, 'wordpress', 'environment')[0]).toMatchObject({
+      level: 'info',
+      message: expect.stringContaining("WORDPRESS_DB_HOST refers to 'db'"),
+    });
   });
 
   it('reads URLs with credentials and lists of addresses', () => {
@@ -102,7 +134,10 @@ describe('dependencies inferred from addresses in the environment', () => {
         app: { image: PINNED, environment: { AMQP: 'amqp://guest@mq:5672/vhost', CACHE_SERVERS: 'cache:6379, other:1' } },
       },
     });
-    expect(e).toEqual([['app', 'mq', DependencyCondition.STARTED], ['app', 'cache', DependencyCondition.STARTED]]);
+    expect(e).toEqual([
+      ['app', 'mq', DependencyCondition.STARTED],
+      ['app', 'cache', DependencyCondition.STARTED],
+    ]);
   });
 
   it('never infers an edge that would close a cycle', () => {
@@ -128,6 +163,10 @@ describe('dependencies inferred from addresses in the environment', () => {
       expect.stringContaining('DB_HOST ("db:5432") is replaced by the value the model injects for dependency \'db\', "db"'),
     ]);
     const env = result.application.resolve().services.find((s) => s.name === 'gitea')!.env;
-    expect(env.filter((v) => v.name.startsWith('DB_')).map((v) => [v.name, v.value])).toEqual([['DB_TYPE', 'postgres'], ['DB_HOST', 'db'], ['DB_PORT', '5432']]);
+    expect(env.filter((v) => v.name.startsWith('DB_')).map((v) => [v.name, v.value])).toEqual([
+      ['DB_TYPE', 'postgres'],
+      ['DB_HOST', 'db'],
+      ['DB_PORT', '5432'],
+    ]);
   });
 });

@@ -7,7 +7,10 @@ import { findMicroservices, MicroserviceProps, ResolvedService } from '../../lib
 
 /** The real compose files of docker/awesome-compose (see corpus/README.md). */
 export const CORPUS_DIR = path.join(__dirname, 'corpus');
-export const CORPUS = fs.readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.compose.yaml')).sort();
+export const CORPUS = fs
+  .readdirSync(CORPUS_DIR)
+  .filter((f) => f.endsWith('.compose.yaml'))
+  .sort();
 
 /** The text of corpus file `file`. */
 export function corpusText(file: string): string {

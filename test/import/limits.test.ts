@@ -19,7 +19,7 @@ const CLI = path.join(__dirname, '..', '..', 'bin', 'microservice-constructs.js'
 describe('size', () => {
   const environment = (n: number) => Array.from({ length: n }, (_, i) => `      K${i}: v${i}`).join('\n');
 
-  it('imports one environment map of 32,000 keys in seconds (the parser\'s own duplicate check took 20 s and more)', () => {
+  it("imports one environment map of 32,000 keys in seconds (the parser's own duplicate check took 20 s and more)", () => {
     const started = Date.now();
     const result = importCompose(`services:\n  web:\n    image: ${PINNED}\n    environment:\n${environment(32_000)}\n`);
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -27,13 +27,19 @@ describe('size', () => {
   }, 60_000);
 
   it('fails a key repeated after 32,000 others, naming it and its line', () => {
-    expect(() => importCompose(`services:\n  web:\n    image: ${PINNED}\n    environment:\n${environment(32_000)}\n      K7: again\n`)).toThrow(/"K7" is repeated at line 32005/);
+    expect(() =>
+      importCompose(`services:\n  web:\n    image: ${PINNED}\n    environment:\n${environment(32_000)}\n      K7: again\n`),
+    ).toThrow(/"K7" is repeated at line 32005/);
   }, 60_000);
 
   it('fails a file one byte above the size bound, before parsing it', () => {
     const text = `services: {}\n#${'x'.repeat(COMPOSE_IMPORT_LIMITS.maxBytes - 13)}`;
     expect(Buffer.byteLength(text)).toBe(COMPOSE_IMPORT_LIMITS.maxBytes + 1);
-    expect(() => importCompose(text)).toThrow(new ComposeImportError(`compose import: the file is ${COMPOSE_IMPORT_LIMITS.maxBytes + 1} bytes, more than the 10 MiB the import reads`));
+    expect(() => importCompose(text)).toThrow(
+      new ComposeImportError(
+        `compose import: the file is ${COMPOSE_IMPORT_LIMITS.maxBytes + 1} bytes, more than the 10 MiB the import reads`,
+      ),
+    );
   });
 
   it('counts bytes, not characters', () => {
@@ -44,7 +50,10 @@ describe('size', () => {
   it('imports 10,000 chained services (each depending on the next), in either file order', () => {
     const n = COMPOSE_IMPORT_LIMITS.maxServices;
     for (const next of [(i: number) => i + 1, (i: number) => i - 1]) {
-      const services = Array.from({ length: n }, (_, i) => `  s${i}: {image: "${PINNED}", expose: [80]${next(i) >= 0 && next(i) < n ? `, depends_on: [s${next(i)}]` : ''}}\n`).join('');
+      const services = Array.from(
+        { length: n },
+        (_, i) => `  s${i}: {image: "${PINNED}", expose: [80]${next(i) >= 0 && next(i) < n ? `, depends_on: [s${next(i)}]` : ''}}\n`,
+      ).join('');
       const result = importCompose(`services:\n${services}`);
       expect(result.diagnostics.filter((d) => d.level === 'error')).toEqual([]);
     }
@@ -52,7 +61,10 @@ describe('size', () => {
 
   it('imports a ring of 2,000 services, leaving exactly one edge out', () => {
     const n = 2000;
-    const services = Array.from({ length: n }, (_, i) => `  s${i}: {image: "${PINNED}", expose: [80], depends_on: [s${(i + n - 1) % n}]}\n`).join('');
+    const services = Array.from(
+      { length: n },
+      (_, i) => `  s${i}: {image: "${PINNED}", expose: [80], depends_on: [s${(i + n - 1) % n}]}\n`,
+    ).join('');
     const errors = importCompose(`services:\n${services}`).diagnostics.filter((d) => d.level === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0].message).toMatch(/closes a dependency cycle/);
@@ -60,11 +72,12 @@ describe('size', () => {
 });
 
 describe('the CLI', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, MICROSERVICE_CONSTRUCTS_FROM_SOURCE: '1' },
-  });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, MICROSERVICE_CONSTRUCTS_FROM_SOURCE: '1' },
+    });
 
   it('fails a compose file that is a named pipe instead of waiting for a writer', () => {
     const dir = tempProject({});
@@ -98,60 +111,92 @@ describe('credentials in generated applications', () => {
     token: credential,
     literal: credential,
     urlPassword: credential,
-    uses: fc.array(fc.constantFrom('url', 'conn', 'passthrough', 'literal-url', 'literal-moved', 'command', 'healthcheck', 'label', 'build-arg', 'config'), { minLength: 1, maxLength: 6 }),
+    uses: fc.array(
+      fc.constantFrom(
+        'url',
+        'conn',
+        'passthrough',
+        'literal-url',
+        'literal-moved',
+        'command',
+        'healthcheck',
+        'label',
+        'build-arg',
+        'config',
+      ),
+      { minLength: 1, maxLength: 6 },
+    ),
   });
 
   it('never shows one in any output, whatever the services do with them', () => {
-    fc.assert(fc.property(app, (spec) => {
-      const dir = tempProject({
-        '.env': `DB_PASSWORD=${spec.password}\nAPI_TOKEN=${spec.token}\nDATABASE_URL=postgres://app:${spec.urlPassword}@${spec.services[0]}/app\n`,
-        'app/Dockerfile': 'FROM scratch\n',
-      });
-      const [db, ...clients] = spec.services;
-      const services: Record<string, Record<string, unknown>> = { [db]: { image: 'postgres:16.4', expose: [5432], environment: { POSTGRES_PASSWORD: spec.literal } } };
-      clients.forEach((name, i) => {
-        const environment: Record<string, string | null> = { MODE: 'prod' };
-        const service: Record<string, unknown> = { image: PINNED, expose: [8080], environment };
-        for (const use of spec.uses.slice(i)) {
-          if (use === 'url') environment.URL = `postgres://app:\${DB_PASSWORD}@${db}:5432/app`;
-          if (use === 'conn') environment.CONN = 'password=${API_TOKEN:-none}';
-          if (use === 'passthrough') environment.DATABASE_URL = null;
-          if (use === 'literal-url') environment.LITERAL_URL = `postgres://app:${spec.literal}@${db}/app`;
-          if (use === 'literal-moved') environment.OPTIONS = `--password ${spec.literal}`;
-          if (use === 'command') service.command = ['app', '--token', '${API_TOKEN}'];
-          if (use === 'healthcheck') service.healthcheck = { test: ['CMD-SHELL', 'check -p ${DB_PASSWORD}'] };
-          if (use === 'label') service.labels = { token: '${API_TOKEN}' };
-          if (use === 'build-arg') service.build = { context: 'app', args: ['API_TOKEN', 'PW=${DB_PASSWORD}'] };
-          if (use === 'config') service.configs = ['token'];
+    fc.assert(
+      fc.property(app, (spec) => {
+        const dir = tempProject({
+          '.env': `DB_PASSWORD=${spec.password}\nAPI_TOKEN=${spec.token}\nDATABASE_URL=postgres://app:${spec.urlPassword}@${spec.services[0]}/app\n`,
+          'app/Dockerfile': 'FROM scratch\n',
+        });
+        const [db, ...clients] = spec.services;
+        const services: Record<string, Record<string, unknown>> = {
+          [db]: { image: 'postgres:16.4', expose: [5432], environment: { POSTGRES_PASSWORD: spec.literal } },
+        };
+        clients.forEach((name, i) => {
+          const environment: Record<string, string | null> = { MODE: 'prod' };
+          const service: Record<string, unknown> = { image: PINNED, expose: [8080], environment };
+          for (const use of spec.uses.slice(i)) {
+            if (use === 'url') environment.URL = `postgres://app:\${DB_PASSWORD}@${db}:5432/app`;
+            if (use === 'conn') environment.CONN = 'password=${API_TOKEN:-none}';
+            if (use === 'passthrough') environment.DATABASE_URL = null;
+            if (use === 'literal-url') environment.LITERAL_URL = `postgres://app:${spec.literal}@${db}/app`;
+            if (use === 'literal-moved') environment.OPTIONS = `--password ${spec.literal}`;
+            if (use === 'command') service.command = ['app', '--token', '${API_TOKEN}'];
+            if (use === 'healthcheck') service.healthcheck = { test: ['CMD-SHELL', 'check -p ${DB_PASSWORD}'] };
+            if (use === 'label') service.labels = { token: '${API_TOKEN}' };
+            if (use === 'build-arg') service.build = { context: 'app', args: ['API_TOKEN', 'PW=${DB_PASSWORD}'] };
+            if (use === 'config') service.configs = ['token'];
+          }
+          services[name] = service;
+        });
+        const result = importCompose(stringify({ services, configs: { token: { content: 'token=${API_TOKEN}' } } }), {
+          baseDir: dir,
+          name: 'gen',
+        });
+        const texts = [
+          JSON.stringify(result.diagnostics),
+          applicationToTypeScript(result.application),
+          JSON.stringify(result.application.resolve()),
+          toComposeYaml(result.application),
+          JSON.stringify(synth(result.application).objects),
+        ];
+        for (const text of texts)
+          for (const secret of [spec.password, spec.token, spec.literal, spec.urlPassword]) expect(text).not.toContain(secret);
+        // What holds a credential is a secret reference, never dropped.
+        const resolved = result.application.resolve();
+        for (const name of clients) {
+          const env = resolved.services.find((s) => s.name === name)!.env;
+          for (const variable of ['URL', 'CONN', 'DATABASE_URL', 'LITERAL_URL', 'OPTIONS']) {
+            const v = env.find((e) => e.name === variable);
+            if (v) expect(v.source).toBe(EnvSource.SECRET);
+          }
         }
-        services[name] = service;
-      });
-      const result = importCompose(stringify({ services, configs: { token: { content: 'token=${API_TOKEN}' } } }), { baseDir: dir, name: 'gen' });
-      const texts = [JSON.stringify(result.diagnostics), applicationToTypeScript(result.application), JSON.stringify(result.application.resolve()), toComposeYaml(result.application), JSON.stringify(synth(result.application).objects)];
-      for (const text of texts) for (const secret of [spec.password, spec.token, spec.literal, spec.urlPassword]) expect(text).not.toContain(secret);
-      // What holds a credential is a secret reference, never dropped.
-      const resolved = result.application.resolve();
-      for (const name of clients) {
-        const env = resolved.services.find((s) => s.name === name)!.env;
-        for (const variable of ['URL', 'CONN', 'DATABASE_URL', 'LITERAL_URL', 'OPTIONS']) {
-          const v = env.find((e) => e.name === variable);
-          if (v) expect(v.source).toBe(EnvSource.SECRET);
-        }
-      }
-    }), { numRuns: 25 });
+      }),
+      { numRuns: 25 },
+    );
   }, 120_000);
 });
 
 describe('the CLI with import errors', () => {
   it('fails (exit 1) when the import reports errors, still printing the code and never the credential', () => {
-    const dir = tempProject({ '.env': 'API_TOKEN=Zq9-cli-token\n', 'compose.yml': stringify({ services: { web: { image: PINNED, command: ['app', '--token', '${API_TOKEN}'] } } }) });
+    const dir = tempProject({
+      '.env': 'API_TOKEN=Zq9-cli-token\n',
+      'compose.yml': stringify({ services: { web: { image: PINNED, command: ['app', '--token', '${API_TOKEN}'] } } }),
+    });
     const out = spawnSync(process.execPath, [CLI, 'import', path.join(dir, 'compose.yml')], {
       encoding: 'utf8',
       timeout: 60_000,
       env: { ...process.env, MICROSERVICE_CONSTRUCTS_FROM_SOURCE: '1' },
     });
     expect(out.status).toBe(1);
-    expect(out.stdout).toContain('new Microservice(app, \'web\'');
+    expect(out.stdout).toContain("new Microservice(app, 'web'");
     expect(out.stderr).toMatch(/error \[compose-import\] service 'web': 'command' would hold the credential \$\{API_TOKEN\}/);
     expect(out.stderr).toMatch(/error: 1 import error above: the printed stack leaves that key out/);
     expect(out.stdout + out.stderr).not.toContain('Zq9-cli-token');

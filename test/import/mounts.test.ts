@@ -10,7 +10,10 @@ const PINNED = 'nginx:1.27-alpine';
 describe('named and anonymous volumes', () => {
   it('maps named volumes to persistent volumes (DNS names) and anonymous ones to scratch volumes', () => {
     const { props, diags, result } = importService(
-      { image: PINNED, volumes: ['db_data:/var/lib/data', 'cache:/cache:ro', '/usr/src/app/node_modules', { type: 'tmpfs', target: '/run' }] },
+      {
+        image: PINNED,
+        volumes: ['db_data:/var/lib/data', 'cache:/cache:ro', '/usr/src/app/node_modules', { type: 'tmpfs', target: '/run' }],
+      },
       { volumes: { db_data: null, cache: {} } },
     );
     expect(props.volumes).toEqual([
@@ -25,7 +28,10 @@ describe('named and anonymous volumes', () => {
 
   it('maps tmpfs paths to scratch volumes, reporting their options', () => {
     const { props, diags } = importService({ image: PINNED, tmpfs: ['/run:size=64k', '/var/cache'] });
-    expect(props.volumes).toEqual([{ name: 'run', mountPath: '/run', scratch: true }, { name: 'cache', mountPath: '/var/cache', scratch: true }]);
+    expect(props.volumes).toEqual([
+      { name: 'run', mountPath: '/run', scratch: true },
+      { name: 'cache', mountPath: '/var/cache', scratch: true },
+    ]);
     expect(diags('tmpfs')[0].message).toContain('size=64k');
   });
 
@@ -52,7 +58,10 @@ describe('named and anonymous volumes', () => {
   });
 
   it('reports mount options and top-level volume settings it cannot carry over', () => {
-    const { diags, result } = importService({ image: PINNED, volumes: ['data:/data:z,nocopy'] }, { volumes: { data: { driver: 'local', external: true } } });
+    const { diags, result } = importService(
+      { image: PINNED, volumes: ['data:/data:z,nocopy'] },
+      { volumes: { data: { driver: 'local', external: true } } },
+    );
     expect(diags('volumes')[0].message).toContain('options z, nocopy');
     expect(result.diagnostics.filter((d) => d.service === '(top-level)' && d.field === 'volumes').map((d) => d.message)).toEqual([
       expect.stringContaining("'driver' of volume 'data'"),
@@ -61,43 +70,64 @@ describe('named and anonymous volumes', () => {
   });
 
   it('fails on a relative mount target and on npipe mounts, reported', () => {
-    const { props, diags } = importService({ image: PINNED, volumes: ['data:relative', { type: 'npipe', source: 'x', target: '/p' }] }, { volumes: { data: {} } });
+    const { props, diags } = importService(
+      { image: PINNED, volumes: ['data:relative', { type: 'npipe', source: 'x', target: '/p' }] },
+      { volumes: { data: {} } },
+    );
     expect(props.volumes).toBeUndefined();
-    expect(diags('volumes').map((d) => d.message)).toEqual([expect.stringContaining('not an absolute path'), expect.stringContaining('npipe')]);
+    expect(diags('volumes').map((d) => d.message)).toEqual([
+      expect.stringContaining('not an absolute path'),
+      expect.stringContaining('npipe'),
+    ]);
   });
 });
 
 describe('host bind mounts (default: config)', () => {
-  const project = () => tempProject({
-    'nginx/nginx.conf': 'server { listen 80; }\n',
-    'prometheus/prometheus.yml': 'global: {}\n',
-    'prometheus/rules/alerts.yml': 'groups: []\n',
-    'db/password.txt': 'TOP-SECRET-VALUE\n',
-    'big/blob.bin': 'x\u0000y',
-    'certs/server.key': 'BINARY\u0000KEY',
-    'certs/ca.crt': 'CA CERT\n',
-    '.env': 'TAG=1.27-alpine\n',
-  });
+  const project = () =>
+    tempProject({
+      'nginx/nginx.conf': 'server { listen 80; }\n',
+      'prometheus/prometheus.yml': 'global: {}\n',
+      'prometheus/rules/alerts.yml': 'groups: []\n',
+      'db/password.txt': 'TOP-SECRET-VALUE\n',
+      'big/blob.bin': 'x\u0000y',
+      'certs/server.key': 'BINARY\u0000KEY',
+      'certs/ca.crt': 'CA CERT\n',
+      '.env': 'TAG=1.27-alpine\n',
+    });
 
   it('mounts an existing file as a config file with its content', () => {
     const dir = project();
-    const { props, diags } = importService({ image: PINNED, volumes: ['./nginx/nginx.conf:/etc/nginx/conf.d/default.conf:ro'] }, {}, { baseDir: dir });
+    const { props, diags } = importService(
+      { image: PINNED, volumes: ['./nginx/nginx.conf:/etc/nginx/conf.d/default.conf:ro'] },
+      {},
+      { baseDir: dir },
+    );
     expect(props.configFiles).toEqual([{ mountPath: '/etc/nginx/conf.d/default.conf', content: 'server { listen 80; }\n' }]);
     expect(diags('volumes')).toEqual([]);
   });
 
   it('mounts a small directory as one config file per file, noting that they are read-only', () => {
-    const { props, diags, result } = importService({ image: PINNED, volumes: [{ type: 'bind', source: './prometheus', target: '/etc/prometheus' }] }, {}, { baseDir: project() });
+    const { props, diags, result } = importService(
+      { image: PINNED, volumes: [{ type: 'bind', source: './prometheus', target: '/etc/prometheus' }] },
+      {},
+      { baseDir: project() },
+    );
     expect(props.configFiles).toEqual([
       { mountPath: '/etc/prometheus/prometheus.yml', content: 'global: {}\n' },
       { mountPath: '/etc/prometheus/rules/alerts.yml', content: 'groups: []\n' },
     ]);
-    expect(diags('volumes')).toEqual([expect.objectContaining({ level: 'info', message: expect.stringContaining('2 read-only config file(s)') })]);
+    expect(diags('volumes')).toEqual([
+      expect.objectContaining({ level: 'info', message: expect.stringContaining('2 read-only config file(s)') }),
+    ]);
     expect(() => result.application.resolve()).not.toThrow();
   });
 
   it('never reads a file that looks like a credential: it becomes a secret file reference', () => {
-    const { props, diags, result } = importService({ image: PINNED, volumes: ['./db/password.txt:/run/secrets/db-password:ro'] }, {}, { baseDir: project() });
+    const { props, diags, result } = importService(
+      { image: PINNED, volumes: ['./db/password.txt:/run/secrets/db-password:ro'] },
+      {},
+      { baseDir: project() },
+    );
     expect(props.configFiles).toBeUndefined();
     expect(props.secretFiles).toEqual([{ secretName: 'svc-files', key: 'password.txt', mountPath: '/run/secrets/db-password' }]);
     expect(diags('volumes')[0].message).toContain('kubectl create secret generic svc-files --from-file=password.txt=./db/password.txt');
@@ -125,7 +155,9 @@ describe('host bind mounts (default: config)', () => {
   });
 
   it('fails to read anything without baseDir, reported', () => {
-    expect(importService({ image: PINNED, volumes: ['./nginx/nginx.conf:/etc/x'] }).diags('volumes')[0].message).toContain('no baseDir was given');
+    expect(importService({ image: PINNED, volumes: ['./nginx/nginx.conf:/etc/x'] }).diags('volumes')[0].message).toContain(
+      'no baseDir was given',
+    );
   });
 
   it('fails on a directory too large for config files (a source tree), reported', () => {
@@ -146,7 +178,11 @@ describe('host bind mounts (default: config)', () => {
 
 describe('host bind mounts (other treatments)', () => {
   const bind = (hostBindMounts: HostBindMounts) =>
-    importService({ image: PINNED, volumes: ['./data:/var/lib/data', '/var/run/docker.sock:/var/run/docker.sock:ro'] }, {}, { hostBindMounts });
+    importService(
+      { image: PINNED, volumes: ['./data:/var/lib/data', '/var/run/docker.sock:/var/run/docker.sock:ro'] },
+      {},
+      { hostBindMounts },
+    );
 
   it('scratch: empty scratch volumes, reported', () => {
     const { props, diags } = bind(HostBindMounts.SCRATCH);
@@ -177,7 +213,11 @@ describe('host bind mounts (other treatments)', () => {
 describe('env_file', () => {
   it('reads env files below baseDir; environment overrides them; credentials become secret references', () => {
     const dir = tempProject({ 'web.env': 'A=from-file\nB=from-file\nDB_PASSWORD=file-secret-xyzzy\n', 'more.env': 'C=3\n' });
-    const { props, result } = importService({ image: PINNED, env_file: ['web.env', { path: 'more.env' }], environment: { B: 'override' } }, {}, { baseDir: dir });
+    const { props, result } = importService(
+      { image: PINNED, env_file: ['web.env', { path: 'more.env' }], environment: { B: 'override' } },
+      {},
+      { baseDir: dir },
+    );
     expect(props.env).toEqual({
       A: EnvValue.fromValue('from-file'),
       B: EnvValue.fromValue('override'),
@@ -189,8 +229,12 @@ describe('env_file', () => {
 
   it('fails to read a missing env file, reported unless it is optional', () => {
     const dir = tempProject({});
-    expect(importService({ image: PINNED, env_file: 'missing.env' }, {}, { baseDir: dir }).diags('env_file')[0].message).toContain('"missing.env" cannot be read');
-    expect(importService({ image: PINNED, env_file: [{ path: 'missing.env', required: false }] }, {}, { baseDir: dir }).diags('env_file')).toEqual([]);
+    expect(importService({ image: PINNED, env_file: 'missing.env' }, {}, { baseDir: dir }).diags('env_file')[0].message).toContain(
+      '"missing.env" cannot be read',
+    );
+    expect(
+      importService({ image: PINNED, env_file: [{ path: 'missing.env', required: false }] }, {}, { baseDir: dir }).diags('env_file'),
+    ).toEqual([]);
     expect(importService({ image: PINNED, env_file: '.env' }).diags('env_file')[0].message).toContain('no baseDir');
   });
 });
@@ -198,22 +242,36 @@ describe('env_file', () => {
 describe('secrets', () => {
   it('mounts secrets at /run/secrets/<name> from secret references and says once how to create each', () => {
     const dir = tempProject({ 'db/password.txt': 'NEVER-READ-xyzzy' });
-    const result = importObject({
-      services: {
-        db: { image: 'postgres:16', secrets: ['db-password', { source: 'api_token', target: 'token' }, { source: 'cert', target: '/etc/ssl/cert.pem', mode: 0o400 }] },
-        backend: { image: PINNED, secrets: ['db-password'] },
+    const result = importObject(
+      {
+        services: {
+          db: {
+            image: 'postgres:16',
+            secrets: [
+              'db-password',
+              { source: 'api_token', target: 'token' },
+              { source: 'cert', target: '/etc/ssl/cert.pem', mode: 0o400 },
+            ],
+          },
+          backend: { image: PINNED, secrets: ['db-password'] },
+        },
+        secrets: { 'db-password': { file: 'db/password.txt' }, api_token: { environment: 'API_TOKEN' }, cert: { external: true } },
       },
-      secrets: { 'db-password': { file: 'db/password.txt' }, api_token: { environment: 'API_TOKEN' }, cert: { external: true } },
-    }, { baseDir: dir });
+      { baseDir: dir },
+    );
     expect(propsOf(result, 'db').secretFiles).toEqual([
       { secretName: 'db-password', key: 'db-password', mountPath: '/run/secrets/db-password' },
       { secretName: 'api-token', key: 'api_token', mountPath: '/run/secrets/token' },
       { secretName: 'cert', key: 'cert', mountPath: '/etc/ssl/cert.pem' },
     ]);
-    expect(propsOf(result, 'backend').secretFiles).toEqual([{ secretName: 'db-password', key: 'db-password', mountPath: '/run/secrets/db-password' }]);
+    expect(propsOf(result, 'backend').secretFiles).toEqual([
+      { secretName: 'db-password', key: 'db-password', mountPath: '/run/secrets/db-password' },
+    ]);
     const messages = result.diagnostics.filter((d) => d.field === 'secrets').map((d) => `${d.service}: ${d.message}`);
     expect(messages).toEqual([
-      expect.stringContaining('db: secret "db-password" is mounted from key \'db-password\' of secret \'db-password\'; create it: kubectl create secret generic db-password --from-file=db-password=db/password.txt'),
+      expect.stringContaining(
+        "db: secret \"db-password\" is mounted from key 'db-password' of secret 'db-password'; create it: kubectl create secret generic db-password --from-file=db-password=db/password.txt",
+      ),
       expect.stringContaining('--from-literal=api_token="$API_TOKEN"'),
       expect.stringMatching(/db: mode of "cert" cannot be carried over/),
       expect.stringContaining('external'),
@@ -244,7 +302,10 @@ describe('configs', () => {
   });
 
   it('fails on configs whose content is unknown, reported', () => {
-    const { props, diags } = importService({ image: PINNED, configs: ['ext', 'missing', 'undeclared'] }, { configs: { ext: { external: true }, missing: { file: 'nope.txt' } } });
+    const { props, diags } = importService(
+      { image: PINNED, configs: ['ext', 'missing', 'undeclared'] },
+      { configs: { ext: { external: true }, missing: { file: 'nope.txt' } } },
+    );
     expect(props.configFiles).toBeUndefined();
     expect(diags('configs').map((d) => d.message)).toEqual([
       expect.stringContaining('external'),

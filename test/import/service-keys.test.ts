@@ -42,8 +42,19 @@ describe('build', () => {
 
   it('carries dockerfile, args (list and map) and target, and tags with the image', () => {
     const dir = project();
-    const list = importService({ image: 'shop/web:1.0', build: { context: 'app', dockerfile: 'Dockerfile.dev', args: ['A=1', 'B'], target: 'builder' } }, {}, { baseDir: dir, environment: { B: 'two' } });
-    expect(list.props.image).toEqual(Image.fromDockerfile(`${dir}/app`, { dockerfile: 'Dockerfile.dev', buildArgs: { A: '1', B: 'two' }, target: 'builder', tag: 'shop/web:1.0' }));
+    const list = importService(
+      { image: 'shop/web:1.0', build: { context: 'app', dockerfile: 'Dockerfile.dev', args: ['A=1', 'B'], target: 'builder' } },
+      {},
+      { baseDir: dir, environment: { B: 'two' } },
+    );
+    expect(list.props.image).toEqual(
+      Image.fromDockerfile(`${dir}/app`, {
+        dockerfile: 'Dockerfile.dev',
+        buildArgs: { A: '1', B: 'two' },
+        target: 'builder',
+        tag: 'shop/web:1.0',
+      }),
+    );
     const map = importService({ build: { context: 'app', args: { A: 1, C: null } } }, {}, { baseDir: dir });
     expect(map.props.image.build!.buildArgs).toEqual({ A: '1' });
     expect(map.diags('build.args')).toEqual([expect.objectContaining({ message: expect.stringContaining('C has no value') })]);
@@ -57,7 +68,9 @@ describe('build', () => {
   it('falls back to a prebuilt image, reported, when the context is missing', () => {
     const { props, diags, result } = importService({ build: { context: 'missing', target: 'builder' } });
     expect(props.image).toEqual(Image.fromRegistry('app/svc:dev'));
-    expect(diags('build')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('runs the prebuilt image "app/svc:dev"') })]);
+    expect(diags('build')).toEqual([
+      expect.objectContaining({ level: 'warning', message: expect.stringContaining('runs the prebuilt image "app/svc:dev"') }),
+    ]);
     expect(() => result.application.resolve()).not.toThrow();
     expect(importService({ build: 'missing', image: 'shop/web:2' }).props.image).toEqual(Image.fromRegistry('shop/web:2'));
   });
@@ -65,7 +78,9 @@ describe('build', () => {
   it('fails to build a remote or outside context, and says so', () => {
     const dir = project();
     expect(importService({ build: 'https://github.com/x/y.git' }, {}, { baseDir: dir }).diags('build')[0].message).toContain('is remote');
-    expect(importService({ build: '../elsewhere' }, {}, { baseDir: dir }).diags('build')[0].message).toContain('outside the project directory');
+    expect(importService({ build: '../elsewhere' }, {}, { baseDir: dir }).diags('build')[0].message).toContain(
+      'outside the project directory',
+    );
   });
 
   it('tags a build whose image is unpinned with :dev', () => {
@@ -108,13 +123,22 @@ describe('ports and expose', () => {
   });
 
   it('maps the long syntax', () => {
-    const { props, diags } = importService({ image: PINNED, ports: [{ target: 80, published: 8080, protocol: 'tcp', name: 'web', app_protocol: 'http', mode: 'ingress' }] });
+    const { props, diags } = importService({
+      image: PINNED,
+      ports: [{ target: 80, published: 8080, protocol: 'tcp', name: 'web', app_protocol: 'http', mode: 'ingress' }],
+    });
     expect(props.ports).toEqual([{ port: 80, name: 'web', appProtocol: 'http', publish: 8080 }]);
     expect(diags('ports')).toEqual([]);
   });
 
   it('fails on what the long syntax says beyond the model: host mode, invalid names, unknown keys', () => {
-    const { props, diags } = importService({ image: PINNED, ports: [{ target: 80, published: 80, mode: 'host', name: 'Not_A_Name' }, { target: 81, bogus: true }] });
+    const { props, diags } = importService({
+      image: PINNED,
+      ports: [
+        { target: 80, published: 80, mode: 'host', name: 'Not_A_Name' },
+        { target: 81, bogus: true },
+      ],
+    });
     expect(props.ports).toEqual([{ port: 80, publish: 80 }]);
     expect(diags('ports').map((d) => d.message)).toEqual([
       expect.stringContaining('publishing mode "host"'),
@@ -125,7 +149,10 @@ describe('ports and expose', () => {
 
   it('names a UDP port apart from the TCP port of the same number and publishes the host port once', () => {
     const { props, diags, result } = importService({ image: PINNED, ports: ['5000:5000/tcp', '5000:5000/udp'] });
-    expect(props.ports).toEqual([{ port: 5000, publish: 5000 }, { port: 5000, protocol: Protocol.UDP }]);
+    expect(props.ports).toEqual([
+      { port: 5000, publish: 5000 },
+      { port: 5000, protocol: Protocol.UDP },
+    ]);
     expect(diags('ports')[0].message).toContain('host port 5000 is already published');
     expect(result.application.resolve().services[0].ports.map((p) => p.name)).toEqual(['port-5000', 'port-5000-udp']);
   });
@@ -137,7 +164,13 @@ describe('ports and expose', () => {
   });
 
   it('does not publish a host port twice across services, or for replicas', () => {
-    const result = importObject({ services: { a: { image: PINNED, ports: ['80:80'] }, b: { image: PINNED, ports: ['80:8080'] }, c: { image: PINNED, ports: ['90:90'], deploy: { replicas: 2 } } } });
+    const result = importObject({
+      services: {
+        a: { image: PINNED, ports: ['80:80'] },
+        b: { image: PINNED, ports: ['80:8080'] },
+        c: { image: PINNED, ports: ['90:90'], deploy: { replicas: 2 } },
+      },
+    });
     expect(propsOf(result, 'b').ports).toEqual([{ port: 8080 }]);
     expect(propsOf(result, 'c').ports).toEqual([{ port: 90 }]);
     expect(result.diagnostics.find((d) => d.service === 'b' && d.field === 'ports')!.message).toContain("already published by 'a'");
@@ -149,15 +182,22 @@ describe('ports and expose', () => {
 describe('environment', () => {
   it('imports list and map forms, values as strings', () => {
     expect(importService({ image: PINNED, environment: ['A=1', 'B=x=y', 'C='] }).props.env).toEqual({
-      A: EnvValue.fromValue('1'), B: EnvValue.fromValue('x=y'), C: EnvValue.fromValue(''),
+      A: EnvValue.fromValue('1'),
+      B: EnvValue.fromValue('x=y'),
+      C: EnvValue.fromValue(''),
     });
     expect(importService({ image: PINNED, environment: { A: 1, B: true, C: 'text' } }).props.env).toEqual({
-      A: EnvValue.fromValue('1'), B: EnvValue.fromValue('true'), C: EnvValue.fromValue('text'),
+      A: EnvValue.fromValue('1'),
+      B: EnvValue.fromValue('true'),
+      C: EnvValue.fromValue('text'),
     });
   });
 
   it('turns credentials into secret references, so no plaintext is kept, and says which secret to create', () => {
-    const { props, diags, result } = importService({ image: PINNED, environment: { POSTGRES_PASSWORD: 'hunter2-xyzzy', API_KEY: 'k-xyzzy', POSTGRES_PASSWORD_FILE: '/run/secrets/pw', USER_NAME: 'bob' } });
+    const { props, diags, result } = importService({
+      image: PINNED,
+      environment: { POSTGRES_PASSWORD: 'hunter2-xyzzy', API_KEY: 'k-xyzzy', POSTGRES_PASSWORD_FILE: '/run/secrets/pw', USER_NAME: 'bob' },
+    });
     expect(props.env).toEqual({
       POSTGRES_PASSWORD: EnvValue.fromSecret('svc-env', 'postgres_password'),
       API_KEY: EnvValue.fromSecret('svc-env', 'api_key'),
@@ -172,7 +212,11 @@ describe('environment', () => {
   });
 
   it('takes variables without a value from the import environment, else reports them', () => {
-    const { props, diags } = importService({ image: PINNED, environment: ['FROM_SHELL', 'UNSET', 'TOKEN'] }, {}, { environment: { FROM_SHELL: 'yes' } });
+    const { props, diags } = importService(
+      { image: PINNED, environment: ['FROM_SHELL', 'UNSET', 'TOKEN'] },
+      {},
+      { environment: { FROM_SHELL: 'yes' } },
+    );
     expect(props.env).toEqual({ FROM_SHELL: EnvValue.fromValue('yes'), TOKEN: EnvValue.fromSecret('svc-env', 'token') });
     expect(diags('environment').map((d) => d.message)).toEqual([
       expect.stringContaining('UNSET has no value'),
@@ -189,13 +233,22 @@ describe('environment', () => {
 
 describe('healthcheck', () => {
   it('maps CMD with its timing to a readiness probe (and so the Docker health check)', () => {
-    const { props, result } = importService({ image: PINNED, ports: ['80'], healthcheck: { test: ['CMD', 'pg_isready', '-q'], interval: '1m30s', timeout: '5s', retries: 5, start_period: '40s' } });
-    expect(props.readinessProbe).toEqual(Probe.command(['pg_isready', '-q'], { periodSeconds: 90, timeoutSeconds: 5, failureThreshold: 5, initialDelaySeconds: 40 }));
+    const { props, result } = importService({
+      image: PINNED,
+      ports: ['80'],
+      healthcheck: { test: ['CMD', 'pg_isready', '-q'], interval: '1m30s', timeout: '5s', retries: 5, start_period: '40s' },
+    });
+    expect(props.readinessProbe).toEqual(
+      Probe.command(['pg_isready', '-q'], { periodSeconds: 90, timeoutSeconds: 5, failureThreshold: 5, initialDelaySeconds: 40 }),
+    );
     expect(resolvedService(result, 'svc').healthcheck!.command).toEqual(['pg_isready', '-q']);
   });
 
   it.each([
-    [['CMD-SHELL', 'curl -f localhost || exit 1'], ['/bin/sh', '-c', 'curl -f localhost || exit 1']],
+    [
+      ['CMD-SHELL', 'curl -f localhost || exit 1'],
+      ['/bin/sh', '-c', 'curl -f localhost || exit 1'],
+    ],
     ['curl -f localhost', ['/bin/sh', '-c', 'curl -f localhost']],
   ])('runs %p with the shell', (test, command) => {
     expect(importService({ image: PINNED, healthcheck: { test } }).props.readinessProbe!.command).toEqual(command);
@@ -203,7 +256,10 @@ describe('healthcheck', () => {
 
   it("uses Docker's timing where the file is silent", () => {
     expect(importService({ image: PINNED, healthcheck: { test: ['CMD', 'true'] } }).props.readinessProbe!.timing).toEqual({
-      periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3, initialDelaySeconds: 0,
+      periodSeconds: 30,
+      timeoutSeconds: 30,
+      failureThreshold: 3,
+      initialDelaySeconds: 0,
     });
   });
 
@@ -214,7 +270,9 @@ describe('healthcheck', () => {
   });
 
   it('fails on an unreadable test or duration, reported', () => {
-    expect(importService({ image: PINNED, healthcheck: { test: ['WHAT', 'x'] } }).diags('healthcheck')[0].message).toContain('no health check is imported');
+    expect(importService({ image: PINNED, healthcheck: { test: ['WHAT', 'x'] } }).diags('healthcheck')[0].message).toContain(
+      'no health check is imported',
+    );
     const bad = importService({ image: PINNED, healthcheck: { test: ['CMD', 'true'], interval: 'often', start_interval: '1s' } });
     expect(bad.props.readinessProbe!.timing.periodSeconds).toBe(30);
     expect(bad.diags().map((d) => d.field)).toEqual(expect.arrayContaining(['healthcheck', 'healthcheck.start_interval']));
@@ -223,8 +281,11 @@ describe('healthcheck', () => {
 
 describe('restart and deploy', () => {
   it.each([
-    ['always', RestartPolicy.ALWAYS, 0], ['no', RestartPolicy.NEVER, 0], ['on-failure', RestartPolicy.ON_FAILURE, 0],
-    ['on-failure:3', RestartPolicy.ON_FAILURE, 1], ['unless-stopped', RestartPolicy.ALWAYS, 1],
+    ['always', RestartPolicy.ALWAYS, 0],
+    ['no', RestartPolicy.NEVER, 0],
+    ['on-failure', RestartPolicy.ON_FAILURE, 0],
+    ['on-failure:3', RestartPolicy.ON_FAILURE, 1],
+    ['unless-stopped', RestartPolicy.ALWAYS, 1],
   ])('maps restart %p to %p', (restart, policy, diagnostics) => {
     const { props, diags } = importService({ image: PINNED, restart });
     expect(props.restartPolicy).toBe(policy);
@@ -248,9 +309,14 @@ describe('restart and deploy', () => {
       },
     });
     expect(props.replicas).toBe(3);
-    expect(props.resources).toEqual({ cpu: { request: Cpu.millis(250), limit: Cpu.millis(500) }, memory: { request: Memory.mebibytes(128), limit: Memory.mebibytes(512) } });
+    expect(props.resources).toEqual({
+      cpu: { request: Cpu.millis(250), limit: Cpu.millis(500) },
+      memory: { request: Memory.mebibytes(128), limit: Memory.mebibytes(512) },
+    });
     expect(props.restartPolicy).toBe(RestartPolicy.ON_FAILURE);
-    expect(diags().map((d) => d.field)).toEqual(expect.arrayContaining(['deploy.resources.limits.pids', 'deploy.restart_policy.max_attempts', 'deploy.placement']));
+    expect(diags().map((d) => d.field)).toEqual(
+      expect.arrayContaining(['deploy.resources.limits.pids', 'deploy.restart_policy.max_attempts', 'deploy.placement']),
+    );
     expect(() => result.application.resolve()).not.toThrow();
   });
 
@@ -266,7 +332,10 @@ describe('restart and deploy', () => {
   it('maps the service-level scale, mem_limit, mem_reservation and cpus', () => {
     const { props } = importService({ image: PINNED, scale: 2, mem_limit: '1g', mem_reservation: '256m', cpus: 1.5 });
     expect(props.replicas).toBe(2);
-    expect(props.resources).toEqual({ cpu: { limit: Cpu.millis(1500) }, memory: { request: Memory.mebibytes(256), limit: Memory.mebibytes(1024) } });
+    expect(props.resources).toEqual({
+      cpu: { limit: Cpu.millis(1500) },
+      memory: { request: Memory.mebibytes(256), limit: Memory.mebibytes(1024) },
+    });
   });
 
   it('fails on unreadable amounts, reported', () => {
@@ -278,7 +347,10 @@ describe('restart and deploy', () => {
 
 describe('stop_signal and stop_grace_period', () => {
   it.each([
-    ['SIGINT', 'SIGINT'], ['sigquit', 'SIGQUIT'], ['USR1', 'SIGUSR1'], [' SIGRTMIN ', 'SIGRTMIN'],
+    ['SIGINT', 'SIGINT'],
+    ['sigquit', 'SIGQUIT'],
+    ['USR1', 'SIGUSR1'],
+    [' SIGRTMIN ', 'SIGRTMIN'],
   ])('maps stop_signal %p to stopSignal %p', (signal, name) => {
     const { props, diags, result } = importService({ image: PINNED, stop_signal: signal });
     expect(props.stopSignal).toBe(name);
@@ -289,10 +361,18 @@ describe('stop_signal and stop_grace_period', () => {
   it.each([[9], ['9'], ['SIGRTMIN+3'], ['']])('fails on stop_signal %p, reported and left out', (signal) => {
     const { props, diags } = importService({ image: PINNED, stop_signal: signal });
     expect(props.stopSignal).toBeUndefined();
-    expect(diags('stop_signal')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('is not a signal name like SIGINT') })]);
+    expect(diags('stop_signal')).toEqual([
+      expect.objectContaining({ level: 'warning', message: expect.stringContaining('is not a signal name like SIGINT') }),
+    ]);
   });
 
-  it.each([['1m30s', 90], ['10s', 10], ['0s', 0], [45, 45], ['1h', 3600]])('maps stop_grace_period %p to %p seconds', (duration, seconds) => {
+  it.each([
+    ['1m30s', 90],
+    ['10s', 10],
+    ['0s', 0],
+    [45, 45],
+    ['1h', 3600],
+  ])('maps stop_grace_period %p to %p seconds', (duration, seconds) => {
     const { props, diags, result } = importService({ image: PINNED, stop_grace_period: duration });
     expect(props.stopGracePeriodSeconds).toBe(seconds);
     expect(diags('stop_grace_period')).toEqual([]);
@@ -302,13 +382,17 @@ describe('stop_signal and stop_grace_period', () => {
   it('rounds a fractional stop_grace_period up to whole seconds, noted', () => {
     const { props, diags } = importService({ image: PINNED, stop_grace_period: '1500ms' });
     expect(props.stopGracePeriodSeconds).toBe(2);
-    expect(diags('stop_grace_period')).toEqual([expect.objectContaining({ level: 'info', message: '"1500ms" is rounded up to whole seconds: 2s' })]);
+    expect(diags('stop_grace_period')).toEqual([
+      expect.objectContaining({ level: 'info', message: '"1500ms" is rounded up to whole seconds: 2s' }),
+    ]);
   });
 
   it('fails on a stop_grace_period that is not a duration, reported and left out', () => {
     const { props, diags } = importService({ image: PINNED, stop_grace_period: 'a while' });
     expect(props.stopGracePeriodSeconds).toBeUndefined();
-    expect(diags('stop_grace_period')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('is not a duration like 1m30s') })]);
+    expect(diags('stop_grace_period')).toEqual([
+      expect.objectContaining({ level: 'warning', message: expect.stringContaining('is not a duration like 1m30s') }),
+    ]);
   });
 
   it('round-trips through the compose backend', () => {
@@ -335,7 +419,11 @@ describe('command and entrypoint', () => {
 
 describe('user, read_only and capabilities', () => {
   it('maps numeric uid:gid, root and read_only', () => {
-    expect(importService({ image: PINNED, user: '1000:2000', read_only: false }).props.security).toEqual({ user: 1000, group: 2000, readOnlyRootFilesystem: false });
+    expect(importService({ image: PINNED, user: '1000:2000', read_only: false }).props.security).toEqual({
+      user: 1000,
+      group: 2000,
+      readOnlyRootFilesystem: false,
+    });
     const root = importService({ image: PINNED, user: 'root', read_only: true });
     expect(root.props.security).toEqual({ user: 0, runAsNonRoot: false, readOnlyRootFilesystem: true, breaksPodSecurity: 'restricted' });
     expect(() => root.result.application.resolve()).not.toThrow();
@@ -344,7 +432,9 @@ describe('user, read_only and capabilities', () => {
   it('fails on a user name (the model needs ids), reported without claiming the user is unset', () => {
     const { props, diags } = importService({ image: PINNED, user: 'postgres' });
     expect(props.security).toBeUndefined();
-    expect(diags('user')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('"postgres" is not numeric') })]);
+    expect(diags('user')).toEqual([
+      expect.objectContaining({ level: 'warning', message: expect.stringContaining('"postgres" is not numeric') }),
+    ]);
   });
 
   it('notes the secure defaults where the file sets no user or read_only', () => {
@@ -363,10 +453,15 @@ describe('user, read_only and capabilities', () => {
 
 describe('labels', () => {
   it('imports list and map labels that are Kubernetes labels, and reports the others', () => {
-    const { props, diags } = importService({ image: PINNED, labels: ['traefik.enable=true', 'traefik.http.routers.go.rule=Path(`/`)', 'tier=web'] });
+    const { props, diags } = importService({
+      image: PINNED,
+      labels: ['traefik.enable=true', 'traefik.http.routers.go.rule=Path(`/`)', 'tier=web'],
+    });
     expect(props.labels).toEqual({ 'traefik.enable': 'true', tier: 'web' });
     expect(diags('labels')[0].message).toContain('"traefik.http.routers.go.rule"');
-    expect(importService({ image: PINNED, labels: { 'com.example/team': 'shop', 'app.kubernetes.io/name': 'x' } }).diags('labels')[0].message).toContain('set by the model');
+    expect(
+      importService({ image: PINNED, labels: { 'com.example/team': 'shop', 'app.kubernetes.io/name': 'x' } }).diags('labels')[0].message,
+    ).toContain('set by the model');
   });
 });
 
@@ -379,17 +474,29 @@ describe('keys without a place in the model', () => {
     ['hostname', 'web1', ''],
   ])('reports %p as "cannot be carried over"', (key, value, detail) => {
     const { diags } = importService({ image: PINNED, [key]: value });
-    expect(diags(key)).toEqual([expect.objectContaining({ level: 'warning', target: 'compose-import', message: expect.stringMatching(/^cannot be carried over/) })]);
+    expect(diags(key)).toEqual([
+      expect.objectContaining({ level: 'warning', target: 'compose-import', message: expect.stringMatching(/^cannot be carried over/) }),
+    ]);
     expect(diags(key)[0].message).toContain(detail);
   });
 
   it('notes custom networks: the model derives networks from dependencies', () => {
     expect(importService({ image: PINNED, networks: ['front', 'back'] }).diags('networks')[0].message).toContain('networks front, back');
-    expect(importService({ image: PINNED, networks: { front: { aliases: ['x'] } } }).diags('networks')[0].message).toContain('networks front');
+    expect(importService({ image: PINNED, networks: { front: { aliases: ['x'] } } }).diags('networks')[0].message).toContain(
+      'networks front',
+    );
   });
 
   it('ignores x-* extension keys silently', () => {
-    expect(importService({ image: PINNED, 'x-team': 'shop', user: '1:1', read_only: true, deploy: { resources: { limits: { cpus: 1 } } } }).diags()).toEqual([]);
+    expect(
+      importService({
+        image: PINNED,
+        'x-team': 'shop',
+        user: '1:1',
+        read_only: true,
+        deploy: { resources: { limits: { cpus: 1 } } },
+      }).diags(),
+    ).toEqual([]);
   });
 });
 
@@ -405,7 +512,10 @@ describe('dependencies', () => {
     });
     const resolved = result.application.resolve();
     const deps = (name: string) => resolved.services.find((s) => s.name === name)!.dependencies.map((d) => [d.service, d.condition]);
-    expect(deps('web')).toEqual([['db', DependencyCondition.HEALTHY], ['cache', DependencyCondition.STARTED]]);
+    expect(deps('web')).toEqual([
+      ['db', DependencyCondition.HEALTHY],
+      ['cache', DependencyCondition.STARTED],
+    ]);
     // Short syntax means "started" in compose, even when the dependency has a health check.
     expect(deps('worker')).toEqual([['db', DependencyCondition.STARTED]]);
   });

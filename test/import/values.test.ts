@@ -1,14 +1,35 @@
 import * as fc from 'fast-check';
 import { isSecretName, toDnsLabel, wellKnownPort } from '../../lib/compose-import/rules';
 import {
-  credentialsIn, hasUrlPassword, InterpolationProblem, interpolate, parseBoolean, parseCpuMillis, parseDotenv, parseDuration,
-  parseExposeEntry, parseMemoryMiB, parsePortEntry, parseReplicas, parseSignal, parseVolumeEntry, redact, show, splitShellWords,
+  credentialsIn,
+  hasUrlPassword,
+  InterpolationProblem,
+  interpolate,
+  parseBoolean,
+  parseCpuMillis,
+  parseDotenv,
+  parseDuration,
+  parseExposeEntry,
+  parseMemoryMiB,
+  parsePortEntry,
+  parseReplicas,
+  parseSignal,
+  parseVolumeEntry,
+  redact,
+  show,
+  splitShellWords,
   ValueError,
 } from '../../lib/compose-import/values';
 
 describe('durations', () => {
   it.each([
-    ['10s', 10], ['1m30s', 90], ['1h', 3600], ['500ms', 0.5], ['1m0s', 60], [15, 15], ['2h1m1s', 7261],
+    ['10s', 10],
+    ['1m30s', 90],
+    ['1h', 3600],
+    ['500ms', 0.5],
+    ['1m0s', 60],
+    [15, 15],
+    ['2h1m1s', 7261],
   ])('reads %p as %p seconds', (text, seconds) => {
     expect(parseDuration(text)).toBeCloseTo(seconds);
   });
@@ -19,7 +40,12 @@ describe('durations', () => {
 });
 
 describe('signals', () => {
-  it.each([['SIGINT', 'SIGINT'], ['int', 'SIGINT'], ['SigTerm', 'SIGTERM'], ['USR2', 'SIGUSR2']])('reads %p as %p', (text, name) => {
+  it.each([
+    ['SIGINT', 'SIGINT'],
+    ['int', 'SIGINT'],
+    ['SigTerm', 'SIGTERM'],
+    ['USR2', 'SIGUSR2'],
+  ])('reads %p as %p', (text, name) => {
     expect(parseSignal(text)).toBe(name);
   });
 
@@ -30,7 +56,14 @@ describe('signals', () => {
 
 describe('sizes and cpus', () => {
   it.each([
-    ['512m', 512], ['512M', 512], ['1g', 1024], ['1gb', 1024], ['2048k', 2], [1048576, 1], ['1.5g', 1536], ['100k', 1],
+    ['512m', 512],
+    ['512M', 512],
+    ['1g', 1024],
+    ['1gb', 1024],
+    ['2048k', 2],
+    [1048576, 1],
+    ['1.5g', 1536],
+    ['100k', 1],
   ])('reads memory %p as %p MiB', (text, mib) => {
     expect(parseMemoryMiB(text)).toBe(mib);
   });
@@ -39,7 +72,12 @@ describe('sizes and cpus', () => {
     expect(() => parseMemoryMiB(text)).toThrow(ValueError);
   });
 
-  it.each([['0.5', 500], [2, 2000], ['0.25', 250], ['0.0001', 1]])('reads cpus %p as %p millicores', (text, millis) => {
+  it.each([
+    ['0.5', 500],
+    [2, 2000],
+    ['0.25', 250],
+    ['0.0001', 1],
+  ])('reads cpus %p as %p millicores', (text, millis) => {
     expect(parseCpuMillis(text)).toBe(millis);
   });
 
@@ -51,11 +89,14 @@ describe('sizes and cpus', () => {
 describe('shell words', () => {
   it('splits like docker-compose (POSIX quoting, no expansion)', () => {
     expect(splitShellWords(`/bin/bash -c "envsubst < /tmp/nginx.conf > /etc/x && nginx -g 'daemon off;'"`)).toEqual([
-      '/bin/bash', '-c', "envsubst < /tmp/nginx.conf > /etc/x && nginx -g 'daemon off;'",
+      '/bin/bash',
+      '-c',
+      "envsubst < /tmp/nginx.conf > /etc/x && nginx -g 'daemon off;'",
     ]);
     expect(splitShellWords(`a\\ b 'c d' "e \\"f\\"" '' $HOME`)).toEqual(['a b', 'c d', 'e "f"', '', '$HOME']);
     expect(splitShellWords('  --transaction-isolation=READ-COMMITTED   --binlog-format=ROW ')).toEqual([
-      '--transaction-isolation=READ-COMMITTED', '--binlog-format=ROW',
+      '--transaction-isolation=READ-COMMITTED',
+      '--binlog-format=ROW',
     ]);
   });
 
@@ -65,9 +106,11 @@ describe('shell words', () => {
 
   it('splits back any list of words quoted for a POSIX shell', () => {
     const quoteWord = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
-    fc.assert(fc.property(fc.array(fc.string()), (words) => {
-      expect(splitShellWords(words.map(quoteWord).join(' '))).toEqual(words);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.string()), (words) => {
+        expect(splitShellWords(words.map(quoteWord).join(' '))).toEqual(words);
+      }),
+    );
   });
 });
 
@@ -103,7 +146,12 @@ describe('interpolation', () => {
 describe('dotenv', () => {
   it('reads assignments, export, quotes and comments', () => {
     expect(parseDotenv('# comment\nA=1\nexport B = two\nC="x \\"y\\"\\nz"\nD=\'$raw\'\nE=value # note\n\nnot a line\nF=')).toEqual({
-      A: '1', B: 'two', C: 'x "y"\nz', D: '$raw', E: 'value', F: '',
+      A: '1',
+      B: 'two',
+      C: 'x "y"\nz',
+      D: '$raw',
+      E: 'value',
+      F: '',
     });
   });
 });
@@ -121,8 +169,25 @@ describe('port entries', () => {
   });
 
   it('reads the long syntax', () => {
-    expect(parsePortEntry({ target: 80, published: '8080', protocol: 'UDP', host_ip: '0.0.0.0', name: 'web', app_protocol: 'http', mode: 'host' })).toEqual({
-      port: 80, protocol: 'udp', publish: 8080, randomHost: false, hostIp: '0.0.0.0', name: 'web', mode: 'host', appProtocol: 'http',
+    expect(
+      parsePortEntry({
+        target: 80,
+        published: '8080',
+        protocol: 'UDP',
+        host_ip: '0.0.0.0',
+        name: 'web',
+        app_protocol: 'http',
+        mode: 'host',
+      }),
+    ).toEqual({
+      port: 80,
+      protocol: 'udp',
+      publish: 8080,
+      randomHost: false,
+      hostIp: '0.0.0.0',
+      name: 'web',
+      mode: 'host',
+      appProtocol: 'http',
     });
   });
 
@@ -145,7 +210,10 @@ describe('volume entries', () => {
   it.each([
     ['db_data:/var/lib/mysql', { type: 'volume', source: 'db_data', target: '/var/lib/mysql', readOnly: false, ignoredOptions: [] }],
     ['./conf:/etc/conf:ro', { type: 'bind', source: './conf', target: '/etc/conf', readOnly: true, ignoredOptions: [] }],
-    ['/var/run/docker.sock:/var/run/docker.sock', { type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false, ignoredOptions: [] }],
+    [
+      '/var/run/docker.sock:/var/run/docker.sock',
+      { type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false, ignoredOptions: [] },
+    ],
     ['~/x:/y:ro,z', { type: 'bind', source: '~/x', target: '/y', readOnly: true, ignoredOptions: ['z'] }],
     ['/usr/src/app/node_modules', { type: 'volume', target: '/usr/src/app/node_modules', readOnly: false, ignoredOptions: [] }],
   ])('reads %p', (entry, spec) => {
@@ -154,7 +222,11 @@ describe('volume entries', () => {
 
   it('reads the long syntax', () => {
     expect(parseVolumeEntry({ type: 'bind', source: './x', target: '/x', read_only: true, bind: { propagation: 'shared' } })).toEqual({
-      type: 'bind', source: './x', target: '/x', readOnly: true, ignoredOptions: ['bind'],
+      type: 'bind',
+      source: './x',
+      target: '/x',
+      readOnly: true,
+      ignoredOptions: ['bind'],
     });
   });
 
@@ -165,22 +237,37 @@ describe('volume entries', () => {
 
 describe('naming rules', () => {
   it.each([
-    ['db_data', 'db-data'], ['My_Service', 'my-service'], ['1st', 'x-1st'], ['__', 'x'], ['a'.repeat(70), 'a'.repeat(63)],
+    ['db_data', 'db-data'],
+    ['My_Service', 'my-service'],
+    ['1st', 'x-1st'],
+    ['__', 'x'],
+    ['a'.repeat(70), 'a'.repeat(63)],
   ])('makes %p the DNS label %p', (name, label) => {
     expect(toDnsLabel(name, 'x')).toBe(label);
   });
 
-  it.each(['POSTGRES_PASSWORD', 'DB_PASSWD', 'API_KEY', 'GITHUB_TOKEN', 'JWT_SECRET', 'aws_secret_access_key'])('treats %p as a credential', (name) => {
-    expect(isSecretName(name)).toBe(true);
-  });
+  it.each(['POSTGRES_PASSWORD', 'DB_PASSWD', 'API_KEY', 'GITHUB_TOKEN', 'JWT_SECRET', 'aws_secret_access_key'])(
+    'treats %p as a credential',
+    (name) => {
+      expect(isSecretName(name)).toBe(true);
+    },
+  );
 
-  it.each(['POSTGRES_PASSWORD_FILE', 'POSTGRES_USER', 'DB_HOST', 'SECRET_PATH', 'MYSQL_DATABASE'])('does not treat %p as a credential', (name) => {
-    expect(isSecretName(name)).toBe(false);
-  });
+  it.each(['POSTGRES_PASSWORD_FILE', 'POSTGRES_USER', 'DB_HOST', 'SECRET_PATH', 'MYSQL_DATABASE'])(
+    'does not treat %p as a credential',
+    (name) => {
+      expect(isSecretName(name)).toBe(false);
+    },
+  );
 
   it.each([
-    ['mongo', 27017], ['mongo:4.2.0', 27017], ['docker.io/library/postgres:16', 5432], ['prom/prometheus', 9090],
-    ['registry.local:5000/redis:7@sha256:abc', 6379], ['myorg/app:1', undefined], [undefined, undefined],
+    ['mongo', 27017],
+    ['mongo:4.2.0', 27017],
+    ['docker.io/library/postgres:16', 5432],
+    ['prom/prometheus', 9090],
+    ['registry.local:5000/redis:7@sha256:abc', 6379],
+    ['myorg/app:1', undefined],
+    [undefined, undefined],
   ])('knows the port of %p: %p', (image, port) => {
     expect(wellKnownPort(image)).toBe(port);
   });
@@ -215,25 +302,46 @@ describe('credentials in interpolation', () => {
 });
 
 describe('hasUrlPassword', () => {
-  it.each([['postgres://user:pw@db/app', true], ['redis://:pw@cache:6379', true], ['http://user@host', false], ['http://host:8080/x', false], ['a:b@c', false]])('%p -> %p', (text, expected) => {
+  it.each([
+    ['postgres://user:pw@db/app', true],
+    ['redis://:pw@cache:6379', true],
+    ['http://user@host', false],
+    ['http://host:8080/x', false],
+    ['a:b@c', false],
+  ])('%p -> %p', (text, expected) => {
     expect(hasUrlPassword(text)).toBe(expected);
   });
 });
 
 describe('show', () => {
-  it.each([[NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'], [[1, NaN], '[1,NaN]'], [{ a: Infinity }, '{"a":Infinity}'], [undefined, 'undefined'], ['x', '"x"']])('shows %p as %p', (value, shown) => {
+  it.each([
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    [-Infinity, '-Infinity'],
+    [[1, NaN], '[1,NaN]'],
+    [{ a: Infinity }, '{"a":Infinity}'],
+    [undefined, 'undefined'],
+    ['x', '"x"'],
+  ])('shows %p as %p', (value, shown) => {
     expect(show(value)).toBe(shown);
   });
 });
 
 describe('parseBoolean', () => {
-  it.each([true, 'true', 'True', 'yes', 'YES', 'on', 'y', 1, '1'])('reads %p as true, as docker-compose does', (v) => expect(parseBoolean(v)).toBe(true));
+  it.each([true, 'true', 'True', 'yes', 'YES', 'on', 'y', 1, '1'])('reads %p as true, as docker-compose does', (v) =>
+    expect(parseBoolean(v)).toBe(true),
+  );
   it.each([false, 'false', 'no', 'off', 'n', 0, '0'])('reads %p as false', (v) => expect(parseBoolean(v)).toBe(false));
   it.each(['maybe', '', null, 2, {}, []])('fails %p', (v) => expect(() => parseBoolean(v)).toThrow(/must be a boolean/));
 });
 
 describe('parseReplicas', () => {
-  it.each([[0, 0], [3, 3], ['7', 7], [' 1000 ', 1000]])('reads %p as %p', (v, n) => expect(parseReplicas(v)).toBe(n));
+  it.each([
+    [0, 0],
+    [3, 3],
+    ['7', 7],
+    [' 1000 ', 1000],
+  ])('reads %p as %p', (v, n) => expect(parseReplicas(v)).toBe(n));
   it.each([1001, 1e9, '1e9', '1000000000', '99999999999999999999', Infinity, NaN])('fails %p above the bound or not an integer', (v) => {
     expect(() => parseReplicas(v)).toThrow(/must be (at most 1000|an integer >= 0)/);
   });

@@ -17,7 +17,8 @@ import { run, RunResult, sleep, waitFor } from '../e2e/engine';
 export const ROOT = path.resolve(__dirname, '..', '..');
 const CACHE = process.env.KUBE_LOCAL_DIR ?? '/var/tmp/k8s-local';
 export const KUBECONFIG = process.env.KUBECONFIG ?? path.join(CACHE, 'run', 'admin.kubeconfig');
-export const KUBECTL = process.env.KUBECTL ?? (fs.existsSync(path.join(CACHE, 'bin', 'kubectl')) ? path.join(CACHE, 'bin', 'kubectl') : 'kubectl');
+export const KUBECTL =
+  process.env.KUBECTL ?? (fs.existsSync(path.join(CACHE, 'bin', 'kubectl')) ? path.join(CACHE, 'bin', 'kubectl') : 'kubectl');
 export const NODE_DOCKER_HOST = process.env.KUBE_LOCAL_DOCKER_HOST ?? 'unix:///run/k8s-local-docker.sock';
 
 /** Long timeout of a test that waits for pods. */
@@ -37,10 +38,17 @@ let status: ClusterStatus | undefined;
 /** Whether a Kubernetes API server answers (checked once per test file). */
 export function cluster(): ClusterStatus {
   if (status) return status;
-  const r = spawnSync(KUBECTL, ['get', '--raw', '/version', '--request-timeout=10s'], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, KUBECONFIG } });
+  const r = spawnSync(KUBECTL, ['get', '--raw', '/version', '--request-timeout=10s'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, KUBECONFIG },
+  });
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : (r.stderr || r.stdout).trim().split('\n').pop();
-    status = { available: false, reason: `no Kubernetes API server answers ${KUBECTL} with KUBECONFIG=${KUBECONFIG} (${why}); start one with scripts/kube-local.sh up` };
+    status = {
+      available: false,
+      reason: `no Kubernetes API server answers ${KUBECTL} with KUBECONFIG=${KUBECONFIG} (${why}); start one with scripts/kube-local.sh up`,
+    };
   } else {
     status = { available: true, version: JSON.parse(r.stdout).gitVersion };
   }
@@ -77,7 +85,12 @@ export function describeWithCluster(name: string, body: () => void): void {
 
 /** `kubectl args` against the cluster; rejects on a non-zero exit unless `allowFailure`. */
 export function kubectl(args: string[], options: { input?: string; allowFailure?: boolean; timeoutMs?: number } = {}): Promise<RunResult> {
-  return run(KUBECTL, args, { env: { KUBECONFIG }, timeoutMs: options.timeoutMs ?? 120_000, input: options.input, allowFailure: options.allowFailure });
+  return run(KUBECTL, args, {
+    env: { KUBECONFIG },
+    timeoutMs: options.timeoutMs ?? 120_000,
+    input: options.input,
+    allowFailure: options.allowFailure,
+  });
 }
 
 /** `docker args` on the node's own dockerd (never the machine's main engine). */
@@ -93,22 +106,33 @@ export interface Applied {
 
 /** The objects `kubectl apply` reports, with what it did to each (`created`, `configured`, `unchanged`). */
 export function appliedObjects(stdout: string): Applied[] {
-  return stdout.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const m = /^(\S+) (created|configured|unchanged)( \(server dry run\))?$/.exec(l);
-    if (!m) throw new Error(`unexpected kubectl apply output: ${l}`);
-    return { object: m[1], verb: m[2] };
-  });
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const m = /^(\S+) (created|configured|unchanged)( \(server dry run\))?$/.exec(l);
+      if (!m) throw new Error(`unexpected kubectl apply output: ${l}`);
+      return { object: m[1], verb: m[2] };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // manifests
 
 /** A Kubernetes object as rendered. */
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [k: string]: any };
+  [k: string]: any;
+};
 
 /** The documents of a multi-document YAML file. */
 export function readObjects(file: string): K8sObject[] {
-  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter(Boolean);
+  return parseAllDocuments(fs.readFileSync(file, 'utf8'))
+    .map((d) => d.toJS())
+    .filter(Boolean);
 }
 
 /**
@@ -118,7 +142,10 @@ export function readObjects(file: string): K8sObject[] {
 export function synthStacks(env: Record<string, string> = {}, stacks: string[] = []): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-k8s-real-'));
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.js'), 'main.ts', '--outdir', outdir, ...stacks], {
-    cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env },
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, ...env },
   });
   if (r.status !== 0) throw new Error(`npm run synth failed: ${r.stderr || r.stdout}`);
   return outdir;
@@ -174,7 +201,11 @@ const MANAGED = 'app.kubernetes.io/managed-by=microservice-constructs';
 /** Every namespaced kind the server lists and deletes, so kinds the backend starts to render are covered too. */
 async function namespacedKinds(): Promise<string> {
   const r = await kubectl(['api-resources', '--namespaced=true', '--verbs=list,delete', '-o', 'name']);
-  return r.stdout.split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('events')).join(',');
+  return r.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith('events'))
+    .join(',');
 }
 
 /**
@@ -186,11 +217,16 @@ export async function emptyCluster(): Promise<void> {
   await kubectl(['delete', NAMESPACED_KINDS, '-A', '-l', MANAGED, '--wait=false', '--ignore-not-found'], { allowFailure: true });
   await kubectl(['delete', 'namespaces', '-l', MANAGED, '--wait=false', '--ignore-not-found'], { allowFailure: true });
   await kubectl(['delete', 'pods', '-A', '-l', MANAGED, '--grace-period=0', '--force', '--ignore-not-found'], { allowFailure: true });
-  await waitFor('an empty cluster', async () => {
-    const left = await kubectl(['get', `namespaces,${NAMESPACED_KINDS}`, '-A', '-l', MANAGED, '-o', 'name'], { allowFailure: true });
-    const pods = await kubectl(['get', 'pods', '-A', '-o', 'name'], { allowFailure: true });
-    return left.stdout.trim() === '' && pods.stdout.trim() === '' ? true : undefined;
-  }, 180_000, 1000);
+  await waitFor(
+    'an empty cluster',
+    async () => {
+      const left = await kubectl(['get', `namespaces,${NAMESPACED_KINDS}`, '-A', '-l', MANAGED, '-o', 'name'], { allowFailure: true });
+      const pods = await kubectl(['get', 'pods', '-A', '-o', 'name'], { allowFailure: true });
+      return left.stdout.trim() === '' && pods.stdout.trim() === '' ? true : undefined;
+    },
+    180_000,
+    1000,
+  );
   await kubectl(['delete', 'pv', '-l', 'k8s-real-test=1', '--ignore-not-found'], { allowFailure: true });
 }
 
@@ -210,8 +246,10 @@ export async function nodeName(): Promise<string> {
 /** Names of the Ready pods matching `selector` in `namespace`. */
 export async function readyPods(selector: string, namespace = 'default'): Promise<string[]> {
   const r = await kubectl(['get', 'pods', '-n', namespace, '-l', selector, '-o', 'json']);
-  return JSON.parse(r.stdout).items
-    .filter((p: any) => !p.metadata.deletionTimestamp && (p.status.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'))
+  return JSON.parse(r.stdout)
+    .items.filter(
+      (p: any) => !p.metadata.deletionTimestamp && (p.status.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    )
     .map((p: any) => p.metadata.name);
 }
 
@@ -258,7 +296,11 @@ export async function createVolumeFor(claim: string, namespace: string, size: st
       persistentVolumeReclaimPolicy: 'Retain',
       claimRef: { namespace, name: claim },
       local: { path: dir },
-      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [await nodeName()] }] }] } },
+      nodeAffinity: {
+        required: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [await nodeName()] }] }],
+        },
+      },
     },
   };
   await kubectl(['apply', '-f', '-'], { input: JSON.stringify(pv) });

@@ -13,8 +13,23 @@ import * as os from 'os';
 import * as path from 'path';
 import { ensureImages, REDIS_IMAGE } from '../e2e/engine';
 import {
-  createVolumeFor, describeWithCluster, emptyCluster, for120, K8sObject, kubectl, NODE_DOCKER_HOST, nodeDocker, POD_TIMEOUT, readObjects, readyPods,
-  ROOT, schedulePods, synthStacks, waitFor, waitForReadyPods, yamlStream,
+  createVolumeFor,
+  describeWithCluster,
+  emptyCluster,
+  for120,
+  K8sObject,
+  kubectl,
+  NODE_DOCKER_HOST,
+  nodeDocker,
+  POD_TIMEOUT,
+  readObjects,
+  readyPods,
+  ROOT,
+  schedulePods,
+  synthStacks,
+  waitFor,
+  waitForReadyPods,
+  yamlStream,
 } from './cluster';
 
 const SELECTOR = (name: string) => `app.kubernetes.io/part-of=flask-redis,app.kubernetes.io/name=${name}`;
@@ -59,10 +74,15 @@ describeWithCluster('the seed app runs on Kubernetes: flask-redis from dist/flas
 
   /** One visit through the web Service; returns the count the app reports. */
   async function visit(): Promise<number> {
-    const r = await waitFor('the counter through the web Service', async () => {
-      const res = await get(serviceIp, 5000);
-      return res.status === 200 ? res : undefined;
-    }, 60_000, 1000);
+    const r = await waitFor(
+      'the counter through the web Service',
+      async () => {
+        const res = await get(serviceIp, 5000);
+        return res.status === 200 ? res : undefined;
+      },
+      60_000,
+      1000,
+    );
     const m = /I have been seen (\d+) times/.exec(r.body);
     if (!m) throw new Error(`unexpected answer: ${r.body}`);
     return Number(m[1]);
@@ -93,17 +113,21 @@ describeWithCluster('the seed app runs on Kubernetes: flask-redis from dist/flas
     expect(r.stdout).toContain('deployment.apps/web created');
   }, 60_000);
 
-  test('the init container waits for redis, then both pods pass readiness', async () => {
-    const [redis] = await waitForReadyPods(SELECTOR('redis'), 1, 'default', POD_TIMEOUT);
-    const [web] = await waitForReadyPods(SELECTOR('web'), 1, 'default', POD_TIMEOUT);
-    expect(redis).toBeDefined();
-    const pod = JSON.parse((await kubectl(['get', 'pod', web, '-o', 'json'])).stdout);
-    const wait = pod.status.initContainerStatuses.find((c: any) => c.name === 'wait-for-redis');
-    expect(wait.state.terminated).toEqual(expect.objectContaining({ exitCode: 0, reason: 'Completed' }));
-    // the claim is bound to the test's volume
-    const pvc = JSON.parse((await kubectl(['get', 'pvc', 'redis-data', '-o', 'json'])).stdout);
-    expect(pvc.status.phase).toBe('Bound');
-  }, POD_TIMEOUT * 2);
+  test(
+    'the init container waits for redis, then both pods pass readiness',
+    async () => {
+      const [redis] = await waitForReadyPods(SELECTOR('redis'), 1, 'default', POD_TIMEOUT);
+      const [web] = await waitForReadyPods(SELECTOR('web'), 1, 'default', POD_TIMEOUT);
+      expect(redis).toBeDefined();
+      const pod = JSON.parse((await kubectl(['get', 'pod', web, '-o', 'json'])).stdout);
+      const wait = pod.status.initContainerStatuses.find((c: any) => c.name === 'wait-for-redis');
+      expect(wait.state.terminated).toEqual(expect.objectContaining({ exitCode: 0, reason: 'Completed' }));
+      // the claim is bound to the test's volume
+      const pvc = JSON.parse((await kubectl(['get', 'pvc', 'redis-data', '-o', 'json'])).stdout);
+      expect(pvc.status.phase).toBe('Bound');
+    },
+    POD_TIMEOUT * 2,
+  );
 
   test('the counter counts up through the Service', async () => {
     serviceIp = (await kubectl(['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
@@ -114,22 +138,30 @@ describeWithCluster('the seed app runs on Kubernetes: flask-redis from dist/flas
     count = second;
   }, 120_000);
 
-  test('deleting the web pod: a new pod takes over and the count goes on', async () => {
-    const [old] = await readyPods(SELECTOR('web'));
-    await kubectl(['delete', 'pod', old, '--wait=true'], { timeoutMs: 120_000 });
-    const [now] = await waitForReadyPods(SELECTOR('web'), 1, 'default', POD_TIMEOUT);
-    expect(now).not.toBe(old);
-    expect(await visit()).toBe(count + 1);
-    count += 1;
-  }, POD_TIMEOUT * 2);
+  test(
+    'deleting the web pod: a new pod takes over and the count goes on',
+    async () => {
+      const [old] = await readyPods(SELECTOR('web'));
+      await kubectl(['delete', 'pod', old, '--wait=true'], { timeoutMs: 120_000 });
+      const [now] = await waitForReadyPods(SELECTOR('web'), 1, 'default', POD_TIMEOUT);
+      expect(now).not.toBe(old);
+      expect(await visit()).toBe(count + 1);
+      count += 1;
+    },
+    POD_TIMEOUT * 2,
+  );
 
-  test('deleting the redis pod: a new pod on the same claim keeps the count', async () => {
-    const [old] = await readyPods(SELECTOR('redis'));
-    await kubectl(['delete', 'pod', old, '--wait=true'], { timeoutMs: 120_000 });
-    const [now] = await waitForReadyPods(SELECTOR('redis'), 1, 'default', POD_TIMEOUT);
-    expect(now).not.toBe(old);
-    expect(await visit()).toBe(count + 1);
-    // the append-only file is on the volume, owned by the pod's fsGroup
-    expect(fs.readdirSync(volumeDir).join(' ')).toMatch(/appendonly/);
-  }, POD_TIMEOUT * 2);
+  test(
+    'deleting the redis pod: a new pod on the same claim keeps the count',
+    async () => {
+      const [old] = await readyPods(SELECTOR('redis'));
+      await kubectl(['delete', 'pod', old, '--wait=true'], { timeoutMs: 120_000 });
+      const [now] = await waitForReadyPods(SELECTOR('redis'), 1, 'default', POD_TIMEOUT);
+      expect(now).not.toBe(old);
+      expect(await visit()).toBe(count + 1);
+      // the append-only file is on the volume, owned by the pod's fsGroup
+      expect(fs.readdirSync(volumeDir).join(' ')).toMatch(/appendonly/);
+    },
+    POD_TIMEOUT * 2,
+  );
 });

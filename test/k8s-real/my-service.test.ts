@@ -7,8 +7,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ensureImages } from '../e2e/engine';
 import {
-  describeWithCluster, emptyCluster, for120, kubectl, NODE_DOCKER_HOST, nodeDocker, POD_TIMEOUT, readObjects, ROOT, schedulePods, synthStacks,
-  waitForReadyPods, yamlStream,
+  describeWithCluster,
+  emptyCluster,
+  for120,
+  kubectl,
+  NODE_DOCKER_HOST,
+  nodeDocker,
+  POD_TIMEOUT,
+  readObjects,
+  ROOT,
+  schedulePods,
+  synthStacks,
+  waitForReadyPods,
+  yamlStream,
 } from './cluster';
 
 const SELECTOR = 'app.kubernetes.io/part-of=my-service,app.kubernetes.io/name=my-service';
@@ -39,16 +50,24 @@ describeWithCluster('my-service scales 3 -> 5 on a real cluster', () => {
     for (const d of [three, five]) if (d) fs.rmSync(d, { recursive: true, force: true });
   }, 300_000);
 
-  test('the default synth runs 3 Ready replicas', async () => {
-    expect(readObjects(path.join(three, 'my-service.k8s.yaml')).find((o) => o.kind === 'Deployment')!.spec.replicas).toBe(3);
-    await kubectl(['apply', '-f', '-'], { input: manifest(three) });
-    expect(await waitForReadyPods(SELECTOR, 3, 'default', POD_TIMEOUT)).toHaveLength(3);
-  }, POD_TIMEOUT + 60_000);
+  test(
+    'the default synth runs 3 Ready replicas',
+    async () => {
+      expect(readObjects(path.join(three, 'my-service.k8s.yaml')).find((o) => o.kind === 'Deployment')!.spec.replicas).toBe(3);
+      await kubectl(['apply', '-f', '-'], { input: manifest(three) });
+      expect(await waitForReadyPods(SELECTOR, 3, 'default', POD_TIMEOUT)).toHaveLength(3);
+    },
+    POD_TIMEOUT + 60_000,
+  );
 
-  test('MY_SERVICE_REPLICAS=5 synth, apply: only the Deployment changes, and 5 replicas are Ready', async () => {
-    const r = await kubectl(['apply', '-f', '-'], { input: manifest(five) });
-    const changed = r.stdout.split('\n').filter((l) => l.endsWith(' configured'));
-    expect(changed).toEqual(['deployment.apps/my-service configured']);
-    expect(await waitForReadyPods(SELECTOR, 5, 'default', POD_TIMEOUT)).toHaveLength(5);
-  }, POD_TIMEOUT + 60_000);
+  test(
+    'MY_SERVICE_REPLICAS=5 synth, apply: only the Deployment changes, and 5 replicas are Ready',
+    async () => {
+      const r = await kubectl(['apply', '-f', '-'], { input: manifest(five) });
+      const changed = r.stdout.split('\n').filter((l) => l.endsWith(' configured'));
+      expect(changed).toEqual(['deployment.apps/my-service configured']);
+      expect(await waitForReadyPods(SELECTOR, 5, 'default', POD_TIMEOUT)).toHaveLength(5);
+    },
+    POD_TIMEOUT + 60_000,
+  );
 });

@@ -9,11 +9,29 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { ApplicationChart } from '../../lib/k8s';
 import { Application, Cpu, EnvValue, Image, Memory, Microservice, Probe, RestartPolicy, ServiceType } from '../../lib/model';
-import { appliedObjects, cluster, describeWithCluster, emptyCluster, for120, K8sObject, kubectl, readObjects, schedulePods, synthStacks, yamlStream } from './cluster';
+import {
+  appliedObjects,
+  cluster,
+  describeWithCluster,
+  emptyCluster,
+  for120,
+  K8sObject,
+  kubectl,
+  readObjects,
+  schedulePods,
+  synthStacks,
+  yamlStream,
+} from './cluster';
 
 // rendered only when there is a cluster to judge it (a skipped suite costs nothing)
 const dist = cluster().available ? synthStacks() : undefined;
-const stacks = dist ? fs.readdirSync(dist).filter((f) => f.endsWith('.k8s.yaml')).map((f) => f.replace(/\.k8s\.yaml$/, '')).sort() : [];
+const stacks = dist
+  ? fs
+      .readdirSync(dist)
+      .filter((f) => f.endsWith('.k8s.yaml'))
+      .map((f) => f.replace(/\.k8s\.yaml$/, ''))
+      .sort()
+  : [];
 
 /** `kind/name` as kubectl prints it (`deployment.apps/web`). */
 function kubectlName(o: K8sObject): string {
@@ -29,7 +47,10 @@ function zeroProne(): Application {
     image,
     ports: [{ port: 8080, name: 'http' }],
     replicas: 2,
-    volumes: [{ name: 'data', mountPath: '/data', size: '1.5Gi' }, { name: 'cache', mountPath: '/cache', scratch: true }],
+    volumes: [
+      { name: 'data', mountPath: '/data', size: '1.5Gi' },
+      { name: 'cache', mountPath: '/cache', scratch: true },
+    ],
     readinessProbe: Probe.tcp({ port: 8080 }),
     livenessProbe: Probe.command(['true'], { initialDelaySeconds: 0 }),
     resources: { cpu: { request: Cpu.millis(250), limit: Cpu.cores(2) } },
@@ -58,7 +79,10 @@ function zeroProne(): Application {
 async function judge(rendered: K8sObject[], objects: K8sObject[]): Promise<void> {
   const input = yamlStream(objects);
   const expected = rendered.map(kubectlName).sort();
-  const names = (stdout: string) => appliedObjects(stdout).map((a) => a.object).sort();
+  const names = (stdout: string) =>
+    appliedObjects(stdout)
+      .map((a) => a.object)
+      .sort();
   const namespaced = rendered.some((o) => o.kind === 'Namespace');
   const dry = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input, allowFailure: true });
   if (namespaced) {
@@ -93,13 +117,21 @@ describeWithCluster('the real API server accepts every stack', () => {
   const cases = stacks.map((stack) => {
     const rendered = readObjects(path.join(dist!, `${stack}.k8s.yaml`));
     const { objects, conversions } = for120(rendered);
-    const converted = conversions.length === 0 ? '' : ` (converted for the 1.20 server, nothing else: ${conversions.map((c) => `${c.object} ${c.change}`).join('; ')})`;
+    const converted =
+      conversions.length === 0
+        ? ''
+        : ` (converted for the 1.20 server, nothing else: ${conversions.map((c) => `${c.object} ${c.change}`).join('; ')})`;
     return [stack, rendered.length, converted, rendered, objects] as const;
   });
 
-  if (cases.length > 0) test.each(cases)('dist/%s.k8s.yaml: all %d objects accepted by server dry-run and real apply into an empty cluster, a second apply leaves all unchanged%s', async (_stack, _n, _converted, rendered, objects) => {
-    await judge(rendered, objects);
-  }, 300_000);
+  if (cases.length > 0)
+    test.each(cases)(
+      'dist/%s.k8s.yaml: all %d objects accepted by server dry-run and real apply into an empty cluster, a second apply leaves all unchanged%s',
+      async (_stack, _n, _converted, rendered, objects) => {
+        await judge(rendered, objects);
+      },
+      300_000,
+    );
 
   test('quantities and zero values the server would rewrite (1.5Gi, 2000m, 1024Mi, initialDelaySeconds 0, replicas 0, backoffLimit 0): a second apply leaves all unchanged', async () => {
     const rendered = Testing.synth(new ApplicationChart(Testing.app(), 'zero-prone', { application: zeroProne() })) as K8sObject[];
@@ -117,7 +149,10 @@ describeWithCluster('the real API server accepts every stack', () => {
         template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'busybox:1.36.1' }] } },
       },
     });
-    const mismatch = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input: JSON.stringify(deployment('web', { app: 'other' })), allowFailure: true });
+    const mismatch = await kubectl(['apply', '--dry-run=server', '-f', '-'], {
+      input: JSON.stringify(deployment('web', { app: 'other' })),
+      allowFailure: true,
+    });
     expect(mismatch.code).not.toBe(0);
     expect(mismatch.stderr).toContain('`selector` does not match template `labels`');
     const badName = await kubectl(['apply', '-f', '-'], { input: JSON.stringify(deployment('Web_1', { app: 'web' })), allowFailure: true });

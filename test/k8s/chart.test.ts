@@ -55,7 +55,9 @@ describe('invalid input', () => {
     new Microservice(app, 'web', { image: IMAGE, ports: [{ port: 70000 }] });
     const cdk8sApp = new App();
     expect(() => new ApplicationChart(cdk8sApp, 'c', { application: app })).toThrow(ValidationError);
-    expect(() => new ApplicationChart(cdk8sApp, 'c', { application: app })).toThrow("'ports[0].port' must be an integer in 1..65535, got 70000");
+    expect(() => new ApplicationChart(cdk8sApp, 'c', { application: app })).toThrow(
+      "'ports[0].port' must be an integer in 1..65535, got 70000",
+    );
     expect(cdk8sApp.node.children).toHaveLength(0);
   });
 });
@@ -121,7 +123,9 @@ describe('Kubernetes name clashes', () => {
     const app = newApp();
     const redis = httpService(app, 'redis');
     httpService(app, 'web', { dependsOn: [redis], sidecars: [{ name: 'wait-for-redis', image: IMAGE }] });
-    expect(() => synth(app)).toThrow("service 'web': 'sidecars[wait-for-redis].name' clashes with the init container that waits for 'redis'");
+    expect(() => synth(app)).toThrow(
+      "service 'web': 'sidecars[wait-for-redis].name' clashes with the init container that waits for 'redis'",
+    );
   });
 
   test('a single-replica service may be named like a headless Service, since none is rendered', () => {

@@ -49,7 +49,13 @@ describe('secrets', () => {
     const d = find(synth(app).objects, 'Deployment', 'payments');
     const cert = volumeAt(d, '/etc/payments/webhook.pem');
     expect(cert.mount).toEqual(expect.objectContaining({ subPath: 'webhook-cert', readOnly: true }));
-    expect(cert.volume.secret).toEqual({ secretName: 'payments-psp', items: [{ key: 'api.key', path: 'api.key' }, { key: 'webhook-cert', path: 'webhook-cert' }] });
+    expect(cert.volume.secret).toEqual({
+      secretName: 'payments-psp',
+      items: [
+        { key: 'api.key', path: 'api.key' },
+        { key: 'webhook-cert', path: 'webhook-cert' },
+      ],
+    });
     expect(volumeAt(d, '/etc/payments/api.key').mount).toEqual(expect.objectContaining({ name: cert.mount.name, subPath: 'api.key' }));
     const tls = volumeAt(d, '/etc/tls/tls.crt');
     expect(tls.mount.name).toBe('secret-tls-example-com');
@@ -65,6 +71,9 @@ describe('secrets', () => {
     });
     const { objects } = synth(app);
     expect(all(objects, 'Secret')).toHaveLength(0);
-    expect(container(find(objects, 'Deployment', 'web')).env[0]).toEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } });
+    expect(container(find(objects, 'Deployment', 'web')).env[0]).toEqual({
+      name: 'DB_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'db', key: 'password' } },
+    });
   });
 });

@@ -8,7 +8,10 @@ describe('main container', () => {
       image: Image.fromRegistry('ghcr.io/acme/web:1.2.3'),
       command: ['python'],
       args: ['app.py', '--port', '8080'],
-      ports: [{ port: 8080, name: 'http' }, { port: 5353, protocol: Protocol.UDP }],
+      ports: [
+        { port: 8080, name: 'http' },
+        { port: 5353, protocol: Protocol.UDP },
+      ],
     });
     const c = container(find(synth(app).objects, 'Deployment', 'web'));
     expect(c.image).toBe('ghcr.io/acme/web:1.2.3');
@@ -71,9 +74,20 @@ describe('probes', () => {
       startupProbe: Probe.command(['cat', '/tmp/started'], { periodSeconds: 1, failureThreshold: 60 }),
     });
     const c = container(find(synth(app).objects, 'Deployment', 'web'));
-    expect(c.livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 5 });
+    expect(c.livenessProbe).toEqual({
+      httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' },
+      initialDelaySeconds: 15,
+      periodSeconds: 20,
+      timeoutSeconds: 2,
+      failureThreshold: 5,
+    });
     expect(c.readinessProbe).toEqual({ tcpSocket: { port: 9000 }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 });
-    expect(c.startupProbe).toEqual({ exec: { command: ['cat', '/tmp/started'] }, periodSeconds: 1, timeoutSeconds: 3, failureThreshold: 60 });
+    expect(c.startupProbe).toEqual({
+      exec: { command: ['cat', '/tmp/started'] },
+      periodSeconds: 1,
+      timeoutSeconds: 3,
+      failureThreshold: 60,
+    });
   });
 
   test('a gRPC probe is rendered on the main container although cdk8s-plus has no gRPC action', () => {
@@ -105,7 +119,9 @@ describe('security', () => {
     const d = find(synth(app).objects, 'Deployment', 'web');
     const pod = podSpec(d);
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.securityContext).toEqual(expect.objectContaining({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 }));
+    expect(pod.securityContext).toEqual(
+      expect.objectContaining({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 }),
+    );
     expect(container(d).securityContext).toEqual({
       runAsNonRoot: true,
       runAsUser: 10001,
@@ -121,14 +137,24 @@ describe('security', () => {
   test('per-service overrides: user, added capabilities, writable paths, a writable root without emptyDirs', () => {
     const app = newApp({ security: { writablePaths: ['/tmp', '/var/cache/nginx'] } });
     httpService(app, 'proxy', { security: { user: 101, group: 101, capabilitiesAdd: ['NET_BIND_SERVICE'] } });
-    httpService(app, 'legacy', { security: { readOnlyRootFilesystem: false, allowPrivilegeEscalation: true, runAsNonRoot: false, user: 0, breaksPodSecurity: PodSecurityLevel.RESTRICTED } });
+    httpService(app, 'legacy', {
+      security: {
+        readOnlyRootFilesystem: false,
+        allowPrivilegeEscalation: true,
+        runAsNonRoot: false,
+        user: 0,
+        breaksPodSecurity: PodSecurityLevel.RESTRICTED,
+      },
+    });
     const { objects } = synth(app);
     const proxy = find(objects, 'Deployment', 'proxy');
     expect(podSpec(proxy).securityContext).toEqual(expect.objectContaining({ runAsUser: 101, runAsGroup: 101, fsGroup: 101 }));
     expect(container(proxy).securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_BIND_SERVICE'] });
     expect(volumeAt(proxy, '/var/cache/nginx').volume).toEqual({ name: 'var-cache-nginx', emptyDir: {} });
     const legacy = find(objects, 'Deployment', 'legacy');
-    expect(container(legacy).securityContext).toEqual(expect.objectContaining({ readOnlyRootFilesystem: false, allowPrivilegeEscalation: true, runAsNonRoot: false, runAsUser: 0 }));
+    expect(container(legacy).securityContext).toEqual(
+      expect.objectContaining({ readOnlyRootFilesystem: false, allowPrivilegeEscalation: true, runAsNonRoot: false, runAsUser: 0 }),
+    );
     expect(container(legacy).volumeMounts).toBeUndefined();
     expect(podSpec(legacy).volumes).toBeUndefined();
   });
@@ -146,26 +172,32 @@ describe('sidecars', () => {
   test('sidecars are extra containers with their own image, ports, security context and writable paths', () => {
     const app = newApp();
     httpService(app, 'orders', {
-      sidecars: [{
-        name: 'proxy',
-        image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'),
-        args: ['-c', '/etc/envoy/envoy.yaml'],
-        ports: [{ port: 15001, name: 'proxy' }],
-        env: { ENVOY_UID: EnvValue.fromValue('101') },
-        security: { user: 101 },
-        resources: { memory: { limit: Memory.mebibytes(64), request: Memory.mebibytes(32) } },
-      }],
+      sidecars: [
+        {
+          name: 'proxy',
+          image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'),
+          args: ['-c', '/etc/envoy/envoy.yaml'],
+          ports: [{ port: 15001, name: 'proxy' }],
+          env: { ENVOY_UID: EnvValue.fromValue('101') },
+          security: { user: 101 },
+          resources: { memory: { limit: Memory.mebibytes(64), request: Memory.mebibytes(32) } },
+        },
+      ],
     });
     const d = find(synth(app).objects, 'Deployment', 'orders');
     expect(podSpec(d).containers.map((c: any) => c.name)).toEqual(['orders', 'proxy']);
     const proxy = container(d, 'proxy');
-    expect(proxy).toEqual(expect.objectContaining({
-      image: 'envoyproxy/envoy:v1.31.2',
-      args: ['-c', '/etc/envoy/envoy.yaml'],
-      ports: [{ containerPort: 15001, name: 'proxy', protocol: 'TCP' }],
-      env: [{ name: 'ENVOY_UID', value: '101' }],
-    }));
-    expect(proxy.securityContext).toEqual(expect.objectContaining({ runAsUser: 101, runAsGroup: 10001, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }));
+    expect(proxy).toEqual(
+      expect.objectContaining({
+        image: 'envoyproxy/envoy:v1.31.2',
+        args: ['-c', '/etc/envoy/envoy.yaml'],
+        ports: [{ containerPort: 15001, name: 'proxy', protocol: 'TCP' }],
+        env: [{ name: 'ENVOY_UID', value: '101' }],
+      }),
+    );
+    expect(proxy.securityContext).toEqual(
+      expect.objectContaining({ runAsUser: 101, runAsGroup: 10001, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }),
+    );
     expect(proxy.resources.limits.memory).toBe('64Mi');
     // Its own /tmp, not the main container's.
     expect(volumeAt(d, '/tmp', 'proxy').mount.name).not.toBe(volumeAt(d, '/tmp').mount.name);
@@ -182,11 +214,13 @@ describe('wait-for init containers', () => {
     const d = find(synth(app).objects, 'Deployment', 'web');
     const init = podSpec(d).initContainers;
     expect(init.map((c: any) => c.name)).toEqual(['wait-for-redis', 'wait-for-user-db']);
-    expect(init[1]).toEqual(expect.objectContaining({
-      image: 'registry.local/busybox:1.36.1',
-      command: ['sh', '-c', 'until nc -z user-db 5432; do echo waiting for user-db; sleep 2; done'],
-      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
-    }));
+    expect(init[1]).toEqual(
+      expect.objectContaining({
+        image: 'registry.local/busybox:1.36.1',
+        command: ['sh', '-c', 'until nc -z user-db 5432; do echo waiting for user-db; sleep 2; done'],
+        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
+      }),
+    );
     for (const c of init) expect(c.securityContext).toEqual(container(d).securityContext);
     expect(init[0].securityContext.runAsUser).toBe(2000);
   });
@@ -195,7 +229,9 @@ describe('wait-for init containers', () => {
     const app = newApp();
     const statsd = httpService(app, 'statsd', { ports: [{ port: 8125, protocol: Protocol.UDP }] });
     httpService(app, 'web', { dependsOn: [statsd] });
-    expect(container(find(synth(app).objects, 'Deployment', 'web'), 'wait-for-statsd').command[2]).toBe('until nc -zu statsd 8125; do echo waiting for statsd; sleep 2; done');
+    expect(container(find(synth(app).objects, 'Deployment', 'web'), 'wait-for-statsd').command[2]).toBe(
+      'until nc -zu statsd 8125; do echo waiting for statsd; sleep 2; done',
+    );
   });
 
   test('a service without dependencies has no init containers', () => {

@@ -40,7 +40,9 @@ describe('diagnostics', () => {
 
   test('a published sidecar port is local-only too', () => {
     const app = newApp();
-    httpService(app, 'web', { sidecars: [{ name: 'proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: 9901, publish: 9901 }] }] });
+    httpService(app, 'web', {
+      sidecars: [{ name: 'proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: 9901, publish: 9901 }] }],
+    });
     expect(fields(synth(app).chart.diagnostics)).toEqual(['web.sidecars[proxy].ports']);
   });
 
@@ -73,24 +75,32 @@ describe('diagnostics', () => {
     httpService(app, 'web', { stopSignal: 'SIGINT', stopGracePeriodSeconds: 5 });
     httpService(app, 'api', { stopGracePeriodSeconds: 5 });
     const ds = synth(app).chart.diagnostics;
-    expect(ds).toEqual([{
-      level: DiagnosticLevel.WARNING,
-      target: 'kubernetes',
-      service: 'web',
-      field: 'stopSignal',
-      message: 'SIGINT cannot be expressed in Kubernetes 1.27, which stops containers with SIGTERM: make the process exit on SIGTERM, or send SIGINT from a preStop hook',
-    }]);
+    expect(ds).toEqual([
+      {
+        level: DiagnosticLevel.WARNING,
+        target: 'kubernetes',
+        service: 'web',
+        field: 'stopSignal',
+        message:
+          'SIGINT cannot be expressed in Kubernetes 1.27, which stops containers with SIGTERM: make the process exit on SIGTERM, or send SIGINT from a preStop hook',
+      },
+    ]);
     expect(formatDiagnostic(ds[0])).toMatch(/^warning \[kubernetes\] service 'web': 'stopSignal' SIGINT cannot be expressed/);
   });
 
   test('the flask stacks acknowledge the SIGINT warning of both Flask services, with the reason', () => {
-    for (const [stack, service] of [['flask-redis', 'web'], ['my-service', 'my-service']]) {
+    for (const [stack, service] of [
+      ['flask-redis', 'web'],
+      ['my-service', 'my-service'],
+    ]) {
       const { chart } = synth(STACKS[stack]());
       expect(chart.diagnostics.filter((d) => d.field === 'stopSignal')).toEqual([]);
       expect(chart.model.acknowledgements).toContainEqual(expect.objectContaining({ id: 'k8s-stopSignal', service }));
       // Without the acknowledgement, the warning is there.
       const bare = synth(STACKS[stack]());
-      expect(kubernetesDiagnostics({ ...bare.chart.model, acknowledgements: [] }).map((d) => `${d.service}.${d.field}`)).toContain(`${service}.stopSignal`);
+      expect(kubernetesDiagnostics({ ...bare.chart.model, acknowledgements: [] }).map((d) => `${d.service}.${d.field}`)).toContain(
+        `${service}.stopSignal`,
+      );
     }
   });
 

@@ -8,14 +8,30 @@ import { find, httpService, newApp, synth, worker } from './helpers';
 function everything(namespace?: string): Application {
   const app = newApp({ namespace, labels: { team: 'shop' }, config: { A: 'b' } }, 'shop');
   const db = httpService(app, 'db', { replicas: 2, volumes: [{ name: 'data', mountPath: '/data' }] });
-  const web = httpService(app, 'web', { dependsOn: [db], autoscaling: { minReplicas: 1, maxReplicas: 3 }, configFiles: [{ mountPath: '/etc/a', content: 'a' }], labels: { tier: 'front' } });
+  const web = httpService(app, 'web', {
+    dependsOn: [db],
+    autoscaling: { minReplicas: 1, maxReplicas: 3 },
+    configFiles: [{ mountPath: '/etc/a', content: 'a' }],
+    labels: { tier: 'front' },
+  });
   worker(app, 'cache-warmer', { volumes: [{ name: 'warm', mountPath: '/warm' }] });
   worker(app, 'migrate', { restartPolicy: RestartPolicy.NEVER });
   new Gateway(app, 'gateway', { routes: [{ path: '/', service: web }] });
   return app;
 }
 
-const KINDS = ['ConfigMap', 'Service', 'ServiceAccount', 'Deployment', 'StatefulSet', 'Job', 'PersistentVolumeClaim', 'HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy'];
+const KINDS = [
+  'ConfigMap',
+  'Service',
+  'ServiceAccount',
+  'Deployment',
+  'StatefulSet',
+  'Job',
+  'PersistentVolumeClaim',
+  'HorizontalPodAutoscaler',
+  'Ingress',
+  'NetworkPolicy',
+];
 
 describe('labels and namespace', () => {
   test('the test application covers every kind the backend renders', () => {
@@ -24,7 +40,13 @@ describe('labels and namespace', () => {
 
   test('every object carries part-of, managed-by and the user labels, so prune by part-of works', () => {
     for (const o of synth(everything()).objects) {
-      expect(o.metadata.labels).toEqual(expect.objectContaining({ 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/managed-by': 'microservice-constructs', team: 'shop' }));
+      expect(o.metadata.labels).toEqual(
+        expect.objectContaining({
+          'app.kubernetes.io/part-of': 'shop',
+          'app.kubernetes.io/managed-by': 'microservice-constructs',
+          team: 'shop',
+        }),
+      );
     }
   });
 
@@ -36,7 +58,9 @@ describe('labels and namespace', () => {
     }
     expect(web.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/part-of': 'shop' } });
     expect(web.spec.template.metadata.labels).toEqual(web.metadata.labels);
-    expect(find(objects, 'StatefulSet', 'db').spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' } });
+    expect(find(objects, 'StatefulSet', 'db').spec.selector).toEqual({
+      matchLabels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+    });
   });
 
   test('no cdk8s.io/metadata.addr label or selector anywhere', () => {
@@ -44,12 +68,17 @@ describe('labels and namespace', () => {
   });
 
   test('the namespace is set on every object when the application has one', () => {
-    for (const o of synth(everything('shop-prod')).objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe('shop-prod');
+    for (const o of synth(everything('shop-prod')).objects.filter((x) => x.kind !== 'Namespace'))
+      expect(o.metadata.namespace).toBe('shop-prod');
   });
 
-  test('the application\'s namespace is created first, by a cluster-scoped Namespace with the application labels', () => {
+  test("the application's namespace is created first, by a cluster-scoped Namespace with the application labels", () => {
     const [first, ...rest] = synth(everything('shop-prod')).objects;
-    expect(first).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop-prod', labels: expect.objectContaining({ 'app.kubernetes.io/part-of': 'shop' }) } });
+    expect(first).toEqual({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop-prod', labels: expect.objectContaining({ 'app.kubernetes.io/part-of': 'shop' }) },
+    });
     expect(rest.map((o) => o.kind)).not.toContain('Namespace');
   });
 
@@ -87,7 +116,13 @@ describe('labels and namespace', () => {
     new Microservice(team, 'Api', { image: Image.fromRegistry('nginx:1.27'), ports: [{ port: 80 }] });
     const chart = new ApplicationChart(Testing.app(), 'SomeChartId', { application: app });
     const names = Testing.synth(chart).map((o: any) => `${o.kind}/${o.metadata.name}`);
-    expect(names).toEqual(['Service/team-api', 'ServiceAccount/team-api', 'Deployment/team-api', 'NetworkPolicy/nested-default-deny', 'NetworkPolicy/team-api-egress']);
+    expect(names).toEqual([
+      'Service/team-api',
+      'ServiceAccount/team-api',
+      'Deployment/team-api',
+      'NetworkPolicy/nested-default-deny',
+      'NetworkPolicy/team-api-egress',
+    ]);
   });
 });
 

@@ -9,8 +9,28 @@ import { PodSecurityLevel, SeccompProfileType } from '../../lib/model';
 import { STACKS } from '../../stacks';
 import { find, httpService, IMAGE, newApp, podSpec, synth, worker } from './helpers';
 
-const BASELINE_CAPABILITIES = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
-const SAFE_SYSCTLS = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range'];
+const BASELINE_CAPABILITIES = [
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+];
+const SAFE_SYSCTLS = [
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+];
 const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 const SELINUX_TYPES = [undefined, '', 'container_t', 'container_init_t', 'container_kvm_t'];
 
@@ -19,17 +39,26 @@ export function restrictedViolations(meta: any, spec: any): string[] {
   const out: string[] = [];
   const containers: any[] = [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])];
   const pod = spec.securityContext ?? {};
-  const each = (check: (c: any) => string | undefined) => containers.forEach((c) => { const v = check(c); if (v) out.push(`container ${c.name}: ${v}`); });
+  const each = (check: (c: any) => string | undefined) =>
+    containers.forEach((c) => {
+      const v = check(c);
+      if (v) out.push(`container ${c.name}: ${v}`);
+    });
   // Baseline
   if (pod.windowsOptions?.hostProcess) out.push('HostProcess');
   each((c) => (c.securityContext?.windowsOptions?.hostProcess ? 'HostProcess' : undefined));
   for (const f of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[f]) out.push(`host namespaces: ${f}`);
   each((c) => (c.securityContext?.privileged ? 'privileged' : undefined));
-  each((c) => ((c.securityContext?.capabilities?.add ?? []).find((x: string) => !BASELINE_CAPABILITIES.includes(x)) ? 'capability beyond baseline' : undefined));
+  each((c) =>
+    (c.securityContext?.capabilities?.add ?? []).find((x: string) => !BASELINE_CAPABILITIES.includes(x))
+      ? 'capability beyond baseline'
+      : undefined,
+  );
   for (const v of spec.volumes ?? []) if (v.hostPath) out.push(`hostPath volume ${v.name}`);
   each((c) => ((c.ports ?? []).some((p: any) => p.hostPort) ? 'hostPort' : undefined));
   for (const [k, v] of Object.entries<string>(meta?.annotations ?? {})) {
-    if (k.startsWith('container.apparmor.security.beta.kubernetes.io/') && !(v === 'runtime/default' || v.startsWith('localhost/'))) out.push(`AppArmor ${k}=${v}`);
+    if (k.startsWith('container.apparmor.security.beta.kubernetes.io/') && !(v === 'runtime/default' || v.startsWith('localhost/')))
+      out.push(`AppArmor ${k}=${v}`);
   }
   for (const so of [pod.seLinuxOptions, ...containers.map((c) => c.securityContext?.seLinuxOptions)]) {
     if (so && (!SELINUX_TYPES.includes(so.type) || so.user || so.role)) out.push('SELinux options');
@@ -49,17 +78,24 @@ export function restrictedViolations(meta: any, spec: any): string[] {
   if (pod.runAsUser === 0) out.push('pod runAsUser 0');
   each((c) => (c.securityContext?.runAsUser === 0 ? 'runAsUser 0' : undefined));
   const allowedSeccomp = (p: any) => p?.type === 'RuntimeDefault' || p?.type === 'Localhost';
-  if (!allowedSeccomp(pod.seccompProfile)) each((c) => (!allowedSeccomp(c.securityContext?.seccompProfile) ? 'seccompProfile not RuntimeDefault or Localhost' : undefined));
+  if (!allowedSeccomp(pod.seccompProfile))
+    each((c) => (!allowedSeccomp(c.securityContext?.seccompProfile) ? 'seccompProfile not RuntimeDefault or Localhost' : undefined));
   each((c) => (!(c.securityContext?.capabilities?.drop ?? []).includes('ALL') ? 'capabilities do not drop ALL' : undefined));
-  each((c) => ((c.securityContext?.capabilities?.add ?? []).some((x: string) => x !== 'NET_BIND_SERVICE') ? 'adds a capability other than NET_BIND_SERVICE' : undefined));
+  each((c) =>
+    (c.securityContext?.capabilities?.add ?? []).some((x: string) => x !== 'NET_BIND_SERVICE')
+      ? 'adds a capability other than NET_BIND_SERVICE'
+      : undefined,
+  );
   return out;
 }
 
 function podTemplates(objects: any[]): Array<{ name: string; meta: any; spec: any }> {
-  return objects.filter((o) => ['Deployment', 'StatefulSet', 'Job', 'DaemonSet', 'CronJob', 'Pod'].includes(o.kind)).map((o) => {
-    const template = o.kind === 'Pod' ? o : o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec.template;
-    return { name: `${o.kind}/${o.metadata.name}`, meta: template.metadata, spec: template.spec };
-  });
+  return objects
+    .filter((o) => ['Deployment', 'StatefulSet', 'Job', 'DaemonSet', 'CronJob', 'Pod'].includes(o.kind))
+    .map((o) => {
+      const template = o.kind === 'Pod' ? o : o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec.template;
+      return { name: `${o.kind}/${o.metadata.name}`, meta: template.metadata, spec: template.spec };
+    });
 }
 
 describe.each(Object.keys(STACKS))('stack %s', (stack) => {
@@ -67,7 +103,8 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
     const objects = Testing.synth(new ApplicationChart(Testing.app(), 'test', { application: STACKS[stack]() }));
     const pods = podTemplates(objects);
     expect(pods.length).toBeGreaterThan(0);
-    for (const p of pods) expect({ pod: p.name, violations: restrictedViolations(p.meta, p.spec) }).toEqual({ pod: p.name, violations: [] });
+    for (const p of pods)
+      expect({ pod: p.name, violations: restrictedViolations(p.meta, p.spec) }).toEqual({ pod: p.name, violations: [] });
   });
 });
 
@@ -97,7 +134,10 @@ describe('pod security', () => {
   test('a Localhost seccomp profile and a localhost AppArmor profile are passed through; a differing sidecar gets its own', () => {
     const app = newApp();
     httpService(app, 'web', {
-      security: { seccompProfile: { type: SeccompProfileType.LOCALHOST, localhostProfile: 'profiles/web.json' }, appArmorProfile: 'localhost/web' },
+      security: {
+        seccompProfile: { type: SeccompProfileType.LOCALHOST, localhostProfile: 'profiles/web.json' },
+        appArmorProfile: 'localhost/web',
+      },
       sidecars: [{ name: 'proxy', image: IMAGE, security: { seccompProfile: { type: SeccompProfileType.RUNTIME_DEFAULT } } }],
     });
     const web = find(synth(app).objects, 'Deployment', 'web');
@@ -126,6 +166,8 @@ describe('pod security', () => {
   test('fails: a service breaking the profile its namespace enforces', () => {
     const app = newApp({ namespace: 'shop' });
     worker(app, 'ping', { security: { capabilitiesAdd: ['CHOWN'], breaksPodSecurity: PodSecurityLevel.RESTRICTED } });
-    expect(() => synth(app)).toThrow(/service 'ping': breaks the restricted Pod Security profile \(capabilitiesAdd CHOWN\) that namespace 'shop' enforces/);
+    expect(() => synth(app)).toThrow(
+      /service 'ping': breaks the restricted Pod Security profile \(capabilitiesAdd CHOWN\) that namespace 'shop' enforces/,
+    );
   });
 });

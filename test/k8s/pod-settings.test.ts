@@ -16,7 +16,9 @@ describe('pod settings', () => {
 
   test('serviceAccount: { automountToken, annotations } for Workload Identity / IRSA', () => {
     const app = newApp();
-    httpService(app, 'web', { serviceAccount: { automountToken: true, annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/web' } } });
+    httpService(app, 'web', {
+      serviceAccount: { automountToken: true, annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/web' } },
+    });
     const { objects } = synth(app);
     const sa = find(objects, 'ServiceAccount', 'web');
     expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/web' });
@@ -57,7 +59,10 @@ describe('addDependency(dep, { wait: false })', () => {
     expect(pod.containers[0].env).toContainEqual({ name: 'DB_HOST', value: 'db' });
     expect(find(objects, 'NetworkPolicy', 'db-ingress').spec.ingress).toHaveLength(1);
     const plan = planDocker(app.resolve(), 'compose');
-    expect(plan.containers.find((c) => c.key === 'web')!.dependsOn).toEqual([{ key: 'db', condition: 'started' }, { key: 'cache', condition: 'started' }]);
+    expect(plan.containers.find((c) => c.key === 'web')!.dependsOn).toEqual([
+      { key: 'db', condition: 'started' },
+      { key: 'cache', condition: 'started' },
+    ]);
   });
 });
 
@@ -71,12 +76,14 @@ describe('fails', () => {
       podAnnotations: { 'bad key!': 'x' },
     });
     web.addDependency(db, { wait: false, condition: 'healthy' as never });
-    expect(() => app.resolve()).toThrow([
-      `service 'web': unknown option 'role' in 'serviceAccount' (known: automountToken, annotations)`,
-      `service 'web': 'serviceAccount.automountToken' must be a boolean, got "yes"`,
-      `service 'web': 'nodeSelector.kubernetes.io/os' must be a Kubernetes label value (<= 63 characters), got "linux os"`,
-      `service 'web': 'podAnnotations' key must be a Kubernetes annotation key, got "bad key!"`,
-    ].join('\n'));
+    expect(() => app.resolve()).toThrow(
+      [
+        `service 'web': unknown option 'role' in 'serviceAccount' (known: automountToken, annotations)`,
+        `service 'web': 'serviceAccount.automountToken' must be a boolean, got "yes"`,
+        `service 'web': 'nodeSelector.kubernetes.io/os' must be a Kubernetes label value (<= 63 characters), got "linux os"`,
+        `service 'web': 'podAnnotations' key must be a Kubernetes annotation key, got "bad key!"`,
+      ].join('\n'),
+    );
     expect(() => app.resolve()).toThrow(`service 'web': 'addDependency' for 'db' sets wait false and condition healthy; choose one`);
   });
 });

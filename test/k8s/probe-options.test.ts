@@ -11,11 +11,23 @@ describe('probe options', () => {
     });
     const c = find(synth(app).objects, 'Deployment', 'front').spec.template.spec.containers[0];
     expect(c.readinessProbe).toEqual({
-      httpGet: { path: '/_healthz', port: 8080, scheme: 'HTTP', httpHeaders: [{ name: 'Cookie', value: 'shop_session-id=x-readiness-probe' }] },
-      periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3,
+      httpGet: {
+        path: '/_healthz',
+        port: 8080,
+        scheme: 'HTTP',
+        httpHeaders: [{ name: 'Cookie', value: 'shop_session-id=x-readiness-probe' }],
+      },
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
     });
     // Without headers, cdk8s-plus renders the same shape.
-    expect(c.livenessProbe).toEqual({ httpGet: { path: '/_healthz', port: 8080, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 });
+    expect(c.livenessProbe).toEqual({
+      httpGet: { path: '/_healthz', port: 8080, scheme: 'HTTP' },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    });
   });
 
   test('healthcheck: Probe.none() keeps the Kubernetes probes and reports nothing', () => {

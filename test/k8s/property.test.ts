@@ -5,7 +5,17 @@
  */
 import * as fc from 'fast-check';
 import {
-  Application, EnvValue, Gateway, Image, Microservice, MicroserviceProps, Probe, Protocol, ResolvedService, RestartPolicy, ServiceType,
+  Application,
+  EnvValue,
+  Gateway,
+  Image,
+  Microservice,
+  MicroserviceProps,
+  Probe,
+  Protocol,
+  ResolvedService,
+  RestartPolicy,
+  ServiceType,
 } from '../../lib/model';
 import { IMAGE, synth } from './helpers';
 import { K8sObject } from './validate-k8s';
@@ -23,7 +33,10 @@ const serviceSpec = fc.record({
     fc.record({ min: fc.integer({ min: 1, max: 3 }), extra: fc.integer({ min: 0, max: 3 }), cpu: fc.integer({ min: 1, max: 100 }) }),
   ),
   restartPolicy: fc.constantFrom(RestartPolicy.ALWAYS, RestartPolicy.ALWAYS, RestartPolicy.ON_FAILURE, RestartPolicy.NEVER),
-  volumes: fc.array(fc.record({ scratch: fc.boolean(), size: fc.constantFrom(undefined, '500Mi', '2Gi', '10G', '1.5Gi'), readOnly: fc.boolean() }), { maxLength: 2 }),
+  volumes: fc.array(
+    fc.record({ scratch: fc.boolean(), size: fc.constantFrom(undefined, '500Mi', '2Gi', '10G', '1.5Gi'), readOnly: fc.boolean() }),
+    { maxLength: 2 },
+  ),
   probes: fc.array(fc.constantFrom('http', 'tcp', 'grpc', 'command', 'none'), { minLength: 3, maxLength: 3 }),
   deps: fc.array(fc.nat(), { maxLength: 3 }),
   configFiles: fc.nat({ max: 2 }),
@@ -76,17 +89,41 @@ function buildApp(spec: AppSpec): Application {
       })),
       serviceType: s.ports.length > 0 ? s.serviceType : undefined,
       replicas: autoscaled ? undefined : 'replicas' in s.scaling ? s.scaling.replicas : 1,
-      autoscaling: autoscaled && 'min' in s.scaling ? { minReplicas: s.scaling.min, maxReplicas: s.scaling.min + s.scaling.extra, targetCpuPercent: s.scaling.cpu } : undefined,
+      autoscaling:
+        autoscaled && 'min' in s.scaling
+          ? { minReplicas: s.scaling.min, maxReplicas: s.scaling.min + s.scaling.extra, targetCpuPercent: s.scaling.cpu }
+          : undefined,
       restartPolicy: s.restartPolicy,
       dependsOn: deps,
-      volumes: s.volumes.map((v, j) => ({ name: `v${i}-${j}`, mountPath: `/data/${j}`, scratch: v.scratch, size: v.scratch ? undefined : v.size, readOnly: v.readOnly })),
+      volumes: s.volumes.map((v, j) => ({
+        name: `v${i}-${j}`,
+        mountPath: `/data/${j}`,
+        scratch: v.scratch,
+        size: v.scratch ? undefined : v.size,
+        readOnly: v.readOnly,
+      })),
       livenessProbe: probe(s.probes[0], s.ports, 0),
       readinessProbe: probe(s.probes[1], s.ports, 1),
       startupProbe: probe(s.probes[2], s.ports, 2),
       configFiles: Array.from({ length: s.configFiles }, (_, j) => ({ mountPath: `/etc/app/${j}.conf`, content: `n=${j}\n` })),
-      secretFiles: Array.from({ length: s.secretFiles }, (_, j) => ({ secretName: j ? 'tls.example.com' : 'db', key: j ? 'tls.crt' : 'password', mountPath: `/run/secrets/${j}` })),
-      env: Object.fromEntries(s.env.map((kind, j) => [`VAR_${j}`, kind === 'secret' ? EnvValue.fromSecret('db', 'password') : kind === 'config' ? EnvValue.fromConfig('LOG_LEVEL') : EnvValue.fromValue(`v${j}`)])),
-      sidecars: s.sidecar ? [{ name: 'proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: sidecarPort, name: 'proxy' }] }] : [],
+      secretFiles: Array.from({ length: s.secretFiles }, (_, j) => ({
+        secretName: j ? 'tls.example.com' : 'db',
+        key: j ? 'tls.crt' : 'password',
+        mountPath: `/run/secrets/${j}`,
+      })),
+      env: Object.fromEntries(
+        s.env.map((kind, j) => [
+          `VAR_${j}`,
+          kind === 'secret'
+            ? EnvValue.fromSecret('db', 'password')
+            : kind === 'config'
+              ? EnvValue.fromConfig('LOG_LEVEL')
+              : EnvValue.fromValue(`v${j}`),
+        ]),
+      ),
+      sidecars: s.sidecar
+        ? [{ name: 'proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'), ports: [{ port: sidecarPort, name: 'proxy' }] }]
+        : [],
       metrics: s.metrics && s.ports.length > 0 ? { port: s.ports[s.ports.length - 1] } : undefined,
       security: { readOnlyRootFilesystem: s.readOnlyRoot, user: s.user },
       stopSignal: s.stopSignal,
@@ -151,13 +188,44 @@ test('the generator reaches every kind and probe the backend renders', () => {
     const { objects } = synth(buildApp(spec));
     for (const o of objects) seen.add(o.kind);
     const text = JSON.stringify(objects);
-    for (const marker of ['"grpc"', '"httpGet"', '"tcpSocket"', '"exec"', 'volumeClaimTemplates', 'NodePort', 'LoadBalancer', '"UDP"', 'secretKeyRef', 'configMapKeyRef']) {
+    for (const marker of [
+      '"grpc"',
+      '"httpGet"',
+      '"tcpSocket"',
+      '"exec"',
+      'volumeClaimTemplates',
+      'NodePort',
+      'LoadBalancer',
+      '"UDP"',
+      'secretKeyRef',
+      'configMapKeyRef',
+    ]) {
       if (text.includes(marker)) seen.add(marker);
     }
   }
-  expect([...seen].sort()).toEqual([
-    '"UDP"', '"exec"', '"grpc"', '"httpGet"', '"tcpSocket"', 'ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Job',
-    'LoadBalancer', 'Namespace', 'NetworkPolicy', 'NodePort', 'PersistentVolumeClaim', 'Service', 'ServiceAccount', 'StatefulSet', 'configMapKeyRef', 'secretKeyRef',
-    'volumeClaimTemplates',
-  ].sort());
+  expect([...seen].sort()).toEqual(
+    [
+      '"UDP"',
+      '"exec"',
+      '"grpc"',
+      '"httpGet"',
+      '"tcpSocket"',
+      'ConfigMap',
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'Ingress',
+      'Job',
+      'LoadBalancer',
+      'Namespace',
+      'NetworkPolicy',
+      'NodePort',
+      'PersistentVolumeClaim',
+      'Service',
+      'ServiceAccount',
+      'StatefulSet',
+      'configMapKeyRef',
+      'secretKeyRef',
+      'volumeClaimTemplates',
+    ].sort(),
+  );
 });

@@ -12,9 +12,27 @@ import { K8sObject } from './validate-k8s';
 
 /** Pointer fields of the API types (`*bool`, `*int32`, `*int64`): the server stores their zero value. */
 const POINTER_FIELDS = new Set([
-  'allowPrivilegeEscalation', 'automountServiceAccountToken', 'privileged', 'readOnlyRootFilesystem', 'runAsNonRoot', 'immutable',
-  'setHostnameAsFQDN', 'backoffLimit', 'replicas', 'runAsUser', 'runAsGroup', 'fsGroup', 'terminationGracePeriodSeconds', 'parallelism',
-  'completions', 'optional', 'defaultMode', 'shareProcessNamespace', 'enableServiceLinks', 'activeDeadlineSeconds', 'partition',
+  'allowPrivilegeEscalation',
+  'automountServiceAccountToken',
+  'privileged',
+  'readOnlyRootFilesystem',
+  'runAsNonRoot',
+  'immutable',
+  'setHostnameAsFQDN',
+  'backoffLimit',
+  'replicas',
+  'runAsUser',
+  'runAsGroup',
+  'fsGroup',
+  'terminationGracePeriodSeconds',
+  'parallelism',
+  'completions',
+  'optional',
+  'defaultMode',
+  'shareProcessNamespace',
+  'enableServiceLinks',
+  'activeDeadlineSeconds',
+  'partition',
 ]);
 /** Map-valued fields: their entries are data, an empty string there is kept. */
 const MAP_FIELDS = new Set(['labels', 'annotations', 'data', 'binaryData', 'matchLabels', 'nodeSelector', 'selector']);
@@ -43,7 +61,10 @@ function zeroProne() {
   const app = newApp({ namespace: 'zero' });
   const db = httpService(app, 'db', {
     replicas: 2,
-    volumes: [{ name: 'data', mountPath: '/data', size: '1.5Gi' }, { name: 'cache', mountPath: '/cache', scratch: true }],
+    volumes: [
+      { name: 'data', mountPath: '/data', size: '1.5Gi' },
+      { name: 'cache', mountPath: '/cache', scratch: true },
+    ],
     readinessProbe: Probe.tcp({ port: 8080 }),
     livenessProbe: Probe.command(['true'], { initialDelaySeconds: 0 }),
   });
@@ -56,7 +77,10 @@ function zeroProne() {
     stopGracePeriodSeconds: 0,
     readinessProbe: Probe.http('/healthz'),
   });
-  httpService(app, 'api', { autoscaling: { minReplicas: 1, maxReplicas: 3 }, volumes: [{ name: 'logs', mountPath: '/logs', readOnly: true }] });
+  httpService(app, 'api', {
+    autoscaling: { minReplicas: 1, maxReplicas: 3 },
+    volumes: [{ name: 'logs', mountPath: '/logs', readOnly: true }],
+  });
   worker(app, 'idle', { replicas: 0 });
   worker(app, 'migrate', { restartPolicy: RestartPolicy.NEVER });
   return app;
@@ -74,11 +98,20 @@ describe('the rendered objects are in the form the API server stores them', () =
     const job = objects.find((o) => o.kind === 'Job')!;
     expect(job.spec.backoffLimit).toBe(0);
     expect(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'idle')!.spec.replicas).toBe(0);
-    expect(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')!.spec.template.spec.terminationGracePeriodSeconds).toBe(0);
+    expect(
+      objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')!.spec.template.spec.terminationGracePeriodSeconds,
+    ).toBe(0);
   });
 
   test('the checker itself finds what the server would drop', () => {
-    const bad = [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x', labels: { empty: '' } }, spec: { externalIPs: [], hostNetwork: false, minReadySeconds: 0, resources: { limits: { memory: '1024Mi' } } } }];
+    const bad = [
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'x', labels: { empty: '' } },
+        spec: { externalIPs: [], hostNetwork: false, minReadySeconds: 0, resources: { limits: { memory: '1024Mi' } } },
+      },
+    ];
     expect(serverRewrites(bad)).toEqual([
       'Service/x.spec.externalIPs: [] (an empty list is stored as none)',
       'Service/x.spec.hostNetwork: false (a zero value the server drops)',
@@ -100,8 +133,21 @@ describe('toServerForm', () => {
           spec: {
             hostNetwork: false,
             automountServiceAccountToken: false,
-            containers: [{ name: 'c', args: [], stdin: false, livenessProbe: { initialDelaySeconds: 0, periodSeconds: 5 }, volumeMounts: [{ name: 'v', mountPath: '/v', readOnly: false, subPath: '' }], securityContext: { privileged: false } }],
-            volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'c', readOnly: false } }, { name: 'w', csi: { driver: 'd', readOnly: false } }, { name: 't', emptyDir: {} }],
+            containers: [
+              {
+                name: 'c',
+                args: [],
+                stdin: false,
+                livenessProbe: { initialDelaySeconds: 0, periodSeconds: 5 },
+                volumeMounts: [{ name: 'v', mountPath: '/v', readOnly: false, subPath: '' }],
+                securityContext: { privileged: false },
+              },
+            ],
+            volumes: [
+              { name: 'v', persistentVolumeClaim: { claimName: 'c', readOnly: false } },
+              { name: 'w', csi: { driver: 'd', readOnly: false } },
+              { name: 't', emptyDir: {} },
+            ],
           },
         },
       },
@@ -114,8 +160,19 @@ describe('toServerForm', () => {
         template: {
           spec: {
             automountServiceAccountToken: false,
-            containers: [{ name: 'c', livenessProbe: { periodSeconds: 5 }, volumeMounts: [{ name: 'v', mountPath: '/v' }], securityContext: { privileged: false } }],
-            volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'c' } }, { name: 'w', csi: { driver: 'd', readOnly: false } }, { name: 't', emptyDir: {} }],
+            containers: [
+              {
+                name: 'c',
+                livenessProbe: { periodSeconds: 5 },
+                volumeMounts: [{ name: 'v', mountPath: '/v' }],
+                securityContext: { privileged: false },
+              },
+            ],
+            volumes: [
+              { name: 'v', persistentVolumeClaim: { claimName: 'c' } },
+              { name: 'w', csi: { driver: 'd', readOnly: false } },
+              { name: 't', emptyDir: {} },
+            ],
           },
         },
       },
@@ -132,10 +189,22 @@ describe('toServerForm', () => {
   });
 
   test.each([
-    ['1024Mi', '1Gi'], ['1.5Gi', '1536Mi'], ['500Mi', '500Mi'], ['2000m', '2'], ['1000m', '1'], ['250m', '250m'], ['0.5', '500m'],
-    ['2000', '2k'], ['10G', '10G'], ['0.5Ki', '512'], ['0', '0'], ['1e3', '1e3'],
+    ['1024Mi', '1Gi'],
+    ['1.5Gi', '1536Mi'],
+    ['500Mi', '500Mi'],
+    ['2000m', '2'],
+    ['1000m', '1'],
+    ['250m', '250m'],
+    ['0.5', '500m'],
+    ['2000', '2k'],
+    ['10G', '10G'],
+    ['0.5Ki', '512'],
+    ['0', '0'],
+    ['1e3', '1e3'],
   ])('quantity %s is stored as %s', (q, canonical) => {
     expect(canonicalQuantity(q)).toBe(canonical);
-    expect(toServerForm({ resources: { requests: { storage: q }, limits: { memory: q } } })).toEqual({ resources: { requests: { storage: canonical }, limits: { memory: canonical } } });
+    expect(toServerForm({ resources: { requests: { storage: q }, limits: { memory: q } } })).toEqual({
+      resources: { requests: { storage: canonical }, limits: { memory: canonical } },
+    });
   });
 });

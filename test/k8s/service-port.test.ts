@@ -9,7 +9,10 @@ import { find, httpService, newApp, synth } from './helpers';
 
 function frontEnd() {
   const app = newApp();
-  const front = httpService(app, 'front-end', { serviceType: ServiceType.NODE_PORT, ports: [{ port: 8079, name: 'http', servicePort: 80, publish: 30001 }] });
+  const front = httpService(app, 'front-end', {
+    serviceType: ServiceType.NODE_PORT,
+    ports: [{ port: 8079, name: 'http', servicePort: 80, publish: 30001 }],
+  });
   httpService(app, 'shop', { dependsOn: [front] });
   new Gateway(app, 'gateway', { routes: [{ path: '/', service: front }] });
   return app;
@@ -18,7 +21,9 @@ function frontEnd() {
 describe('servicePort', () => {
   test('the Service listens on servicePort and targets the container port; the nodePort stays publish', () => {
     const { objects } = synth(frontEnd());
-    expect(find(objects, 'Service', 'front-end').spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8079, nodePort: 30001, protocol: 'TCP' }]);
+    expect(find(objects, 'Service', 'front-end').spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 8079, nodePort: 30001, protocol: 'TCP' },
+    ]);
   });
 
   test('Kubernetes dependents get the Service port in <DEP>_PORT and <DEP>_URL and wait for it', () => {
@@ -41,7 +46,10 @@ describe('servicePort', () => {
     const app = frontEnd();
     const plan = planDocker(app.resolve(), 'compose');
     const shop = plan.containers.find((c) => c.key === 'shop')!;
-    expect(Object.fromEntries(shop.env.map((v) => [v.name, v.value]))).toMatchObject({ FRONT_END_PORT: '8079', FRONT_END_URL: 'http://front-end:8079' });
+    expect(Object.fromEntries(shop.env.map((v) => [v.name, v.value]))).toMatchObject({
+      FRONT_END_PORT: '8079',
+      FRONT_END_URL: 'http://front-end:8079',
+    });
     expect(shop.env.some((v) => 'dockerValue' in v)).toBe(false);
     const compose = toCompose(app).file;
     expect(compose.services.shop.environment).toMatchObject({ FRONT_END_PORT: '8079', FRONT_END_URL: 'http://front-end:8079' });

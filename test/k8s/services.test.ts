@@ -50,21 +50,35 @@ describe('Ingress', () => {
   test('the gateway is a networking.k8s.io/v1 Ingress with Prefix paths, host and ingressClassName', () => {
     const app = newApp({ namespace: 'shop' });
     const users = httpService(app, 'users');
-    const orders = httpService(app, 'orders', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'admin' }] });
+    const orders = httpService(app, 'orders', {
+      ports: [
+        { port: 8080, name: 'http' },
+        { port: 9090, name: 'admin' },
+      ],
+    });
     new Gateway(app, 'gateway', {
       host: 'shop.example.com',
       ingressClassName: 'nginx',
-      routes: [{ path: '/api/users', service: users }, { path: '/admin', service: orders, port: 9090 }],
+      routes: [
+        { path: '/api/users', service: users },
+        { path: '/admin', service: orders, port: 9090 },
+      ],
     });
     const ing = find(synth(app).objects, 'Ingress', 'gateway');
     expect(ing.apiVersion).toBe('networking.k8s.io/v1');
     expect(ing.metadata.namespace).toBe('shop');
-    expect(ing.metadata.labels).toEqual(expect.objectContaining({ 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/part-of': 'app' }));
+    expect(ing.metadata.labels).toEqual(
+      expect.objectContaining({ 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/part-of': 'app' }),
+    );
     expect(ing.spec.ingressClassName).toBe('nginx');
     expect(ing.spec.rules).toHaveLength(1);
     expect(ing.spec.rules[0].host).toBe('shop.example.com');
     const paths = Object.fromEntries(ing.spec.rules[0].http.paths.map((p: any) => [p.path, p]));
-    expect(paths['/api/users']).toEqual({ path: '/api/users', pathType: 'Prefix', backend: { service: { name: 'users', port: { number: 8080 } } } });
+    expect(paths['/api/users']).toEqual({
+      path: '/api/users',
+      pathType: 'Prefix',
+      backend: { service: { name: 'users', port: { number: 8080 } } },
+    });
     expect(paths['/admin'].backend.service).toEqual({ name: 'orders', port: { number: 9090 } });
   });
 

@@ -23,7 +23,12 @@ describe('seed stacks', () => {
     const { objects, chart } = synth(STACKS['flask-redis']());
     find(objects, 'Service', 'redis');
     const web = find(objects, 'Deployment', 'web');
-    expect(container(web).env).toEqual(expect.arrayContaining([{ name: 'REDIS_HOST', value: 'redis' }, { name: 'REDIS_PORT', value: '6379' }]));
+    expect(container(web).env).toEqual(
+      expect.arrayContaining([
+        { name: 'REDIS_HOST', value: 'redis' },
+        { name: 'REDIS_PORT', value: '6379' },
+      ]),
+    );
     expect(podSpec(web).initContainers.map((c: any) => c.name)).toEqual(['wait-for-redis']);
     expect(find(objects, 'Service', 'web').spec.ports[0].port).toBe(5000);
     // publish 5000 on a ClusterIP Service cannot be honoured in Kubernetes: reported.

@@ -22,7 +22,8 @@ const MODELS: Record<string, () => new (data: any) => Validatable> = {
   'apps/v1/Deployment': () => require('kubernetes-models/apps/v1/Deployment').Deployment,
   'apps/v1/StatefulSet': () => require('kubernetes-models/apps/v1/StatefulSet').StatefulSet,
   'batch/v1/Job': () => require('kubernetes-models/batch/v1/Job').Job,
-  'autoscaling/v2/HorizontalPodAutoscaler': () => require('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler').HorizontalPodAutoscaler,
+  'autoscaling/v2/HorizontalPodAutoscaler': () =>
+    require('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler').HorizontalPodAutoscaler,
   'networking.k8s.io/v1/Ingress': () => require('kubernetes-models/networking.k8s.io/v1/Ingress').Ingress,
   'networking.k8s.io/v1/NetworkPolicy': () => require('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').NetworkPolicy,
 };
@@ -57,14 +58,21 @@ export function objectErrors(o: K8sObject): string[] {
   }
   errors.push(...metadataErrors(o.metadata, o.kind === 'Service' ? 'dns-1035' : 'subdomain'));
   if (POD_KINDS.has(o.kind)) errors.push(...podErrors(o));
-  if (o.kind === 'Service') errors.push(...unique((o.spec?.ports ?? []).map((p: any) => p.name), 'service port name'));
+  if (o.kind === 'Service')
+    errors.push(
+      ...unique(
+        (o.spec?.ports ?? []).map((p: any) => p.name),
+        'service port name',
+      ),
+    );
   return errors;
 }
 
 function metadataErrors(m: any, nameRule: 'dns-1035' | 'subdomain'): string[] {
   const errors: string[] = [];
   const name = m?.name ?? '';
-  if (nameRule === 'dns-1035' ? !(name.length <= 63 && DNS_1035.test(name)) : !isDnsSubdomain(name)) errors.push(`invalid name ${JSON.stringify(name)}`);
+  if (nameRule === 'dns-1035' ? !(name.length <= 63 && DNS_1035.test(name)) : !isDnsSubdomain(name))
+    errors.push(`invalid name ${JSON.stringify(name)}`);
   if (m?.namespace !== undefined && !isDnsLabel(m.namespace)) errors.push(`invalid namespace ${JSON.stringify(m.namespace)}`);
   errors.push(...labelErrors(m?.labels));
   return errors;
@@ -87,24 +95,52 @@ function podErrors(o: K8sObject): string[] {
     if (template.metadata?.labels?.[k] !== v) errors.push(`selector ${k}=${v} does not match the pod template labels`);
   }
   const containers: any[] = [...(pod.initContainers ?? []), ...(pod.containers ?? [])];
-  errors.push(...unique(containers.map((c) => c.name), 'container name'));
+  errors.push(
+    ...unique(
+      containers.map((c) => c.name),
+      'container name',
+    ),
+  );
   const volumes: any[] = pod.volumes ?? [];
-  errors.push(...unique(volumes.map((v) => v.name), 'pod volume name'));
+  errors.push(
+    ...unique(
+      volumes.map((v) => v.name),
+      'pod volume name',
+    ),
+  );
   const claimNames = (o.spec?.volumeClaimTemplates ?? []).map((t: any) => t.metadata?.name);
   errors.push(...unique(claimNames, 'claim template name'));
-  for (const name of [...volumes.map((v) => v.name), ...claimNames]) if (!isDnsLabel(name ?? '')) errors.push(`invalid volume name ${JSON.stringify(name)}`);
-  for (const name of claimNames) if (volumes.some((v) => v.name === name)) errors.push(`volume ${name} is both a pod volume and a claim template`);
+  for (const name of [...volumes.map((v) => v.name), ...claimNames])
+    if (!isDnsLabel(name ?? '')) errors.push(`invalid volume name ${JSON.stringify(name)}`);
+  for (const name of claimNames)
+    if (volumes.some((v) => v.name === name)) errors.push(`volume ${name} is both a pod volume and a claim template`);
   const mountable = new Set([...volumes.map((v) => v.name), ...claimNames]);
   for (const c of containers) {
     if (!isDnsLabel(c.name ?? '')) errors.push(`invalid container name ${JSON.stringify(c.name)}`);
     const mounts: any[] = c.volumeMounts ?? [];
     for (const m of mounts) if (!mountable.has(m.name)) errors.push(`container ${c.name} mounts unknown volume ${m.name}`);
-    errors.push(...unique(mounts.map((m) => m.mountPath), `mount path of ${c.name}`));
+    errors.push(
+      ...unique(
+        mounts.map((m) => m.mountPath),
+        `mount path of ${c.name}`,
+      ),
+    );
     const ports: any[] = c.ports ?? [];
-    errors.push(...unique(ports.map((p) => p.name).filter((n) => n !== undefined), `port name of ${c.name}`));
-    for (const p of ports) if (p.name !== undefined && !isPortName(p.name)) errors.push(`invalid port name ${JSON.stringify(p.name)} in ${c.name}`);
+    errors.push(
+      ...unique(
+        ports.map((p) => p.name).filter((n) => n !== undefined),
+        `port name of ${c.name}`,
+      ),
+    );
+    for (const p of ports)
+      if (p.name !== undefined && !isPortName(p.name)) errors.push(`invalid port name ${JSON.stringify(p.name)} in ${c.name}`);
     const env: any[] = c.env ?? [];
-    errors.push(...unique(env.map((e) => e.name), `env name of ${c.name}`));
+    errors.push(
+      ...unique(
+        env.map((e) => e.name),
+        `env name of ${c.name}`,
+      ),
+    );
     for (const e of env) if (!ENV_NAME.test(e.name)) errors.push(`invalid env name ${JSON.stringify(e.name)} in ${c.name}`);
   }
   return errors;

@@ -39,7 +39,13 @@ describe('workload kind', () => {
 
   test('replicas > 1 with a persistent volume is a StatefulSet with volumeClaimTemplates and a headless Service', () => {
     const app = newApp();
-    httpService(app, 'db', { replicas: 3, volumes: [{ name: 'data', mountPath: '/data', size: '2Gi' }, { name: 'scratch', mountPath: '/scratch', scratch: true }] });
+    httpService(app, 'db', {
+      replicas: 3,
+      volumes: [
+        { name: 'data', mountPath: '/data', size: '2Gi' },
+        { name: 'scratch', mountPath: '/scratch', scratch: true },
+      ],
+    });
     const { objects } = synth(app);
     expect(all(objects, 'Deployment')).toHaveLength(0);
     expect(all(objects, 'PersistentVolumeClaim')).toHaveLength(0);
@@ -47,13 +53,15 @@ describe('workload kind', () => {
     expect(s.spec.replicas).toBe(3);
     expect(s.spec.serviceName).toBe('db-headless');
     // in the form the server stores it (the list is compared whole by kubectl apply)
-    expect(s.spec.volumeClaimTemplates).toEqual([{
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { name: 'data', creationTimestamp: null, labels: expect.objectContaining({ 'app.kubernetes.io/name': 'db' }) },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } }, volumeMode: 'Filesystem' },
-      status: { phase: 'Pending' },
-    }]);
+    expect(s.spec.volumeClaimTemplates).toEqual([
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data', creationTimestamp: null, labels: expect.objectContaining({ 'app.kubernetes.io/name': 'db' }) },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } }, volumeMode: 'Filesystem' },
+        status: { phase: 'Pending' },
+      },
+    ]);
     // The claim template provides the volume: no pod volume of that name, but the mount stays.
     expect(podSpec(s).volumes.map((v: any) => v.name)).not.toContain('data');
     expect(volumeAt(s, '/data').mount.name).toBe('data');
@@ -69,7 +77,11 @@ describe('workload kind', () => {
     worker(app, 'indexer', { replicas: 2, volumes: [{ name: 'index', mountPath: '/index' }] });
     const { objects } = synth(app);
     const headless = find(objects, 'Service', 'indexer-headless');
-    expect(headless.spec).toEqual({ clusterIP: 'None', type: 'ClusterIP', selector: { 'app.kubernetes.io/name': 'indexer', 'app.kubernetes.io/part-of': 'app' } });
+    expect(headless.spec).toEqual({
+      clusterIP: 'None',
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': 'indexer', 'app.kubernetes.io/part-of': 'app' },
+    });
     expect(find(objects, 'StatefulSet', 'indexer').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('1Gi');
   });
 
@@ -79,7 +91,11 @@ describe('workload kind', () => {
     const { objects } = synth(app);
     const s = find(objects, 'StatefulSet', 'search');
     expect(s.spec).not.toHaveProperty('replicas');
-    expect(find(objects, 'HorizontalPodAutoscaler', 'search').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'search' });
+    expect(find(objects, 'HorizontalPodAutoscaler', 'search').spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      name: 'search',
+    });
   });
 
   test.each([
@@ -99,18 +115,23 @@ describe('workload kind', () => {
     expect(job.spec.template.metadata.labels).toEqual(expect.objectContaining({ 'app.kubernetes.io/name': 'migrate' }));
   });
 
-  test.each([RestartPolicy.ON_FAILURE, RestartPolicy.NEVER])('a service with ports and restartPolicy %s stays a Deployment, reported', (policy) => {
-    const app = newApp();
-    httpService(app, 'web', { restartPolicy: policy });
-    const { objects, chart } = synth(app);
-    expect(all(objects, 'Job')).toHaveLength(0);
-    expect(podSpec(find(objects, 'Deployment', 'web')).restartPolicy).toBe('Always');
-    expect(chart.diagnostics).toContainEqual(expect.objectContaining({
-      service: 'web',
-      field: 'restartPolicy',
-      message: `is ${policy}, but the service has ports to serve, so it runs as a Deployment, whose pods always restart (a Job would stop serving once it exits)`,
-    }));
-  });
+  test.each([RestartPolicy.ON_FAILURE, RestartPolicy.NEVER])(
+    'a service with ports and restartPolicy %s stays a Deployment, reported',
+    (policy) => {
+      const app = newApp();
+      httpService(app, 'web', { restartPolicy: policy });
+      const { objects, chart } = synth(app);
+      expect(all(objects, 'Job')).toHaveLength(0);
+      expect(podSpec(find(objects, 'Deployment', 'web')).restartPolicy).toBe('Always');
+      expect(chart.diagnostics).toContainEqual(
+        expect.objectContaining({
+          service: 'web',
+          field: 'restartPolicy',
+          message: `is ${policy}, but the service has ports to serve, so it runs as a Deployment, whose pods always restart (a Job would stop serving once it exits)`,
+        }),
+      );
+    },
+  );
 });
 
 describe('stopping', () => {
@@ -125,7 +146,7 @@ describe('stopping', () => {
     expect(podSpec(find(objects, 'Job', 'migrate')).terminationGracePeriodSeconds).toBe(0);
   });
 
-  test('unset, the pod keeps Kubernetes\' default of 30 seconds; a stopSignal changes nothing in the objects', () => {
+  test("unset, the pod keeps Kubernetes' default of 30 seconds; a stopSignal changes nothing in the objects", () => {
     const plain = newApp();
     httpService(plain, 'web');
     const signalled = newApp();

@@ -41,7 +41,11 @@ describe('acknowledgements', () => {
 
   test('fails: an id of another form, and no reason', () => {
     const { app, web } = exposed();
-    expect(() => app.acknowledge('ingressFrom', 'x')).toThrow(`application 'app': 'acknowledge' id must look like 'k8s-<field>' or 'docker-<field>' (shown in the warning), got "ingressFrom"`);
-    expect(() => web.acknowledge('k8s-ingressFrom', ' ')).toThrow(`service 'web': 'acknowledge' of 'k8s-ingressFrom' needs the reason the warning may stand, got " "`);
+    expect(() => app.acknowledge('ingressFrom', 'x')).toThrow(
+      `application 'app': 'acknowledge' id must look like 'k8s-<field>' or 'docker-<field>' (shown in the warning), got "ingressFrom"`,
+    );
+    expect(() => web.acknowledge('k8s-ingressFrom', ' ')).toThrow(
+      `service 'web': 'acknowledge' of 'k8s-ingressFrom' needs the reason the warning may stand, got " "`,
+    );
   });
 });

@@ -10,7 +10,12 @@ import { httpService, IMAGE, newApp, validationErrors } from './helpers';
 
 function shop() {
   const app = newApp();
-  const catalog = httpService(app, 'catalog', { ports: [{ port: 3550, name: 'grpc' }, { port: 8080, name: 'http', servicePort: 80 }] });
+  const catalog = httpService(app, 'catalog', {
+    ports: [
+      { port: 3550, name: 'grpc' },
+      { port: 8080, name: 'http', servicePort: 80 },
+    ],
+  });
   const frontend = httpService(app, 'frontend', {
     env: {
       PRODUCT_CATALOG_SERVICE_ADDR: EnvValue.fromEndpoint(catalog),
@@ -25,7 +30,9 @@ function shop() {
 
 describe('EnvValue.fromEndpoint', () => {
   test('gives host:port of the first port by default, and the forms host, port and url', () => {
-    const frontend = shop().app.resolve().services.find((s) => s.name === 'frontend')!;
+    const frontend = shop()
+      .app.resolve()
+      .services.find((s) => s.name === 'frontend')!;
     const env = Object.fromEntries(frontend.env.map((v) => [v.name, v.value]));
     expect(env).toMatchObject({
       PRODUCT_CATALOG_SERVICE_ADDR: 'catalog:3550',
@@ -45,23 +52,35 @@ describe('EnvValue.fromEndpoint', () => {
     const { objects } = synth(app);
     const spec = find(objects, 'Deployment', 'frontend').spec.template.spec;
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['wait-for-catalog']);
-    expect(find(objects, 'NetworkPolicy', 'catalog-ingress').spec.ingress[0].from[0].podSelector.matchLabels['app.kubernetes.io/name']).toBe('frontend');
+    expect(
+      find(objects, 'NetworkPolicy', 'catalog-ingress').spec.ingress[0].from[0].podSelector.matchLabels['app.kubernetes.io/name'],
+    ).toBe('frontend');
   });
 
   test('in Kubernetes the Service port, in Docker targets the container port', () => {
     const { app } = shop();
     const { objects } = synth(app);
-    const env = Object.fromEntries(find(objects, 'Deployment', 'frontend').spec.template.spec.containers[0].env.map((v: any) => [v.name, v.value]));
+    const env = Object.fromEntries(
+      find(objects, 'Deployment', 'frontend').spec.template.spec.containers[0].env.map((v: any) => [v.name, v.value]),
+    );
     expect(env).toMatchObject({ CATALOG_HTTP_PORT: '80', UPSTREAM_URL: 'http://catalog:80' });
     const docker = planDocker(app.resolve(), 'docker').containers.find((c) => c.key === 'frontend')!;
-    expect(Object.fromEntries(docker.env.map((v) => [v.name, v.value]))).toMatchObject({ CATALOG_HTTP_PORT: '8080', UPSTREAM_URL: 'http://catalog:8080' });
-    expect(toCompose(app).file.services.frontend.environment).toMatchObject({ PRODUCT_CATALOG_SERVICE_ADDR: 'catalog:3550', UPSTREAM_URL: 'http://catalog:8080' });
+    expect(Object.fromEntries(docker.env.map((v) => [v.name, v.value]))).toMatchObject({
+      CATALOG_HTTP_PORT: '8080',
+      UPSTREAM_URL: 'http://catalog:8080',
+    });
+    expect(toCompose(app).file.services.frontend.environment).toMatchObject({
+      PRODUCT_CATALOG_SERVICE_ADDR: 'catalog:3550',
+      UPSTREAM_URL: 'http://catalog:8080',
+    });
   });
 
   test('a sidecar variable implies the dependency of its service', () => {
     const app = newApp();
     const db = httpService(app, 'db', { ports: [{ port: 5432 }] });
-    const web = httpService(app, 'web', { sidecars: [{ name: 'exporter', image: IMAGE, env: { DATA_SOURCE: EnvValue.fromEndpoint(db) } }] });
+    const web = httpService(app, 'web', {
+      sidecars: [{ name: 'exporter', image: IMAGE, env: { DATA_SOURCE: EnvValue.fromEndpoint(db) } }],
+    });
     expect(web.dependsOn.map((d) => d.service)).toEqual([db]);
     expect(app.resolve().services[1].sidecars[0].env).toEqual([{ name: 'DATA_SOURCE', source: 'value', value: 'db:5432' }]);
   });

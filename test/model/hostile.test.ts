@@ -9,7 +9,10 @@ import { Application, EnvValue, Gateway, Image, Microservice, Probe, ValidationE
 const IMAGE = Image.fromRegistry('nginx:1.27-alpine');
 const SECRET = 'hunter2-s3cr3t';
 type Define = (app: Application) => void;
-const svc = (props: Record<string, unknown>): Define => (app) => new Microservice(app, 'web', { image: IMAGE, ports: [{ port: 8080, name: 'http' }], ...props } as never);
+const svc =
+  (props: Record<string, unknown>): Define =>
+  (app) =>
+    new Microservice(app, 'web', { image: IMAGE, ports: [{ port: 8080, name: 'http' }], ...props } as never);
 
 /** [title, definition, a field the message must name] */
 const HOSTILE: Array<[string, Define, string]> = [
@@ -72,7 +75,11 @@ const HOSTILE: Array<[string, Define, string]> = [
   ['a volume mounted through ..', svc({ volumes: [{ name: 'data', mountPath: '/data/../etc' }] }), 'volumes[0].mountPath'],
   ['a relative mount path', svc({ volumes: [{ name: 'data', mountPath: 'data' }] }), 'volumes[0].mountPath'],
   ['a config file at /', svc({ configFiles: [{ mountPath: '/', content: 'x' }] }), 'configFiles[0].mountPath'],
-  ['a secret file at /etc/../', svc({ secretFiles: [{ secretName: 'tls', key: 'crt', mountPath: '/etc/../' }] }), 'secretFiles[0].mountPath'],
+  [
+    'a secret file at /etc/../',
+    svc({ secretFiles: [{ secretName: 'tls', key: 'crt', mountPath: '/etc/../' }] }),
+    'secretFiles[0].mountPath',
+  ],
   ['a secret key ..', svc({ env: { A_TOKEN: EnvValue.fromSecret('api', '..') } }), 'env.A_TOKEN'],
   ['a secret name with a slash', svc({ env: { A_TOKEN: EnvValue.fromSecret('../api', 'key') } }), 'env.A_TOKEN'],
   ['an http probe path with a quote', svc({ readinessProbe: Probe.http('/x"; rm -rf /') }), 'readinessProbe'],
@@ -82,22 +89,40 @@ const HOSTILE: Array<[string, Define, string]> = [
   ['an API key as a plain value', svc({ env: { STRIPE_API_KEY: EnvValue.fromValue(SECRET) } }), 'env.STRIPE_API_KEY'],
   ['a token from config', (app) => svc({ env: { AUTH_TOKEN: EnvValue.fromConfig('T') } })(app), 'env.AUTH_TOKEN'],
   // Graph.
-  ['a dependency on itself', (app) => {
-    const web = new Microservice(app, 'web', { image: IMAGE, ports: [{ port: 80 }] });
-    web.addDependency(web);
-  }, 'dependsOn'],
-  ['a dependency cycle', (app) => {
-    const a = new Microservice(app, 'a', { image: IMAGE, ports: [{ port: 80 }] });
-    const b = new Microservice(app, 'b', { image: IMAGE, ports: [{ port: 80 }], dependsOn: [a] });
-    a.addDependency(b);
-  }, 'dependsOn'],
-  ['a route to a service of another application', (app) => {
-    const other = new Microservice(new Application('other'), 'web', { image: IMAGE, ports: [{ port: 80 }] });
-    new Gateway(app, 'gateway', { routes: [{ path: '/', service: other }] });
-  }, 'routes'],
-  ['a gateway route path with a brace', (app) => {
-    new Gateway(app, 'gateway', { routes: [{ path: '/x{', service: new Microservice(app, 'web', { image: IMAGE, ports: [{ port: 80 }] }) }] });
-  }, 'routes'],
+  [
+    'a dependency on itself',
+    (app) => {
+      const web = new Microservice(app, 'web', { image: IMAGE, ports: [{ port: 80 }] });
+      web.addDependency(web);
+    },
+    'dependsOn',
+  ],
+  [
+    'a dependency cycle',
+    (app) => {
+      const a = new Microservice(app, 'a', { image: IMAGE, ports: [{ port: 80 }] });
+      const b = new Microservice(app, 'b', { image: IMAGE, ports: [{ port: 80 }], dependsOn: [a] });
+      a.addDependency(b);
+    },
+    'dependsOn',
+  ],
+  [
+    'a route to a service of another application',
+    (app) => {
+      const other = new Microservice(new Application('other'), 'web', { image: IMAGE, ports: [{ port: 80 }] });
+      new Gateway(app, 'gateway', { routes: [{ path: '/', service: other }] });
+    },
+    'routes',
+  ],
+  [
+    'a gateway route path with a brace',
+    (app) => {
+      new Gateway(app, 'gateway', {
+        routes: [{ path: '/x{', service: new Microservice(app, 'web', { image: IMAGE, ports: [{ port: 80 }] }) }],
+      });
+    },
+    'routes',
+  ],
 ];
 
 describe('hostile API definitions', () => {

@@ -26,7 +26,11 @@ describe('mutators', () => {
 
   test('fails on duplicates, naming the service and field', () => {
     const app = newApp();
-    const web = httpService(app, 'web', { env: { A: EnvValue.fromValue('1') }, volumes: [{ name: 'data', mountPath: '/data' }], configFiles: [{ mountPath: '/etc/a', content: 'x' }] });
+    const web = httpService(app, 'web', {
+      env: { A: EnvValue.fromValue('1') },
+      volumes: [{ name: 'data', mountPath: '/data' }],
+      configFiles: [{ mountPath: '/etc/a', content: 'x' }],
+    });
     expect(() => web.addEnv('A', EnvValue.fromValue('2'))).toThrow(`service 'web': 'env' sets "A" already`);
     expect(() => web.addPort({ port: 8080 })).toThrow(`service 'web': 'ports' declares port 8080 already`);
     expect(() => web.addPort({ port: 8081, name: 'http' })).toThrow(`service 'web': 'ports' declares port name "http" already`);
@@ -41,6 +45,8 @@ describe('mutators', () => {
     const app = newApp();
     const web = httpService(app, 'web');
     app.node.lock();
-    expect(() => web.addEnv('A', EnvValue.fromValue('1'))).toThrow(`service 'web': 'env' cannot change after the application is locked for synthesis`);
+    expect(() => web.addEnv('A', EnvValue.fromValue('1'))).toThrow(
+      `service 'web': 'env' cannot change after the application is locked for synthesis`,
+    );
   });
 });

@@ -1,8 +1,22 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
 import {
-  Application, Cpu, DependencyCondition, EnvSource, EnvValue, Gateway, Image, Memory, Microservice, Probe, ProbeKind,
-  Protocol, ResolvedApplication, ResolvedService, RestartPolicy, ServiceType,
+  Application,
+  Cpu,
+  DependencyCondition,
+  EnvSource,
+  EnvValue,
+  Gateway,
+  Image,
+  Memory,
+  Microservice,
+  Probe,
+  ProbeKind,
+  Protocol,
+  ResolvedApplication,
+  ResolvedService,
+  RestartPolicy,
+  ServiceType,
 } from '../../lib/model';
 import { BUILD_CONTEXT, httpService, IMAGE, newApp, worker } from './helpers';
 
@@ -20,7 +34,10 @@ describe('defaults', () => {
   const app = newApp();
   httpService(app, 'web', {
     readinessProbe: Probe.http('/ready'),
-    volumes: [{ name: 'data', mountPath: '/data' }, { name: 'cache', mountPath: '/cache', scratch: true }],
+    volumes: [
+      { name: 'data', mountPath: '/data' },
+      { name: 'cache', mountPath: '/cache', scratch: true },
+    ],
     metrics: { port: 8080 },
   });
   worker(app, 'jobs', { autoscaling: { minReplicas: 2, maxReplicas: 4 } });
@@ -47,8 +64,14 @@ describe('defaults', () => {
 
   test('probe timings: 0s delay, 10s period, 3s timeout, 3 failures; port = first port', () => {
     expect(web.readinessProbe).toEqual({
-      kind: ProbeKind.HTTP, port: 8080, path: '/ready', command: undefined,
-      initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3,
+      kind: ProbeKind.HTTP,
+      port: 8080,
+      path: '/ready',
+      command: undefined,
+      initialDelaySeconds: 0,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
     });
     expect(web.livenessProbe).toBeUndefined();
     // The Docker health check falls back to the readiness probe.
@@ -68,7 +91,9 @@ describe('defaults', () => {
     expect(web.restartPolicy).toBe(RestartPolicy.ALWAYS);
     expect(web.serviceType).toBe(ServiceType.CLUSTER_IP);
     expect(web.metrics).toEqual({ port: 8080, path: '/metrics' });
-    expect(web.ports).toEqual([{ name: 'http', port: 8080, protocol: Protocol.TCP, appProtocol: 'http', publish: undefined, servicePort: 8080 }]);
+    expect(web.ports).toEqual([
+      { name: 'http', port: 8080, protocol: Protocol.TCP, appProtocol: 'http', publish: undefined, servicePort: 8080 },
+    ]);
   });
 
   test('autoscaling: target 80% cpu, replicas = minReplicas', () => {
@@ -126,11 +151,21 @@ describe('application-level and per-service overrides', () => {
   });
 
   test('a service inherits the application resources and overrides single fields', () => {
-    expect(service(resolved, 'web').resources).toEqual({ cpuRequestMillis: 100, cpuLimitMillis: 1000, memoryRequestMiB: 256, memoryLimitMiB: 1024 });
+    expect(service(resolved, 'web').resources).toEqual({
+      cpuRequestMillis: 100,
+      cpuLimitMillis: 1000,
+      memoryRequestMiB: 256,
+      memoryLimitMiB: 1024,
+    });
   });
 
   test('an inherited request above a service limit follows the limit down', () => {
-    expect(service(resolved, 'api').resources).toEqual({ cpuRequestMillis: 100, cpuLimitMillis: 1000, memoryRequestMiB: 128, memoryLimitMiB: 128 });
+    expect(service(resolved, 'api').resources).toEqual({
+      cpuRequestMillis: 100,
+      cpuLimitMillis: 1000,
+      memoryRequestMiB: 128,
+      memoryLimitMiB: 128,
+    });
   });
 
   test('sidecars inherit the service settings field by field', () => {
@@ -145,18 +180,29 @@ describe('application-level and per-service overrides', () => {
 
   test('the gateway gets the application defaults', () => {
     expect(resolved.gateway!.name).toBe('edge');
-    expect(resolved.gateway!.resources).toEqual({ cpuRequestMillis: 100, cpuLimitMillis: 1000, memoryRequestMiB: 256, memoryLimitMiB: 512 });
+    expect(resolved.gateway!.resources).toEqual({
+      cpuRequestMillis: 100,
+      cpuLimitMillis: 1000,
+      memoryRequestMiB: 256,
+      memoryLimitMiB: 512,
+    });
     expect(resolved.gateway!.security.user).toBe(2000);
     expect(resolved.gateway!.labels).toEqual({
-      team: 'shop', 'app.kubernetes.io/part-of': 'app', 'app.kubernetes.io/managed-by': 'microservice-constructs',
-      'app.kubernetes.io/name': 'edge', 'app.kubernetes.io/component': 'gateway',
+      team: 'shop',
+      'app.kubernetes.io/part-of': 'app',
+      'app.kubernetes.io/managed-by': 'microservice-constructs',
+      'app.kubernetes.io/name': 'edge',
+      'app.kubernetes.io/component': 'gateway',
     });
   });
 
   test('labels, namespace and logging', () => {
     expect(service(resolved, 'web').labels).toEqual({
-      team: 'shop', tier: 'frontend', 'app.kubernetes.io/part-of': 'app',
-      'app.kubernetes.io/managed-by': 'microservice-constructs', 'app.kubernetes.io/name': 'web',
+      team: 'shop',
+      tier: 'frontend',
+      'app.kubernetes.io/part-of': 'app',
+      'app.kubernetes.io/managed-by': 'microservice-constructs',
+      'app.kubernetes.io/name': 'web',
     });
     expect(resolved.namespace).toBe('prod');
     expect(resolved.logging).toEqual({ driver: 'syslog', options: {} });
@@ -215,15 +261,34 @@ describe('service names from construct paths', () => {
 describe('dependencies', () => {
   const app = newApp();
   const web = httpService(app, 'web', { env: { MODE: EnvValue.fromValue('prod') } });
-  const api = httpService(app, 'api', { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }], readinessProbe: Probe.http('/ready') });
-  const db = new Microservice(app, 'user-db', { image: IMAGE, ports: [{ port: 5432, name: 'postgres', appProtocol: 'postgresql' }], readinessProbe: Probe.command(['pg_isready']) });
+  const api = httpService(app, 'api', {
+    ports: [
+      { port: 8080, name: 'http' },
+      { port: 9090, name: 'metrics' },
+    ],
+    readinessProbe: Probe.http('/ready'),
+  });
+  const db = new Microservice(app, 'user-db', {
+    image: IMAGE,
+    ports: [{ port: 5432, name: 'postgres', appProtocol: 'postgresql' }],
+    readinessProbe: Probe.command(['pg_isready']),
+  });
   const cache = new Microservice(app, 'cache', { image: IMAGE, ports: [{ port: 6379 }] });
-  const grpc = new Microservice(app, 'grpc', { image: IMAGE, ports: [{ port: 50051, name: 'grpc', appProtocol: 'grpc' }], healthcheck: Probe.command(['true']) });
+  const grpc = new Microservice(app, 'grpc', {
+    image: IMAGE,
+    ports: [{ port: 50051, name: 'grpc', appProtocol: 'grpc' }],
+    healthcheck: Probe.command(['true']),
+  });
   web.addDependency(api);
   web.addDependency(cache);
   web.addDependency(grpc, { condition: DependencyCondition.STARTED });
   api.addDependency(db);
-  const gateway = new Gateway(app, 'gateway', { routes: [{ path: '/', service: web }, { path: '/api', service: api, port: 8080 }] });
+  const gateway = new Gateway(app, 'gateway', {
+    routes: [
+      { path: '/', service: web },
+      { path: '/api', service: api, port: 8080 },
+    ],
+  });
   const resolved = app.resolve();
 
   test('dependencies come before dependents; ties keep definition order', () => {
@@ -234,18 +299,42 @@ describe('dependencies', () => {
 
   test('dependents are the services that declared the dependency', () => {
     expect(Object.fromEntries(resolved.services.map((s) => [s.name, s.dependents]))).toEqual({
-      'user-db': ['api'], api: ['web'], cache: ['web'], grpc: ['web'], web: [],
+      'user-db': ['api'],
+      api: ['web'],
+      cache: ['web'],
+      grpc: ['web'],
+      web: [],
     });
   });
 
   test('the condition defaults to healthy when the dependency has a probe or healthcheck, else started', () => {
     expect(service(resolved, 'web').dependencies).toEqual([
       { service: 'api', condition: DependencyCondition.HEALTHY, wait: true, host: 'api', port: 8080, servicePort: 8080, envPrefix: 'API' },
-      { service: 'cache', condition: DependencyCondition.STARTED, wait: true, host: 'cache', port: 6379, servicePort: 6379, envPrefix: 'CACHE' },
+      {
+        service: 'cache',
+        condition: DependencyCondition.STARTED,
+        wait: true,
+        host: 'cache',
+        port: 6379,
+        servicePort: 6379,
+        envPrefix: 'CACHE',
+      },
       // explicit STARTED wins over the dependency's healthcheck
-      { service: 'grpc', condition: DependencyCondition.STARTED, wait: true, host: 'grpc', port: 50051, servicePort: 50051, envPrefix: 'GRPC' },
+      {
+        service: 'grpc',
+        condition: DependencyCondition.STARTED,
+        wait: true,
+        host: 'grpc',
+        port: 50051,
+        servicePort: 50051,
+        envPrefix: 'GRPC',
+      },
     ]);
-    expect(service(resolved, 'api').dependencies[0]).toMatchObject({ service: 'user-db', condition: DependencyCondition.HEALTHY, envPrefix: 'USER_DB' });
+    expect(service(resolved, 'api').dependencies[0]).toMatchObject({
+      service: 'user-db',
+      condition: DependencyCondition.HEALTHY,
+      envPrefix: 'USER_DB',
+    });
   });
 
   test('<DEP>_HOST/_PORT for the first port; <DEP>_URL only with an app protocol (http for ports named http)', () => {
@@ -260,7 +349,11 @@ describe('dependencies', () => {
       { name: 'GRPC_PORT', source: EnvSource.VALUE, value: '50051' },
       { name: 'GRPC_URL', source: EnvSource.VALUE, value: 'grpc://grpc:50051' },
     ]);
-    expect(envOf(service(resolved, 'api'))).toEqual({ USER_DB_HOST: 'user-db', USER_DB_PORT: '5432', USER_DB_URL: 'postgresql://user-db:5432' });
+    expect(envOf(service(resolved, 'api'))).toEqual({
+      USER_DB_HOST: 'user-db',
+      USER_DB_PORT: '5432',
+      USER_DB_URL: 'postgresql://user-db:5432',
+    });
     expect(service(resolved, 'cache').env).toEqual([]);
   });
 
@@ -270,7 +363,13 @@ describe('dependencies', () => {
       { path: '/', service: 'web', port: 8080, servicePort: 8080 },
       { path: '/api', service: 'api', port: 8080, servicePort: 8080 },
     ]);
-    expect(resolved.gateway).toMatchObject({ name: 'gateway', image: 'nginx:1.27-alpine', publish: 8080, listenPort: 8080, controllerNamespace: 'ingress-nginx' });
+    expect(resolved.gateway).toMatchObject({
+      name: 'gateway',
+      image: 'nginx:1.27-alpine',
+      publish: 8080,
+      listenPort: 8080,
+      controllerNamespace: 'ingress-nginx',
+    });
     expect(gateway.routes).toHaveLength(2);
   });
 });
@@ -330,7 +429,10 @@ describe('config and secrets', () => {
       DB_PASSWORD: EnvValue.fromSecret('users-db', 'password'),
       JWT_KEY: EnvValue.fromSecret('users.jwt', 'signing-key'),
     },
-    configFiles: [{ mountPath: '/etc/web/app.yaml', content: 'a: 1\n' }, { mountPath: '/etc/web/extra/app.yaml', content: 'b: 2\n' }],
+    configFiles: [
+      { mountPath: '/etc/web/app.yaml', content: 'a: 1\n' },
+      { mountPath: '/etc/web/extra/app.yaml', content: 'b: 2\n' },
+    ],
     secretFiles: [{ secretName: 'tls', key: 'tls.crt', mountPath: '/etc/tls/tls.crt' }],
   });
   const resolved = app.resolve();
@@ -346,8 +448,16 @@ describe('config and secrets', () => {
 
   test('secret references carry name, key, the Pulumi config key and the compose variable, never a value', () => {
     expect(web.env.slice(2)).toEqual([
-      { name: 'DB_PASSWORD', source: EnvSource.SECRET, secret: { name: 'users-db', key: 'password', configKey: 'users-db.password', variable: 'USERS_DB_PASSWORD' } },
-      { name: 'JWT_KEY', source: EnvSource.SECRET, secret: { name: 'users.jwt', key: 'signing-key', configKey: 'users.jwt.signing-key', variable: 'USERS_JWT_SIGNING_KEY' } },
+      {
+        name: 'DB_PASSWORD',
+        source: EnvSource.SECRET,
+        secret: { name: 'users-db', key: 'password', configKey: 'users-db.password', variable: 'USERS_DB_PASSWORD' },
+      },
+      {
+        name: 'JWT_KEY',
+        source: EnvSource.SECRET,
+        secret: { name: 'users.jwt', key: 'signing-key', configKey: 'users.jwt.signing-key', variable: 'USERS_JWT_SIGNING_KEY' },
+      },
     ]);
     expect(web.env.filter((e) => e.source === EnvSource.SECRET).every((e) => e.value === undefined)).toBe(true);
     expect(web.secretFiles).toEqual([
@@ -399,8 +509,14 @@ describe('misc', () => {
     expect(service(r, 'a').healthcheck).toMatchObject({ kind: ProbeKind.TCP, port: 8080, periodSeconds: 7 });
     expect(service(r, 'b').healthcheck).toMatchObject({ kind: ProbeKind.HTTP, path: '/r' });
     expect(service(r, 'c').healthcheck).toEqual({
-      kind: ProbeKind.COMMAND, port: undefined, path: undefined, command: ['check'],
-      initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 9,
+      kind: ProbeKind.COMMAND,
+      port: undefined,
+      path: undefined,
+      command: ['check'],
+      initialDelaySeconds: 0,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 9,
     });
   });
 
@@ -414,7 +530,9 @@ describe('misc', () => {
     const app = newApp();
     const web = httpService(new Construct(new Construct(app, 'a'), 'b'), 'web');
     expect(Application.of(web)).toBe(app);
-    expect(() => Application.of(new Construct(undefined as unknown as Construct, 'loose'))).toThrow(`construct 'loose' is not inside an Application`);
+    expect(() => Application.of(new Construct(undefined as unknown as Construct, 'loose'))).toThrow(
+      `construct 'loose' is not inside an Application`,
+    );
   });
 });
 
@@ -438,7 +556,9 @@ describe('locked applications', () => {
     const g = new Gw(app, 'gateway');
     app.node.lock();
     expect(() => b.addDependency(a)).toThrow("service 'b': 'dependsOn' cannot change after the application is locked for synthesis");
-    expect(() => b.addSidecar({ name: 'x', image: Img.fromRegistry('x:1') })).toThrow("'sidecars' cannot change after the application is locked");
+    expect(() => b.addSidecar({ name: 'x', image: Img.fromRegistry('x:1') })).toThrow(
+      "'sidecars' cannot change after the application is locked",
+    );
     expect(() => g.addRoute('/', a)).toThrow("gateway 'gateway': 'routes' cannot change after the application is locked");
   });
 });

@@ -58,10 +58,12 @@ describe('flask-redis', () => {
     expect(service(r, 'redis').image.reference).toMatch(/^redis:/);
     expect(web.dependencies.map((d) => d.service)).toEqual(['redis']);
     expect(web.dependencies[0].condition).toBe(DependencyCondition.HEALTHY);
-    expect(web.env).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'REDIS_HOST', value: 'redis' }),
-      expect.objectContaining({ name: 'REDIS_PORT', value: '6379' }),
-    ]));
+    expect(web.env).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'REDIS_HOST', value: 'redis' }),
+        expect.objectContaining({ name: 'REDIS_PORT', value: '6379' }),
+      ]),
+    );
     expect(r.services.map((s) => s.name)).toEqual(['redis', 'web']);
   });
 
@@ -69,7 +71,11 @@ describe('flask-redis', () => {
     expect(fs.readFileSync(path.join(web.image.build!.context, web.image.build!.dockerfile), 'utf8')).toMatch(/^STOPSIGNAL SIGINT$/m);
     expect(web.stopSignal).toBe('SIGINT');
     expect(service(r, 'redis').stopSignal).toBeUndefined();
-    expect(planDocker(r, 'docker').containers.filter((c) => c.stopSignal).map((c) => c.key)).toEqual(['web']);
+    expect(
+      planDocker(r, 'docker')
+        .containers.filter((c) => c.stopSignal)
+        .map((c) => c.key),
+    ).toEqual(['web']);
   });
 });
 
@@ -116,9 +122,11 @@ describe('my-service', () => {
     process.env.MY_SERVICE_REPLICAS = '5';
     const r = STACKS['my-service']().resolve();
     expect(service(r, 'my-service').replicas).toBe(5);
-    expect(planDocker(r, 'docker').containers.filter((c) => c.service === 'my-service').map((c) => c.key)).toEqual(
-      ['my-service-1', 'my-service-2', 'my-service-3', 'my-service-4', 'my-service-5'],
-    );
+    expect(
+      planDocker(r, 'docker')
+        .containers.filter((c) => c.service === 'my-service')
+        .map((c) => c.key),
+    ).toEqual(['my-service-1', 'my-service-2', 'my-service-3', 'my-service-4', 'my-service-5']);
   });
 });
 

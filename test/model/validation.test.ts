@@ -1,8 +1,23 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
 import {
-  Application, ApplicationProps, Cpu, DependencyCondition, EnvValue, Gateway, Image, Memory, Microservice, Probe,
-  IngressSource, PodSecurityLevel, Protocol, RestartPolicy, SeccompProfileType, ServiceType, ValidationError,
+  Application,
+  ApplicationProps,
+  Cpu,
+  DependencyCondition,
+  EnvValue,
+  Gateway,
+  Image,
+  Memory,
+  Microservice,
+  Probe,
+  IngressSource,
+  PodSecurityLevel,
+  Protocol,
+  RestartPolicy,
+  SeccompProfileType,
+  ServiceType,
+  ValidationError,
 } from '../../lib/model';
 import { BUILD_CONTEXT, httpService, IMAGE, newApp, validationErrors, worker } from './helpers';
 
@@ -25,17 +40,24 @@ const CASES: InvalidCase[] = [
   {
     title: 'service name with uppercase and underscore',
     define: (app) => httpService(app, 'web', { name: 'Web_1' }),
-    errors: [`service 'Web_1': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got "Web_1"`],
+    errors: [
+      `service 'Web_1': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got "Web_1"`,
+    ],
   },
   {
     title: 'service name starting with a digit (not a Kubernetes Service name, not an env prefix)',
     define: (app) => httpService(app, 'web', { name: '1web' }),
-    errors: [`service '1web': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got "1web"`],
+    errors: [
+      `service '1web': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got "1web"`,
+    ],
   },
   {
     title: 'service name derived from a construct path longer than 63 characters',
-    define: (app) => httpService(new Team(new Team(app, 'platform-engineering-team'), 'payments-and-billing-subsystem'), 'ledger-reconciliation-worker'),
-    errors: [`service 'platform-engineering-team-payments-and-billing-subsystem-ledger-reconciliation-worker': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got "platform-engineering-team-payments-and-billing-subsystem-ledger-reconciliation-worker"`],
+    define: (app) =>
+      httpService(new Team(new Team(app, 'platform-engineering-team'), 'payments-and-billing-subsystem'), 'ledger-reconciliation-worker'),
+    errors: [
+      `service 'platform-engineering-team-payments-and-billing-subsystem-ledger-reconciliation-worker': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got "platform-engineering-team-payments-and-billing-subsystem-ledger-reconciliation-worker"`,
+    ],
   },
   {
     title: 'application name not a DNS-1123 label',
@@ -56,7 +78,8 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'sidecar name not a DNS-1123 label',
-    define: (app) => httpService(app, 'web', { sidecars: [{ name: 'Envoy Proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2') }] }),
+    define: (app) =>
+      httpService(app, 'web', { sidecars: [{ name: 'Envoy Proxy', image: Image.fromRegistry('envoyproxy/envoy:v1.31.2') }] }),
     errors: [`service 'web': 'sidecars[Envoy Proxy].name' must be a DNS-1123 label, got "Envoy Proxy"`],
   },
   {
@@ -80,7 +103,13 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'port 65536',
-    define: (app) => httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 65536, name: 'admin' }] }),
+    define: (app) =>
+      httpService(app, 'web', {
+        ports: [
+          { port: 8080, name: 'http' },
+          { port: 65536, name: 'admin' },
+        ],
+      }),
     errors: [`service 'web': 'ports[1].port' must be an integer in 1..65535, got 65536`],
   },
   {
@@ -90,18 +119,32 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'duplicate ports',
-    define: (app) => httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 8080, name: 'alt' }] }),
+    define: (app) =>
+      httpService(app, 'web', {
+        ports: [
+          { port: 8080, name: 'http' },
+          { port: 8080, name: 'alt' },
+        ],
+      }),
     errors: [`service 'web': 'ports' declares port 8080/TCP twice`],
   },
   {
     title: 'duplicate port names',
-    define: (app) => httpService(app, 'web', { ports: [{ port: 8080, name: 'http' }, { port: 8081, name: 'http' }] }),
+    define: (app) =>
+      httpService(app, 'web', {
+        ports: [
+          { port: 8080, name: 'http' },
+          { port: 8081, name: 'http' },
+        ],
+      }),
     errors: [`service 'web': 'ports' declares port name "http" twice`],
   },
   {
     title: 'port name longer than 15 characters',
     define: (app) => httpService(app, 'web', { ports: [{ port: 8080, name: 'http-public-api-v2' }] }),
-    errors: [`service 'web': 'ports[0].name' must be an IANA service name (lowercase, <= 15 characters, a letter), got "http-public-api-v2"`],
+    errors: [
+      `service 'web': 'ports[0].name' must be an IANA service name (lowercase, <= 15 characters, a letter), got "http-public-api-v2"`,
+    ],
   },
   {
     title: 'port name with uppercase letters',
@@ -154,10 +197,11 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'servicePort out of range, reused, and on a sidecar',
-    define: (app) => httpService(app, 'web', {
-      ports: [{ port: 8080, name: 'http', servicePort: 0 }, { port: 8079, servicePort: 8081 }, { port: 8081 }],
-      sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ port: 15001, servicePort: 80 }] }],
-    }),
+    define: (app) =>
+      httpService(app, 'web', {
+        ports: [{ port: 8080, name: 'http', servicePort: 0 }, { port: 8079, servicePort: 8081 }, { port: 8081 }],
+        sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ port: 15001, servicePort: 80 }] }],
+      }),
     errors: [
       `service 'web': 'ports[0].servicePort' must be an integer in 1..65535, got 0`,
       `service 'web': 'ports[2].servicePort' 8081/TCP is already the Service port of another port`,
@@ -166,10 +210,11 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'ingressFrom with a bad CIDR, a bad namespace and a plain string',
-    define: (app) => httpService(app, 'web', {
-      serviceType: ServiceType.LOAD_BALANCER,
-      ingressFrom: [IngressSource.cidr('10.0.0.0/33'), IngressSource.namespace('Ingress_NGINX'), '10.0.0.0/8' as never],
-    }),
+    define: (app) =>
+      httpService(app, 'web', {
+        serviceType: ServiceType.LOAD_BALANCER,
+        ingressFrom: [IngressSource.cidr('10.0.0.0/33'), IngressSource.namespace('Ingress_NGINX'), '10.0.0.0/8' as never],
+      }),
     errors: [
       `service 'web': 'ingressFrom[0]' must be an IPv4 or IPv6 CIDR block such as '10.0.0.0/8', got "10.0.0.0/33"`,
       `service 'web': 'ingressFrom[1]' namespace must be a DNS-1123 label, got "Ingress_NGINX"`,
@@ -293,10 +338,11 @@ const CASES: InvalidCase[] = [
   // --- volumes and mounts ----------------------------------------------------------------------------------------
   {
     title: 'a volume and a config file at the same path',
-    define: (app) => httpService(app, 'web', {
-      volumes: [{ name: 'conf', mountPath: '/etc/app' }],
-      configFiles: [{ mountPath: '/etc/app', content: 'x' }],
-    }),
+    define: (app) =>
+      httpService(app, 'web', {
+        volumes: [{ name: 'conf', mountPath: '/etc/app' }],
+        configFiles: [{ mountPath: '/etc/app', content: 'x' }],
+      }),
     errors: [`service 'web': 'configFiles[0].mountPath' mount path "/etc/app" clashes with 'volumes[0].mountPath'`],
   },
   {
@@ -306,10 +352,11 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'a volume and a secret file at the same path written differently (trailing slash)',
-    define: (app) => httpService(app, 'web', {
-      volumes: [{ name: 'certs', mountPath: '/etc/certs/', scratch: true }],
-      secretFiles: [{ secretName: 'tls', key: 'tls.crt', mountPath: '/etc/certs' }],
-    }),
+    define: (app) =>
+      httpService(app, 'web', {
+        volumes: [{ name: 'certs', mountPath: '/etc/certs/', scratch: true }],
+        secretFiles: [{ secretName: 'tls', key: 'tls.crt', mountPath: '/etc/certs' }],
+      }),
     errors: [`service 'web': 'secretFiles[0].mountPath' mount path "/etc/certs" clashes with 'volumes[0].mountPath'`],
   },
   {
@@ -339,7 +386,13 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'a volume declared twice by one service',
-    define: (app) => httpService(app, 'web', { volumes: [{ name: 'data', mountPath: '/a' }, { name: 'data', mountPath: '/b' }] }),
+    define: (app) =>
+      httpService(app, 'web', {
+        volumes: [
+          { name: 'data', mountPath: '/a' },
+          { name: 'data', mountPath: '/b' },
+        ],
+      }),
     errors: [`service 'web': 'volumes' declares "data" twice`],
   },
   {
@@ -466,18 +519,25 @@ const CASES: InvalidCase[] = [
   {
     title: 'a password given as a plaintext value',
     define: (app) => httpService(app, 'web', { env: { DB_PASSWORD: EnvValue.fromValue('hunter2') } }),
-    errors: [`service 'web': 'env.DB_PASSWORD' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`],
+    errors: [
+      `service 'web': 'env.DB_PASSWORD' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`,
+    ],
   },
   {
     title: 'an api key given as a plaintext value to a sidecar',
-    define: (app) => httpService(app, 'web', { sidecars: [{ name: 'proxy', image: IMAGE, env: { UPSTREAM_API_KEY: EnvValue.fromValue('abc123') } }] }),
-    errors: [`service 'web': 'sidecars[proxy].env.UPSTREAM_API_KEY' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`],
+    define: (app) =>
+      httpService(app, 'web', { sidecars: [{ name: 'proxy', image: IMAGE, env: { UPSTREAM_API_KEY: EnvValue.fromValue('abc123') } }] }),
+    errors: [
+      `service 'web': 'sidecars[proxy].env.UPSTREAM_API_KEY' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`,
+    ],
   },
   {
     title: 'a token taken from the plain-text application config',
     appProps: { config: { 'github-token': 'ghp_x' } },
     define: (app) => httpService(app, 'web', { env: { GITHUB_TOKEN: EnvValue.fromConfig('github-token') } }),
-    errors: [`service 'web': 'env.GITHUB_TOKEN' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got config key "github-token" (written in plain text)`],
+    errors: [
+      `service 'web': 'env.GITHUB_TOKEN' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got config key "github-token" (written in plain text)`,
+    ],
   },
   {
     title: 'a secret name that is not a DNS-1123 subdomain',
@@ -518,7 +578,8 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'an env var clashing with the injected <DEP>_HOST',
-    define: (app) => httpService(app, 'web', { dependsOn: [httpService(app, 'user-db')], env: { USER_DB_HOST: EnvValue.fromValue('localhost') } }),
+    define: (app) =>
+      httpService(app, 'web', { dependsOn: [httpService(app, 'user-db')], env: { USER_DB_HOST: EnvValue.fromValue('localhost') } }),
     errors: [`service 'web': 'env.USER_DB_HOST' clashes with the variable injected for dependency 'user-db'`],
   },
   // --- resources -------------------------------------------------------------------------------------------------
@@ -556,29 +617,38 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'a sidecar memory request above the limit inherited from its service',
-    define: (app) => httpService(app, 'web', {
-      resources: { memory: { limit: Memory.mebibytes(128) } },
-      sidecars: [{ name: 'proxy', image: IMAGE, resources: { memory: { request: Memory.mebibytes(200) } } }],
-    }),
-    errors: [`service 'web': 'sidecars[proxy].resources.memory.request' must be <= the limit inherited from the service (128 MiB), got 200`],
+    define: (app) =>
+      httpService(app, 'web', {
+        resources: { memory: { limit: Memory.mebibytes(128) } },
+        sidecars: [{ name: 'proxy', image: IMAGE, resources: { memory: { request: Memory.mebibytes(200) } } }],
+      }),
+    errors: [
+      `service 'web': 'sidecars[proxy].resources.memory.request' must be <= the limit inherited from the service (128 MiB), got 200`,
+    ],
   },
   // --- security --------------------------------------------------------------------------------------------------
   {
     title: 'user 0 with the default runAsNonRoot',
     define: (app) => httpService(app, 'web', { security: { user: 0 } }),
-    errors: [`service 'web': 'security.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`],
+    errors: [
+      `service 'web': 'security.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`,
+    ],
   },
   {
     title: 'runAsNonRoot turned back on for a service of an application that runs as root',
     appProps: { security: { user: 0, runAsNonRoot: false, breaksPodSecurity: PodSecurityLevel.RESTRICTED } },
     define: (app) => httpService(app, 'web', { security: { runAsNonRoot: true } }),
-    errors: [`service 'web': 'security.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`],
+    errors: [
+      `service 'web': 'security.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`,
+    ],
   },
   {
     title: 'application user 0 with the default runAsNonRoot',
     appProps: { security: { user: 0 } },
     define: (app) => httpService(app, 'web'),
-    errors: [`application 'app': 'security.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`],
+    errors: [
+      `application 'app': 'security.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`,
+    ],
   },
   {
     title: 'a negative group id',
@@ -598,7 +668,13 @@ const CASES: InvalidCase[] = [
   {
     title: 'publish addresses that are not IP addresses, and one on a port that is not published',
     appProps: { publishAddress: 'localhost' },
-    define: (app) => httpService(app, 'web', { ports: [{ port: 8080, publish: 8080, publishAddress: '0.0.0.0/0' }, { port: 9090, publishAddress: '0.0.0.0' }] }),
+    define: (app) =>
+      httpService(app, 'web', {
+        ports: [
+          { port: 8080, publish: 8080, publishAddress: '0.0.0.0/0' },
+          { port: 9090, publishAddress: '0.0.0.0' },
+        ],
+      }),
     errors: [
       `service 'web': 'ports[0].publishAddress' must be an IPv4 or IPv6 address such as '127.0.0.1' or '0.0.0.0', got "0.0.0.0/0"`,
       `service 'web': 'ports[1].publishAddress' needs 'publish' (a host port), got "0.0.0.0"`,
@@ -608,23 +684,32 @@ const CASES: InvalidCase[] = [
   {
     title: 'a capability beyond NET_BIND_SERVICE without the opt-out',
     define: (app) => httpService(app, 'web', { security: { capabilitiesAdd: ['CHOWN'] } }),
-    errors: [`service 'web': 'security' breaks the restricted Pod Security profile (capabilitiesAdd CHOWN); add breaksPodSecurity: 'restricted' to opt out explicitly`],
+    errors: [
+      `service 'web': 'security' breaks the restricted Pod Security profile (capabilitiesAdd CHOWN); add breaksPodSecurity: 'restricted' to opt out explicitly`,
+    ],
   },
   {
     title: 'an opt-out naming a profile stricter than the one the settings break',
-    define: (app) => httpService(app, 'web', { security: { capabilitiesAdd: ['SYS_ADMIN'], breaksPodSecurity: PodSecurityLevel.RESTRICTED } }),
-    errors: [`service 'web': 'security.breaksPodSecurity' must name the strictest profile the settings break, 'baseline' (capabilitiesAdd SYS_ADMIN), got "restricted"`],
+    define: (app) =>
+      httpService(app, 'web', { security: { capabilitiesAdd: ['SYS_ADMIN'], breaksPodSecurity: PodSecurityLevel.RESTRICTED } }),
+    errors: [
+      `service 'web': 'security.breaksPodSecurity' must name the strictest profile the settings break, 'baseline' (capabilitiesAdd SYS_ADMIN), got "restricted"`,
+    ],
   },
   {
     title: 'root on an application without the opt-out',
     appProps: { security: { user: 0, runAsNonRoot: false } },
     define: (app) => httpService(app, 'web'),
-    errors: [`application 'app': 'security' breaks the restricted Pod Security profile (runAsNonRoot false, user 0); add breaksPodSecurity: 'restricted' to opt out explicitly`],
+    errors: [
+      `application 'app': 'security' breaks the restricted Pod Security profile (runAsNonRoot false, user 0); add breaksPodSecurity: 'restricted' to opt out explicitly`,
+    ],
   },
   {
     title: 'an Unconfined seccomp profile without the opt-out',
     define: (app) => httpService(app, 'web', { security: { seccompProfile: { type: SeccompProfileType.UNCONFINED } } }),
-    errors: [`service 'web': 'security' breaks the baseline Pod Security profile (seccompProfile Unconfined); add breaksPodSecurity: 'baseline' to opt out explicitly`],
+    errors: [
+      `service 'web': 'security' breaks the baseline Pod Security profile (seccompProfile Unconfined); add breaksPodSecurity: 'baseline' to opt out explicitly`,
+    ],
   },
   {
     title: 'a Localhost seccomp profile without a path, an absolute one, and a path on RuntimeDefault',
@@ -642,7 +727,10 @@ const CASES: InvalidCase[] = [
   {
     title: 'an unknown seccomp type, an AppArmor profile of another form and an unknown podSecurity',
     appProps: { podSecurity: 'strict' as PodSecurityLevel },
-    define: (app) => httpService(app, 'web', { security: { seccompProfile: { type: 'Default' as SeccompProfileType }, appArmorProfile: 'docker-default' } }),
+    define: (app) =>
+      httpService(app, 'web', {
+        security: { seccompProfile: { type: 'Default' as SeccompProfileType }, appArmorProfile: 'docker-default' },
+      }),
     errors: [
       `service 'web': 'security.seccompProfile.type' must be one of RuntimeDefault, Localhost, Unconfined, got "Default"`,
       `service 'web': 'security.appArmorProfile' must be 'runtime/default', 'unconfined' or 'localhost/<profile>', got "docker-default"`,
@@ -688,13 +776,16 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'two sidecars on the same port',
-    define: (app) => httpService(app, 'web', {
-      sidecars: [
-        { name: 'proxy', image: IMAGE, ports: [{ port: 15001 }] },
-        { name: 'exporter', image: IMAGE, ports: [{ port: 15001 }] },
-      ],
-    }),
-    errors: [`service 'web': 'sidecars[exporter].ports' port 15001 clashes with the port of sidecar 'proxy' (they share one network namespace)`],
+    define: (app) =>
+      httpService(app, 'web', {
+        sidecars: [
+          { name: 'proxy', image: IMAGE, ports: [{ port: 15001 }] },
+          { name: 'exporter', image: IMAGE, ports: [{ port: 15001 }] },
+        ],
+      }),
+    errors: [
+      `service 'web': 'sidecars[exporter].ports' port 15001 clashes with the port of sidecar 'proxy' (they share one network namespace)`,
+    ],
   },
   {
     title: 'an empty command',
@@ -737,19 +828,24 @@ const CASES: InvalidCase[] = [
   {
     title: 'a misspelt service option (replica for replicas)',
     define: (app) => httpService(app, 'web', { replica: 3 } as never),
-    errors: [/^service 'web': unknown option 'replica' \(known: image, command, args, env, ports, resources, security, name, labels, .*replicas, .*metrics\)$/],
+    errors: [
+      /^service 'web': unknown option 'replica' \(known: image, command, args, env, ports, resources, security, name, labels, .*replicas, .*metrics\)$/,
+    ],
   },
   {
     title: 'an option a probe does not have',
     define: (app) => httpService(app, 'web', { readinessProbe: Probe.http('/ready', { httpHeaders: { a: 'b' } } as never) }),
-    errors: [`service 'web': unknown option 'httpHeaders' in 'readinessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, port, headers)`],
+    errors: [
+      `service 'web': unknown option 'httpHeaders' in 'readinessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, port, headers)`,
+    ],
   },
   {
     title: 'Probe.none() outside healthcheck, a bad header name and a header value with a newline',
-    define: (app) => httpService(app, 'web', {
-      livenessProbe: Probe.none(),
-      readinessProbe: Probe.http('/ready', { headers: { 'X Bad': 'a', Cookie: 'a\nb' } }),
-    }),
+    define: (app) =>
+      httpService(app, 'web', {
+        livenessProbe: Probe.none(),
+        readinessProbe: Probe.http('/ready', { headers: { 'X Bad': 'a', Cookie: 'a\nb' } }),
+      }),
     errors: [
       `service 'web': 'readinessProbe.headers' name must be an HTTP header name, got "X Bad"`,
       `service 'web': 'readinessProbe.headers.Cookie' must be a string without control characters, got "a\\nb"`,
@@ -759,18 +855,21 @@ const CASES: InvalidCase[] = [
   {
     title: 'a port option on a command probe',
     define: (app) => httpService(app, 'web', { livenessProbe: Probe.command(['true'], { port: 8080 } as never) }),
-    errors: [`service 'web': unknown option 'port' in 'livenessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold)`],
+    errors: [
+      `service 'web': unknown option 'port' in 'livenessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold)`,
+    ],
   },
   {
     title: 'unknown options of ports, volumes, autoscaling, metrics, resources and security',
-    define: (app) => httpService(app, 'web', {
-      ports: [{ port: 8080, name: 'http', hostPort: 80 } as never],
-      volumes: [{ name: 'data', mountPath: '/data', sizeGi: 1 } as never],
-      autoscaling: { minReplicas: 1, maxReplicas: 2, cpu: 50 } as never,
-      metrics: { port: 8080, scheme: 'http' } as never,
-      resources: { cpu: { limits: Cpu.millis(100) } } as never,
-      security: { privileged: true } as never,
-    }),
+    define: (app) =>
+      httpService(app, 'web', {
+        ports: [{ port: 8080, name: 'http', hostPort: 80 } as never],
+        volumes: [{ name: 'data', mountPath: '/data', sizeGi: 1 } as never],
+        autoscaling: { minReplicas: 1, maxReplicas: 2, cpu: 50 } as never,
+        metrics: { port: 8080, scheme: 'http' } as never,
+        resources: { cpu: { limits: Cpu.millis(100) } } as never,
+        security: { privileged: true } as never,
+      }),
     errors: [
       `service 'web': unknown option 'hostPort' in 'ports[0]' (known: port, name, protocol, appProtocol, publish, servicePort, publishAddress)`,
       `service 'web': unknown option 'limits' in 'resources.cpu' (known: request, limit)`,
@@ -782,10 +881,11 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'unknown options of an image and a sidecar',
-    define: (app) => httpService(app, 'web', {
-      image: Image.fromRegistry('nginx:1.27-alpine', { pinned: false } as never),
-      sidecars: [{ name: 'proxy', image: IMAGE, privileged: true } as never],
-    }),
+    define: (app) =>
+      httpService(app, 'web', {
+        image: Image.fromRegistry('nginx:1.27-alpine', { pinned: false } as never),
+        sidecars: [{ name: 'proxy', image: IMAGE, privileged: true } as never],
+      }),
     errors: [
       `service 'web': unknown option 'pinned' in 'image' (known: allowUnpinned)`,
       /^service 'web': unknown option 'privileged' in 'sidecars\[proxy\]' \(known: image, command, args, env, ports, resources, security, name\)$/,
@@ -794,7 +894,8 @@ const CASES: InvalidCase[] = [
   {
     title: 'unknown application, logging and gateway options',
     appProps: { namespaces: 'x', logging: { drivr: 'local' } } as never,
-    define: (app) => new Gateway(app, 'gateway', { routes: [{ path: '/', service: httpService(app, 'web'), prefix: true } as never], tls: true } as never),
+    define: (app) =>
+      new Gateway(app, 'gateway', { routes: [{ path: '/', service: httpService(app, 'web'), prefix: true } as never], tls: true } as never),
     errors: [
       /^gateway 'gateway': unknown option 'tls' \(known: routes, host, image, publish, ingressClassName, controllerNamespace\)$/,
       `gateway 'gateway': unknown option 'prefix' in 'routes[0]' (known: path, service, port)`,
@@ -834,14 +935,18 @@ const CASES: InvalidCase[] = [
   {
     title: 'NaN and Infinity are shown as written, not as null',
     define: (app) => httpService(app, 'web', { replicas: NaN, stopGracePeriodSeconds: Infinity }),
-    errors: [`service 'web': 'stopGracePeriodSeconds' must be an integer >= 0, got Infinity`, `service 'web': 'replicas' must be an integer, got NaN`],
+    errors: [
+      `service 'web': 'stopGracePeriodSeconds' must be an integer >= 0, got Infinity`,
+      `service 'web': 'replicas' must be an integer, got NaN`,
+    ],
   },
   {
     title: "secret keys '.' and '..' (as file names they would mount the whole secret folder)",
-    define: (app) => httpService(app, 'web', {
-      env: { A_TOKEN: EnvValue.fromSecret('api', '..') },
-      secretFiles: [{ secretName: 'tls', key: '.', mountPath: '/run/secrets/tls' }],
-    }),
+    define: (app) =>
+      httpService(app, 'web', {
+        env: { A_TOKEN: EnvValue.fromSecret('api', '..') },
+        secretFiles: [{ secretName: 'tls', key: '.', mountPath: '/run/secrets/tls' }],
+      }),
     errors: [
       `service 'web': 'env.A_TOKEN' secret key must not be '.' or '..', got ".."`,
       `service 'web': 'secretFiles[0]' secret key must not be '.' or '..', got "."`,
@@ -853,11 +958,14 @@ const CASES: InvalidCase[] = [
       httpService(app, 'one', { env: { X_TOKEN: EnvValue.fromSecret('a-b', 'c') } });
       httpService(app, 'two', { env: { Y_TOKEN: EnvValue.fromSecret('a', 'b-c') } });
     },
-    errors: [`service 'two': 'env.Y_TOKEN': secret "a/b-c" and secret "a-b/c" (service 'one': 'env.X_TOKEN') would share compose variable "A_B_C"; rename one`],
+    errors: [
+      `service 'two': 'env.Y_TOKEN': secret "a/b-c" and secret "a-b/c" (service 'one': 'env.X_TOKEN') would share compose variable "A_B_C"; rename one`,
+    ],
   },
   {
     title: 'two secrets that would share one Pulumi config key (a.b/c and a/b.c both read a.b.c)',
-    define: (app) => httpService(app, 'web', { env: { X_TOKEN: EnvValue.fromSecret('a.b', 'c'), Y_TOKEN: EnvValue.fromSecret('a', 'b.c') } }),
+    define: (app) =>
+      httpService(app, 'web', { env: { X_TOKEN: EnvValue.fromSecret('a.b', 'c'), Y_TOKEN: EnvValue.fromSecret('a', 'b.c') } }),
     errors: [
       `service 'web': 'env.Y_TOKEN': secret "a/b.c" and secret "a.b/c" (service 'web': 'env.X_TOKEN') would share compose variable "A_B_C"; rename one`,
       `service 'web': 'env.Y_TOKEN': secret "a/b.c" and secret "a.b/c" (service 'web': 'env.X_TOKEN') would share Pulumi config key "a.b.c"; rename one`,
@@ -865,15 +973,21 @@ const CASES: InvalidCase[] = [
   },
   {
     title: 'secret keys that differ only in case collapse to one compose variable',
-    define: (app) => httpService(app, 'web', { env: { A_TOKEN: EnvValue.fromSecret('db', 'DB_PASSWORD'), B_TOKEN: EnvValue.fromSecret('db', 'db_password') } }),
-    errors: [`service 'web': 'env.B_TOKEN': secret "db/db_password" and secret "db/DB_PASSWORD" (service 'web': 'env.A_TOKEN') would share compose variable "DB_DB_PASSWORD"; rename one`],
+    define: (app) =>
+      httpService(app, 'web', {
+        env: { A_TOKEN: EnvValue.fromSecret('db', 'DB_PASSWORD'), B_TOKEN: EnvValue.fromSecret('db', 'db_password') },
+      }),
+    errors: [
+      `service 'web': 'env.B_TOKEN': secret "db/db_password" and secret "db/DB_PASSWORD" (service 'web': 'env.A_TOKEN') would share compose variable "DB_DB_PASSWORD"; rename one`,
+    ],
   },
   {
     title: "mount paths with '..' segments and a config file at /",
-    define: (app) => httpService(app, 'web', {
-      volumes: [{ name: 'data', mountPath: '/data/../etc' }],
-      configFiles: [{ mountPath: '/', content: 'x' }],
-    }),
+    define: (app) =>
+      httpService(app, 'web', {
+        volumes: [{ name: 'data', mountPath: '/data/../etc' }],
+        configFiles: [{ mountPath: '/', content: 'x' }],
+      }),
     errors: [
       `service 'web': 'volumes[0].mountPath' must not contain '..' segments, got "/data/../etc"`,
       `service 'web': 'configFiles[0].mountPath' must name a file, not the root directory, got "/"`,
@@ -882,7 +996,9 @@ const CASES: InvalidCase[] = [
   {
     title: 'an HTTP probe path with a space and a quote',
     define: (app) => httpService(app, 'web', { readinessProbe: Probe.http('/health check"') }),
-    errors: [`service 'web': 'readinessProbe' path must not contain spaces, quotes, backslashes or control characters, got "/health check\\""`],
+    errors: [
+      `service 'web': 'readinessProbe' path must not contain spaces, quotes, backslashes or control characters, got "/health check\\""`,
+    ],
   },
   {
     title: 'an empty logging driver',
@@ -908,7 +1024,12 @@ describe('validation', () => {
   test('fails with every broken rule in one ValidationError', () => {
     const app = newApp();
     const db = httpService(app, 'db', { ports: [{ port: 0 }] });
-    httpService(app, 'web', { image: Image.fromRegistry('web'), replicas: -2, dependsOn: [db], env: { API_TOKEN: EnvValue.fromValue('t0k3n') } });
+    httpService(app, 'web', {
+      image: Image.fromRegistry('web'),
+      replicas: -2,
+      dependsOn: [db],
+      env: { API_TOKEN: EnvValue.fromValue('t0k3n') },
+    });
     let thrown: unknown;
     try {
       app.resolve();
@@ -959,7 +1080,13 @@ describe('definition-time errors', () => {
     },
     {
       title: 'a duplicate sidecar name in props',
-      define: (app: Application) => httpService(app, 'web', { sidecars: [{ name: 'proxy', image: IMAGE }, { name: 'proxy', image: IMAGE }] }),
+      define: (app: Application) =>
+        httpService(app, 'web', {
+          sidecars: [
+            { name: 'proxy', image: IMAGE },
+            { name: 'proxy', image: IMAGE },
+          ],
+        }),
       message: `service 'web': 'sidecars' has 'proxy' twice`,
     },
     {
@@ -1011,26 +1138,51 @@ describe('valid definitions the rules must accept', () => {
   test.each([
     {
       title: '*_FILE, *_USER, *_PATH and *_NAME variables next to secret-looking words',
-      define: (app: Application) => httpService(app, 'web', {
-        env: {
-          DB_PASSWORD_FILE: EnvValue.fromValue('/run/secrets/db-password'),
-          POSTGRES_USER: EnvValue.fromValue('shop'),
-          SECRET_PATH: EnvValue.fromValue('/etc/secrets'),
-          TOKEN_NAME: EnvValue.fromValue('session'),
-          DB_PASSWORD: EnvValue.fromSecret('db', 'password'),
-        },
-      }),
+      define: (app: Application) =>
+        httpService(app, 'web', {
+          env: {
+            DB_PASSWORD_FILE: EnvValue.fromValue('/run/secrets/db-password'),
+            POSTGRES_USER: EnvValue.fromValue('shop'),
+            SECRET_PATH: EnvValue.fromValue('/etc/secrets'),
+            TOKEN_NAME: EnvValue.fromValue('session'),
+            DB_PASSWORD: EnvValue.fromSecret('db', 'password'),
+          },
+        }),
     },
-    { title: 'a stop signal and a zero grace period', define: (app: Application) => httpService(app, 'web', { stopSignal: 'SIGUSR1', stopGracePeriodSeconds: 0 }) },
+    {
+      title: 'a stop signal and a zero grace period',
+      define: (app: Application) => httpService(app, 'web', { stopSignal: 'SIGUSR1', stopGracePeriodSeconds: 0 }),
+    },
     { title: 'a real-time stop signal', define: (app: Application) => httpService(app, 'web', { stopSignal: 'SIGRTMIN' }) },
-    { title: 'an unpinned image with allowUnpinned', define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry('redis', { allowUnpinned: true }) }) },
-    { title: 'a latest image with allowUnpinned', define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry('redis:latest', { allowUnpinned: true }) }) },
-    { title: 'a digest-pinned image without a tag', define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry(`redis@sha256:${'a'.repeat(64)}`) }) },
-    { title: 'a registry with a port and a tag', define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry('registry.local:5000/team/web:1.2.3') }) },
-    { title: 'a build from a Dockerfile with the default tag', define: (app: Application) => httpService(app, 'web', { image: Image.fromDockerfile(BUILD_CONTEXT) }) },
+    {
+      title: 'an unpinned image with allowUnpinned',
+      define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry('redis', { allowUnpinned: true }) }),
+    },
+    {
+      title: 'a latest image with allowUnpinned',
+      define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry('redis:latest', { allowUnpinned: true }) }),
+    },
+    {
+      title: 'a digest-pinned image without a tag',
+      define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry(`redis@sha256:${'a'.repeat(64)}`) }),
+    },
+    {
+      title: 'a registry with a port and a tag',
+      define: (app: Application) => httpService(app, 'web', { image: Image.fromRegistry('registry.local:5000/team/web:1.2.3') }),
+    },
+    {
+      title: 'a build from a Dockerfile with the default tag',
+      define: (app: Application) => httpService(app, 'web', { image: Image.fromDockerfile(BUILD_CONTEXT) }),
+    },
     {
       title: 'the same port number over TCP and UDP',
-      define: (app: Application) => httpService(app, 'dns', { ports: [{ port: 53, name: 'dns-tcp' }, { port: 53, name: 'dns-udp', protocol: Protocol.UDP }] }),
+      define: (app: Application) =>
+        httpService(app, 'dns', {
+          ports: [
+            { port: 53, name: 'dns-tcp' },
+            { port: 53, name: 'dns-udp', protocol: Protocol.UDP },
+          ],
+        }),
     },
     {
       title: 'user 0 on a service of an application that turned runAsNonRoot off',
@@ -1045,11 +1197,14 @@ describe('valid definitions the rules must accept', () => {
     {
       title: 'a healthy dependency with a readiness probe',
       define: (app: Application) =>
-        httpService(app, 'web').addDependency(httpService(app, 'api', { readinessProbe: Probe.http('/ready') }), { condition: DependencyCondition.HEALTHY }),
+        httpService(app, 'web').addDependency(httpService(app, 'api', { readinessProbe: Probe.http('/ready') }), {
+          condition: DependencyCondition.HEALTHY,
+        }),
     },
     {
       title: 'a NodePort publish inside 30000..32767',
-      define: (app: Application) => httpService(app, 'web', { serviceType: ServiceType.NODE_PORT, ports: [{ port: 8080, name: 'http', publish: 30080 }] }),
+      define: (app: Application) =>
+        httpService(app, 'web', { serviceType: ServiceType.NODE_PORT, ports: [{ port: 8080, name: 'http', publish: 30080 }] }),
     },
     {
       title: 'a gateway without routes next to a service publishing 8080',
@@ -1064,4 +1219,3 @@ describe('valid definitions the rules must accept', () => {
     expect(() => app.resolve()).not.toThrow();
   });
 });
-

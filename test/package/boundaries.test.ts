@@ -25,53 +25,125 @@ const imports = (...sources: string[]) => sources.map((s, i) => `import * as m${
 
 test('lib/model imports constructs and node builtins only: no backend, cdk8s, pulumi or yaml', async () => {
   const [result] = await eslint.lintText(imports('cdk8s'), { filePath: path.join(REPO, 'lib/model/boundary-probe.ts') });
-  expect(result.messages).toEqual([expect.objectContaining({
-    ruleId: '@typescript-eslint/no-restricted-imports',
-    severity: 2,
-    message: expect.stringContaining('lib/model may import only constructs and node builtins'),
-  })]);
-  expect(await forbidden('lib/model/boundary-probe.ts', imports(
-    'cdk8s', 'cdk8s-plus-27', '@pulumi/pulumi', '@pulumi/docker', 'yaml',
-    '../k8s', '../docker', '../compose/index', '../docker-plan', '../compose-import', '..', '../index',
-    'constructs', 'fs', 'node:path', './names',
-  ))).toEqual([
-    'cdk8s', 'cdk8s-plus-27', '@pulumi/pulumi', '@pulumi/docker', 'yaml',
-    '../k8s', '../docker', '../compose/index', '../docker-plan', '../compose-import', '..', '../index',
+  expect(result.messages).toEqual([
+    expect.objectContaining({
+      ruleId: '@typescript-eslint/no-restricted-imports',
+      severity: 2,
+      message: expect.stringContaining('lib/model may import only constructs and node builtins'),
+    }),
+  ]);
+  expect(
+    await forbidden(
+      'lib/model/boundary-probe.ts',
+      imports(
+        'cdk8s',
+        'cdk8s-plus-27',
+        '@pulumi/pulumi',
+        '@pulumi/docker',
+        'yaml',
+        '../k8s',
+        '../docker',
+        '../compose/index',
+        '../docker-plan',
+        '../compose-import',
+        '..',
+        '../index',
+        'constructs',
+        'fs',
+        'node:path',
+        './names',
+      ),
+    ),
+  ).toEqual([
+    'cdk8s',
+    'cdk8s-plus-27',
+    '@pulumi/pulumi',
+    '@pulumi/docker',
+    'yaml',
+    '../k8s',
+    '../docker',
+    '../compose/index',
+    '../docker-plan',
+    '../compose-import',
+    '..',
+    '../index',
   ]);
 });
 
 test('re-exports and type-only imports count too', async () => {
-  const code = "export * from '../k8s';\nexport { DockerPlan } from '../docker-plan';\nimport type { Chart } from 'cdk8s';\nexport type { Chart };\n";
+  const code =
+    "export * from '../k8s';\nexport { DockerPlan } from '../docker-plan';\nimport type { Chart } from 'cdk8s';\nexport type { Chart };\n";
   expect(await forbidden('lib/model/boundary-probe.ts', code)).toEqual(['../k8s', '../docker-plan', 'cdk8s']);
 });
 
 test('backends never import each other; Kubernetes does not load pulumi, compose neither pulumi nor cdk8s', async () => {
-  expect(await forbidden('lib/k8s/boundary-probe.ts', imports(
-    '../docker', '../compose', '../docker-plan', '@pulumi/pulumi', '@pulumi/docker', '../model', 'cdk8s', 'cdk8s-plus-27', 'constructs',
-  ))).toEqual(['../docker', '../compose', '../docker-plan', '@pulumi/pulumi', '@pulumi/docker']);
-  expect(await forbidden('lib/docker/boundary-probe.ts', imports(
-    '../k8s', '../compose', 'cdk8s', '../model', '../docker-plan', '@pulumi/pulumi', '@pulumi/docker',
-  ))).toEqual(['../k8s', '../compose', 'cdk8s']);
-  expect(await forbidden('lib/compose/boundary-probe.ts', imports(
-    '../k8s', '../docker', 'cdk8s', 'cdk8s-plus-27', '@pulumi/pulumi', '@pulumi/docker', '../model', '../docker-plan', '../yaml', 'yaml',
-  ))).toEqual(['../k8s', '../docker', 'cdk8s', 'cdk8s-plus-27', '@pulumi/pulumi', '@pulumi/docker']);
+  expect(
+    await forbidden(
+      'lib/k8s/boundary-probe.ts',
+      imports(
+        '../docker',
+        '../compose',
+        '../docker-plan',
+        '@pulumi/pulumi',
+        '@pulumi/docker',
+        '../model',
+        'cdk8s',
+        'cdk8s-plus-27',
+        'constructs',
+      ),
+    ),
+  ).toEqual(['../docker', '../compose', '../docker-plan', '@pulumi/pulumi', '@pulumi/docker']);
+  expect(
+    await forbidden(
+      'lib/docker/boundary-probe.ts',
+      imports('../k8s', '../compose', 'cdk8s', '../model', '../docker-plan', '@pulumi/pulumi', '@pulumi/docker'),
+    ),
+  ).toEqual(['../k8s', '../compose', 'cdk8s']);
+  expect(
+    await forbidden(
+      'lib/compose/boundary-probe.ts',
+      imports(
+        '../k8s',
+        '../docker',
+        'cdk8s',
+        'cdk8s-plus-27',
+        '@pulumi/pulumi',
+        '@pulumi/docker',
+        '../model',
+        '../docker-plan',
+        '../yaml',
+        'yaml',
+      ),
+    ),
+  ).toEqual(['../k8s', '../docker', 'cdk8s', 'cdk8s-plus-27', '@pulumi/pulumi', '@pulumi/docker']);
 });
 
 test('the Docker plan imports only the model; compose import only the model and yaml', async () => {
-  expect(await forbidden('lib/docker-plan/boundary-probe.ts', imports(
-    '../compose', '../docker', '../k8s', 'yaml', 'cdk8s', '@pulumi/pulumi', '../model', 'path',
-  ))).toEqual(['../compose', '../docker', '../k8s', 'yaml', 'cdk8s', '@pulumi/pulumi']);
-  expect(await forbidden('lib/compose-import/boundary-probe.ts', imports(
-    '../compose', '../docker-plan', '../k8s', 'cdk8s', '@pulumi/pulumi', '../model', 'yaml', 'fs',
-  ))).toEqual(['../compose', '../docker-plan', '../k8s', 'cdk8s', '@pulumi/pulumi']);
+  expect(
+    await forbidden(
+      'lib/docker-plan/boundary-probe.ts',
+      imports('../compose', '../docker', '../k8s', 'yaml', 'cdk8s', '@pulumi/pulumi', '../model', 'path'),
+    ),
+  ).toEqual(['../compose', '../docker', '../k8s', 'yaml', 'cdk8s', '@pulumi/pulumi']);
+  expect(
+    await forbidden(
+      'lib/compose-import/boundary-probe.ts',
+      imports('../compose', '../docker-plan', '../k8s', 'cdk8s', '@pulumi/pulumi', '../model', 'yaml', 'fs'),
+    ),
+  ).toEqual(['../compose', '../docker-plan', '../k8s', 'cdk8s', '@pulumi/pulumi']);
 });
 
 test('`npm run synth` (lib/synth) does not load the Pulumi backend', async () => {
-  expect(await forbidden('lib/synth/boundary-probe.ts', imports('../docker', '@pulumi/pulumi', '../k8s', '../compose', 'cdk8s')))
-    .toEqual(['../docker', '@pulumi/pulumi']);
+  expect(await forbidden('lib/synth/boundary-probe.ts', imports('../docker', '@pulumi/pulumi', '../k8s', '../compose', 'cdk8s'))).toEqual([
+    '../docker',
+    '@pulumi/pulumi',
+  ]);
 });
 
 test('every lib/ folder has its import rule', () => {
-  const folders = fs.readdirSync(path.join(REPO, 'lib'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const folders = fs
+    .readdirSync(path.join(REPO, 'lib'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   expect(Object.keys(config.BOUNDARIES).sort()).toEqual(folders.sort());
 });

@@ -13,7 +13,9 @@ export const REPO = path.resolve(__dirname, '..', '..');
 export function run(command: string, args: string[], cwd: string, timeoutMs = 300_000): SpawnSyncReturns<string> {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed with ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}\n${r.error ?? ''}`);
+    throw new Error(
+      `${command} ${args.join(' ')} (in ${cwd}) failed with ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}\n${r.error ?? ''}`,
+    );
   }
   return r;
 }

@@ -13,7 +13,13 @@ jest.setTimeout(15 * 60_000);
 
 const PEERS = ['cdk8s', 'cdk8s-plus-27', 'constructs', '@pulumi/pulumi', '@pulumi/docker'];
 /** Subpath entries: each backend alone, so a user without Pulumi never loads it. */
-const SUBPATHS = { model: 'Application', k8s: 'ApplicationChart', docker: 'DockerApplication', compose: 'toComposeYaml', 'compose-import': 'importCompose' };
+const SUBPATHS = {
+  model: 'Application',
+  k8s: 'ApplicationChart',
+  docker: 'DockerApplication',
+  compose: 'toComposeYaml',
+  'compose-import': 'importCompose',
+};
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'consumer', name), 'utf8');
 
 let packed: { tarball: string; files: string[] };
@@ -23,22 +29,26 @@ beforeAll(() => {
   packed = pack();
   consumer = createProject({
     'package.json': JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }, null, 2),
-    'tsconfig.json': JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        // node16 resolution reads the package's `exports` map, as current TypeScript projects do.
-        module: 'node16',
-        moduleResolution: 'node16',
-        strict: true,
-        declaration: true,
-        esModuleInterop: true,
-        skipLibCheck: true,
-        types: ['node'],
-        outDir: 'dist',
-        rootDir: 'src',
+    'tsconfig.json': JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          // node16 resolution reads the package's `exports` map, as current TypeScript projects do.
+          module: 'node16',
+          moduleResolution: 'node16',
+          strict: true,
+          declaration: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          types: ['node'],
+          outDir: 'dist',
+          rootDir: 'src',
+        },
+        include: ['src'],
       },
-      include: ['src'],
-    }, null, 2),
+      null,
+      2,
+    ),
     'src/cached-service.ts': fixture('cached-service.ts.txt'),
     'src/render.ts': fixture('render.ts.txt'),
     'src/subpaths.ts': fixture('subpaths.ts.txt'),
@@ -47,7 +57,12 @@ beforeAll(() => {
   });
   // Peers pinned to this repo's versions: the npm cache has them, and the test exercises what CI tested.
   const peers = [...PEERS, '@types/node'].map((p) => `${p}@${installedVersion(p)}`);
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', packed.tarball, ...peers], consumer, 10 * 60_000);
+  run(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', packed.tarball, ...peers],
+    consumer,
+    10 * 60_000,
+  );
 });
 
 afterAll(() => {
@@ -57,7 +72,9 @@ afterAll(() => {
 
 describe('npm pack', () => {
   test('ships compiled JavaScript and declarations, not tests, stacks or build output', () => {
-    expect(packed.files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/microservice-constructs.js', 'out/lib/index.js', 'out/lib/index.d.ts']));
+    expect(packed.files).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'bin/microservice-constructs.js', 'out/lib/index.js', 'out/lib/index.d.ts']),
+    );
     for (const f of packed.files) {
       expect(f).not.toMatch(/^(test|stacks|dist|bench|docs|scripts|out\/(test|stacks|bench))\//);
       expect(f).not.toMatch(/(?<!\.d)\.ts$/);
@@ -133,11 +150,29 @@ describe('a consumer project', () => {
         return [s, require('path').relative(process.cwd(), file), typeof require(file)[name]];
       })));`;
     const resolved = JSON.parse(run(process.execPath, ['-e', script], consumer).stdout);
-    expect(resolved).toEqual(Object.keys(SUBPATHS).map((sub) => [sub, `node_modules/microservice-constructs/out/lib/${sub}/index.js`, 'function']));
+    expect(resolved).toEqual(
+      Object.keys(SUBPATHS).map((sub) => [sub, `node_modules/microservice-constructs/out/lib/${sub}/index.js`, 'function']),
+    );
     // src/subpaths.ts compiled above (node16 resolution, through `exports`); older `node` resolution reads typesVersions.
     expect(fs.existsSync(path.join(consumer, 'dist', 'subpaths.d.ts'))).toBe(true);
-    run(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--skipLibCheck', '--esModuleInterop',
-      '--module', 'commonjs', '--moduleResolution', 'node10', '--types', 'node', 'src/subpaths.ts'], consumer);
+    run(
+      process.execPath,
+      [
+        path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--esModuleInterop',
+        '--module',
+        'commonjs',
+        '--moduleResolution',
+        'node10',
+        '--types',
+        'node',
+        'src/subpaths.ts',
+      ],
+      consumer,
+    );
   });
 
   test('the Kubernetes, compose and compose-import entries never load Pulumi', () => {
@@ -149,15 +184,22 @@ describe('a consumer project', () => {
     expect(Object.keys(parse(out.compose).services)).toEqual(['web']);
     expect(Object.keys(parse(out.imported).services).sort()).toEqual(['redis', 'web']);
     // The Docker entry is the one that loads it.
-    const script = "const d = require('microservice-constructs/docker');"
-      + " console.log(typeof d.DockerApplication, Object.keys(require.cache).some((f) => f.split(require('path').sep).includes('@pulumi')))";
+    const script =
+      "const d = require('microservice-constructs/docker');" +
+      " console.log(typeof d.DockerApplication, Object.keys(require.cache).some((f) => f.split(require('path').sep).includes('@pulumi')))";
     expect(run(process.execPath, ['-e', script], consumer).stdout.trim()).toBe('function true');
   });
 
   test('creates Pulumi Docker resources', () => {
-    const registered: Array<{ type: string; name: string; inputs: any }> = JSON.parse(fs.readFileSync(path.join(outDir, 'pulumi.json'), 'utf8'));
+    const registered: Array<{ type: string; name: string; inputs: any }> = JSON.parse(
+      fs.readFileSync(path.join(outDir, 'pulumi.json'), 'utf8'),
+    );
     const ofType = (t: string) => registered.filter((r) => r.type.startsWith(`docker:index/${t}:`));
-    expect(ofType('remoteImage').map((r) => r.inputs.name).sort()).toEqual(['ghcr.io/acme/catalog:1.2.3', 'redis:7.2-alpine']);
+    expect(
+      ofType('remoteImage')
+        .map((r) => r.inputs.name)
+        .sort(),
+    ).toEqual(['ghcr.io/acme/catalog:1.2.3', 'redis:7.2-alpine']);
     const containers = ofType('container');
     // api: 2 replicas + redis: 1.
     expect(containers).toHaveLength(3);

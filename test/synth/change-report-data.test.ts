@@ -13,7 +13,10 @@ function render(replicas: string | undefined): OutputFile[] {
 
 const parsedOnly = (files: OutputFile[]) => files.map(({ data: _data, ...f }) => f);
 
-test.each([['first synth', undefined], ['changed labels', 'b']])('%s: same report with and without data', (_name, label) => {
+test.each([
+  ['first synth', undefined],
+  ['changed labels', 'b'],
+])('%s: same report with and without data', (_name, label) => {
   const previous = new Map(label ? render('a').map((f) => [f.path, f.content]) : []);
   const files = render(label);
   expect(files.filter((f) => f.data !== undefined)).toHaveLength(2);

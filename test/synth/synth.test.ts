@@ -51,7 +51,9 @@ describe('npm run synth', () => {
     fs.writeFileSync(path.join(outdir, 'clash.compose.yaml'), '# the previous compose file\n');
     const r = run(['--outdir', outdir, '--stacks', 'test/synth/fixtures/docker-only-clash.ts']);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`error: stack 'clash': error [compose] service 'web-1': 'name' gives Docker container key "web-1" to service 'web-1'`);
+    expect(r.stderr).toContain(
+      `error: stack 'clash': error [compose] service 'web-1': 'name' gives Docker container key "web-1" to service 'web-1'`,
+    );
     expect(r.stderr).toContain('their files are unchanged; the other targets were written');
     expect(fs.readFileSync(path.join(outdir, 'clash.k8s.yaml'), 'utf8')).toContain('name: web-1');
     expect(fs.readFileSync(path.join(outdir, 'clash.compose.yaml'), 'utf8')).toBe('# the previous compose file\n');
@@ -85,7 +87,11 @@ describe('npm run synth', () => {
         fs.cpSync(path.join(ROOT, entry), path.join(work, entry), { recursive: true });
       }
       fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(work, 'node_modules'));
-      const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth'], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth'], {
+        cwd: work,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       expect(out).toContain('shop.k8s.yaml');
       expect(fs.readFileSync(path.join(work, 'dist', 'shop.k8s.yaml'), 'utf8')).toContain('kind: Deployment');
       expect(fs.existsSync(path.join(work, '.build', 'cdk8s', 'shop.k8s.yaml'))).toBe(true);
@@ -101,7 +107,9 @@ describe('changeReport', () => {
 
   test('lists added, changed (with fields) and removed objects', () => {
     const previous = new Map([['a.k8s.yaml', `${k8s(1)}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: gone\n`]]);
-    const report = changeReport(previous, [{ path: 'a.k8s.yaml', content: `${k8s(2)}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new\n` }]);
+    const report = changeReport(previous, [
+      { path: 'a.k8s.yaml', content: `${k8s(2)}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new\n` },
+    ]);
     expect(report[0].changes).toEqual([
       { kind: 'changed', object: 'Deployment/web', fields: ['spec.replicas 1 -> 2'] },
       { kind: 'added', object: 'ConfigMap/new', fields: [] },
@@ -118,7 +126,9 @@ describe('changeReport', () => {
   test('says unchanged and new', () => {
     const same = changeReport(new Map([['a.k8s.yaml', k8s(1)]]), [{ path: 'a.k8s.yaml', content: k8s(1) }]);
     expect(formatChangeReport(same)).toEqual(['a.k8s.yaml (kubernetes): unchanged']);
-    const fresh = changeReport(new Map(), [{ path: 'a.compose.yaml', content: 'services:\n  web:\n    image: a:1\n  db:\n    image: b:1\n' }]);
+    const fresh = changeReport(new Map(), [
+      { path: 'a.compose.yaml', content: 'services:\n  web:\n    image: a:1\n  db:\n    image: b:1\n' },
+    ]);
     expect(formatChangeReport(fresh)).toEqual(['a.compose.yaml (compose): new, 2 objects']);
   });
 });

@@ -8,7 +8,9 @@ import { STACKS } from '../../stacks';
 test.each(Object.keys(STACKS))('%s: no unacknowledged warning in any target, every acknowledgement with its reason', (name) => {
   const chart = new ApplicationChart(Testing.app(), name, { application: STACKS[name]() });
   const resolved = STACKS[name]().resolve();
-  const lines = [...chart.diagnostics, ...planDocker(resolved, 'docker').diagnostics, ...planDocker(resolved, 'compose').diagnostics].map(formatDiagnostic);
+  const lines = [...chart.diagnostics, ...planDocker(resolved, 'docker').diagnostics, ...planDocker(resolved, 'compose').diagnostics].map(
+    formatDiagnostic,
+  );
   expect(lines).toEqual([]);
   for (const a of resolved.acknowledgements) expect(a.reason.length).toBeGreaterThan(20);
 });

@@ -23,32 +23,88 @@ describe.each(Object.entries(APPLICATIONS))('%s', (_name, build) => {
 
   test('compose file: byte-identical to yaml without aliases', () => {
     const file = toCompose(build()).file;
-    expect(fastYaml(file, { aliasDuplicateObjects: false })).toBe(stringify(file, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false }));
+    expect(fastYaml(file, { aliasDuplicateObjects: false })).toBe(
+      stringify(file, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false }),
+    );
   });
 });
 
 // Strings that YAML gives a meaning: indicators, 1.1 booleans, numbers, timestamps, octals, multi-line text.
 const trickyString = fc.oneof(
   fc.string(),
-  fc.constantFrom('', ' ', 'yes', 'No', 'ON', 'off', 'y', 'null', '~', 'true', '0755', '0x1F', '1e3', '1_000', '12:30', '2024-01-01',
-    '.inf', '-.NaN', '- a', '? a', ': a', 'a: b', 'a #b', '#a', '&a', '*a', '!a', '|', '>', '%a', '@a', '`a', '"a"', "'a'",
-    'a\nb', 'a\n', ' a', 'a ', '<<', '---', '...', '[a]', '{a}', 'a,b', 'é', 'a\tb', '\u0085', 'x'.repeat(200)),
+  fc.constantFrom(
+    '',
+    ' ',
+    'yes',
+    'No',
+    'ON',
+    'off',
+    'y',
+    'null',
+    '~',
+    'true',
+    '0755',
+    '0x1F',
+    '1e3',
+    '1_000',
+    '12:30',
+    '2024-01-01',
+    '.inf',
+    '-.NaN',
+    '- a',
+    '? a',
+    ': a',
+    'a: b',
+    'a #b',
+    '#a',
+    '&a',
+    '*a',
+    '!a',
+    '|',
+    '>',
+    '%a',
+    '@a',
+    '`a',
+    '"a"',
+    "'a'",
+    'a\nb',
+    'a\n',
+    ' a',
+    'a ',
+    '<<',
+    '---',
+    '...',
+    '[a]',
+    '{a}',
+    'a,b',
+    'é',
+    'a\tb',
+    '\u0085',
+    'x'.repeat(200),
+  ),
   fc.stringMatching(/^[a-z0-9:./@-]{1,12}$/),
   fc.stringMatching(/^[A-Za-z][A-Za-z0-9_./+-]{0,8}$/),
 );
 const jsonValue = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    trickyString, fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null),
+    trickyString,
+    fc.integer(),
+    fc.double({ noNaN: false }),
+    fc.boolean(),
+    fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(trickyString, tie('value'), { maxKeys: 4 }),
   ),
 })).value;
 
 test('any JSON value: byte-identical to yaml, with and without aliases', () => {
-  fc.assert(fc.property(fc.dictionary(trickyString, jsonValue, { maxKeys: 6 }), fc.boolean(), (doc, aliasDuplicateObjects) => {
-    expect(fastYaml(doc, { aliasDuplicateObjects })).toBe(stringify(doc, { version: '1.1', lineWidth: 0, aliasDuplicateObjects }));
-  }), { numRuns: 3000 });
+  fc.assert(
+    fc.property(fc.dictionary(trickyString, jsonValue, { maxKeys: 6 }), fc.boolean(), (doc, aliasDuplicateObjects) => {
+      expect(fastYaml(doc, { aliasDuplicateObjects })).toBe(stringify(doc, { version: '1.1', lineWidth: 0, aliasDuplicateObjects }));
+    }),
+    { numRuns: 3000 },
+  );
 });
 
 test('a shared object becomes an alias, as in yaml', () => {
