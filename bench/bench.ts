@@ -150,7 +150,8 @@ function main(): void {
     console.log('targets: n100_ratio <= 1.25, n1000_s <= 3, cost linear in N (ms/svc flat)');
     const ratio100 = med('ours', 100) / med('raw', 100);
     console.log(
-      `bench: n100_ratio=${ratio100.toFixed(2)} n1000_s=${(med('ours', 1000) / 1000).toFixed(2)} n1000_peak_mb=${peak('ours', 1000).toFixed(0)} chain10k_s=${chainS.toFixed(2)}`,
+      `bench: n100_ratio=${ratio100.toFixed(2)} n1000_s=${(med('ours', 1000) / 1000).toFixed(2)} ` +
+        `n1000_peak_mb=${peak('ours', 1000).toFixed(0)} chain10k_s=${chainS.toFixed(2)}`,
     );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -137,7 +137,8 @@ export class ProjectFiles {
     const visited = new Set<string>([dir]);
     let total = 0;
     const tooLarge = () =>
-      `holds more than ${CONFIG_DIR_LIMITS.files} files or ${CONFIG_DIR_LIMITS.totalBytes / 1024} KiB: not config files (a source tree or data?)`;
+      `holds more than ${CONFIG_DIR_LIMITS.files} files or ${CONFIG_DIR_LIMITS.totalBytes / 1024} KiB: not config files (a source ` +
+      `tree or data?)`;
     const walk = (sub: string, realDir: string, depth: number): string | undefined => {
       const names = listDir(realDir, CONFIG_DIR_LIMITS.entries);
       if (typeof names !== 'string' && names.length > CONFIG_DIR_LIMITS.entries) return tooLarge();

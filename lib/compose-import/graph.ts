@@ -187,7 +187,9 @@ export function connectServices(drafts: ServiceDraft[], ctx: ImportContext, extr
       );
       return true;
     }
-    const message = `'${to.composeName}' declares no ports (ports/expose), and the model connects a dependent only to declared ports: the dependency is left out; add expose: [<port>] to '${to.composeName}' or pass ports: { '${to.composeName}': [<port>] }`;
+    const message =
+      `'${to.composeName}' declares no ports (ports/expose), and the model connects a dependent only to declared ` +
+      `ports: the dependency is left out; add expose: [<port>] to '${to.composeName}' or pass ports: { '${to.composeName}': [<port>] }`;
     if (inferred) ctx.report.info(from.composeName, field, message);
     else ctx.report.warn(from.composeName, field, message);
     return false;
@@ -220,7 +222,8 @@ export function connectServices(drafts: ServiceDraft[], ctx: ImportContext, extr
     ctx.report.info(
       r.from.composeName,
       'environment',
-      `${r.variable} refers to '${r.to.composeName}': added as a dependency, since the model lets a service reach only the services it depends on`,
+      `${r.variable} refers to '${r.to.composeName}': added as a dependency, since the model lets a service reach only the services ` +
+        `it depends on`,
     );
   }
   for (const [to, ports] of referencedPorts) addReferencedPorts(to, ports, ctx);
@@ -315,7 +318,8 @@ function addressReferences(drafts: ServiceDraft[], hosts: Hosts, ctx: ImportCont
           ctx.report.warn(
             from.composeName,
             'environment',
-            `${variable} refers to host ${show(address!.host)}, which names more than one service once case is ignored: it is left as written; write the service's new name`,
+            `${variable} refers to host ${show(address!.host)}, which names more than one service once case is ignored: it is left ` +
+              `as written; write the service's new name`,
           );
           return token;
         }
@@ -326,7 +330,8 @@ function addressReferences(drafts: ServiceDraft[], hosts: Hosts, ctx: ImportCont
           ctx.report.warn(
             from.composeName,
             'environment',
-            `${variable} refers to '${address!.host}', which is renamed '${to.name}': the value is a secret, so change the host in it to '${to.name}' yourself`,
+            `${variable} refers to '${address!.host}', which is renamed '${to.name}': the value is a secret, so change the host in ` +
+              `it to '${to.name}' yourself`,
           );
           return token;
         }
@@ -412,7 +417,9 @@ function reportLostReachability(drafts: ServiceDraft[], edges: Edges, ctx: Impor
     ctx.report.info(
       d.composeName,
       'networks',
-      `could reach ${listed.map((x) => `'${x}'`).join(', ')}${more} over compose network${networks.length > 1 ? 's' : ''} ${networks.join(', ')} and no longer can: the model lets a service reach only the services it depends on (add depends_on where it connects to them)`,
+      `could reach ${listed.map((x) => `'${x}'`).join(', ')}${more} over compose network${networks.length > 1 ? 's' : ''} ` +
+        `${networks.join(', ')} and no longer can: the model lets a service reach only the services it depends on (add depends_on ` +
+        `where it connects to them)`,
     );
   }
 }

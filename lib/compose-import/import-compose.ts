@@ -205,7 +205,8 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
       const leaked = credentialsIn(props);
       if (leaked.length > 0)
         throw new ComposeImportError(
-          `service '${d.composeName}': the credential ${leaked.map((n) => `\${${n}}`).join(', ')} would reach an output: the import is refused`,
+          `service '${d.composeName}': the credential ${leaked.map((n) => `\${${n}}`).join(', ')} would reach an output: the import ` +
+            `is refused`,
         );
       return [d, new Microservice(application, d.name, props)];
     }),
@@ -236,7 +237,8 @@ function parseCompose(yamlText: string): YamlMap {
   if (duplicate) {
     const { line, col } = lineCounter.linePos(duplicate.offset);
     throw new ComposeImportError(
-      `compose import: the file is not valid YAML: map keys must be unique, ${show(duplicate.key)} is repeated at line ${line}, column ${col}`,
+      `compose import: the file is not valid YAML: map keys must be unique, ${show(duplicate.key)} is repeated at line ${line}, ` +
+        `column ${col}`,
     );
   }
   let doc: unknown;

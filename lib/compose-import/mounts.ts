@@ -82,7 +82,8 @@ function namedVolume(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext): voi
     ctx.report.warn(
       d.composeName,
       'volumes',
-      `volume ${show(source)} is shared with service '${owner}', which the model cannot do (a persistent volume belongs to one service): mounted as an empty scratch volume at ${show(spec.target)} instead`,
+      `volume ${show(source)} is shared with service '${owner}', which the model cannot do (a persistent volume belongs to one ` +
+        `service): mounted as an empty scratch volume at ${show(spec.target)} instead`,
     );
     return scratch(d, spec.target, spec.readOnly);
   }
@@ -152,7 +153,8 @@ function bindAsConfig(spec: VolumeSpec, d: ServiceDraft, ctx: ImportContext, wha
     ctx.report.warn(
       d.composeName,
       'volumes',
-      `${what} is left out, so the image's own content at that path stays: ${found.reason}; a target has no host paths (mount it as a config file or volume yourself, or choose hostBindMounts scratch/persistent)`,
+      `${what} is left out, so the image's own content at that path stays: ${found.reason}; a target has no host paths (mount it as ` +
+        `a config file or volume yourself, or choose hostBindMounts scratch/persistent)`,
     );
     return;
   }
@@ -191,7 +193,8 @@ function mountProjectFile(f: ProjectFile, mountPath: string, source: string, d: 
   ctx.report.warn(
     d.composeName,
     'volumes',
-    `${show(hostFile)} looks like a credential, so its content is not read: ${show(mountPath)} is mounted from key '${key}' of secret '${secretName}'; create it (kubectl create secret generic ${secretName} --from-file=${key}=${hostFile})`,
+    `${show(hostFile)} looks like a credential, so its content is not read: ${show(mountPath)} is mounted from key '${key}' of ` +
+      `secret '${secretName}'; create it (kubectl create secret generic ${secretName} --from-file=${key}=${hostFile})`,
   );
 }
 
@@ -240,19 +243,26 @@ export function importSecrets(value: unknown, d: ServiceDraft, ctx: ImportContex
     ctx.report.warn(
       d.composeName,
       'secrets',
-      `secret ${show(ref.source)} is mounted from key '${key}' of secret '${secretName}'; create it: ${createSecretHint(definition, secretName, key)}`,
+      `secret ${show(ref.source)} is mounted from key '${key}' of secret '${secretName}'; create it: ` +
+        `${createSecretHint(definition, secretName, key)}`,
     );
   });
 }
 
 function createSecretHint(definition: YamlMap, secretName: string, key: string): string {
   if (typeof definition.file === 'string') {
-    return `kubectl create secret generic ${secretName} --from-file=${key}=${definition.file} (Pulumi: config --secret; compose: file secrets/${secretName}/${key})`;
+    return (
+      `kubectl create secret generic ${secretName} --from-file=${key}=${definition.file} (Pulumi: config --secret; compose: ` +
+      `file secrets/${secretName}/${key})`
+    );
   }
   if (typeof definition.environment === 'string') {
     return `kubectl create secret generic ${secretName} --from-literal=${key}="$${definition.environment}"`;
   }
-  return `it is external in the compose file; make sure secret '${secretName}' with key '${key}' exists (compose variable ${secretVariable(secretName, key)})`;
+  return (
+    `it is external in the compose file; make sure secret '${secretName}' with key '${key}' exists (compose variable ` +
+    `${secretVariable(secretName, key)})`
+  );
 }
 
 /** `configs:` of a service: config files with the content of the top-level definition. */
@@ -300,7 +310,8 @@ function mountRef(entry: unknown, field: string, d: ServiceDraft, ctx: ImportCon
     ctx.report.warn(
       d.composeName,
       field,
-      `${ignored.join(', ')} of ${show(entry.source)} cannot be carried over: the model mounts it read-only with the target's default owner and mode`,
+      `${ignored.join(', ')} of ${show(entry.source)} cannot be carried over: the model mounts it read-only with the target's ` +
+        `default owner and mode`,
     );
   }
   return { source: entry.source, target: typeof entry.target === 'string' ? entry.target : undefined };

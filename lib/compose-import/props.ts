@@ -47,7 +47,8 @@ export function importImage(d: ServiceDraft, ctx: ImportContext): Image {
   (dockerfile.outside ? ctx.report.error.bind(ctx.report) : ctx.report.warn.bind(ctx.report))(
     d.composeName,
     'build',
-    `cannot be carried over: ${dockerfile.reason}; the service runs the prebuilt image ${show(reference)} instead: build and push it (docker build -t ${reference} ${d.build.context})`,
+    `cannot be carried over: ${dockerfile.reason}; the service runs the prebuilt image ${show(reference)} instead: build and push ` +
+      `it (docker build -t ${reference} ${d.build.context})`,
   );
   return registryImage(reference, d, 'build', ctx);
 }
@@ -156,7 +157,8 @@ export function importSecurityProps(d: ServiceDraft, ctx: ImportContext, mountPa
       'user',
       compose
         ? "is not set: runs as root (uid 0), as Docker does (security 'compose'); set user: to harden it"
-        : `is not set: runs as the model's non-root default ${DEFAULT_SECURITY.user}:${DEFAULT_SECURITY.group}, not as the image's user; set user: (or import with security 'compose') if the image needs its own`,
+        : `is not set: runs as the model's non-root default ${DEFAULT_SECURITY.user}:${DEFAULT_SECURITY.group}, not as the image's ` +
+            `user; set user: (or import with security 'compose') if the image needs its own`,
     );
   }
   if (s.readOnly === undefined) {
@@ -165,7 +167,8 @@ export function importSecurityProps(d: ServiceDraft, ctx: ImportContext, mountPa
       'read_only',
       compose
         ? "is not set: the root filesystem is writable, as in Docker (security 'compose')"
-        : `is not set: the root filesystem is read-only (writable: ${DEFAULT_SECURITY.writablePaths.join(', ')}, volumes); set read_only: false if the image writes elsewhere`,
+        : `is not set: the root filesystem is read-only (writable: ${DEFAULT_SECURITY.writablePaths.join(', ')}, volumes); set ` +
+            `read_only: false if the image writes elsewhere`,
     );
   }
   const user = s.user ?? (compose ? 0 : undefined);
@@ -190,7 +193,8 @@ export function importSecurityProps(d: ServiceDraft, ctx: ImportContext, mountPa
     ctx.report.info(
       d.composeName,
       'security',
-      `breaks the Kubernetes Pod Security profile '${broken}' (root, privilege escalation or added capabilities): marked breaksPodSecurity: '${broken}'`,
+      `breaks the Kubernetes Pod Security profile '${broken}' (root, privilege escalation or added capabilities): marked ` +
+        `breaksPodSecurity: '${broken}'`,
     );
   }
   return Object.keys(props).length > 0 ? props : undefined;

@@ -80,7 +80,8 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
     ctx.report.info(
       d.composeName,
       'networks',
-      `networks ${names.join(', ')} are not carried over: the model derives networks from dependencies, so the service reaches only the services it depends on`,
+      `networks ${names.join(', ')} are not carried over: the model derives networks from dependencies, so the service reaches only ` +
+        `the services it depends on`,
     );
   },
   network_mode: (v, d, ctx) => {
@@ -153,7 +154,8 @@ const SERVICE_KEYS: Record<string, KeyImporter> = {
     ctx.report.notCarried(
       d.composeName,
       'container_name',
-      `${show(v)}: names come from the service ('${ctx.appName}-${d.name}-1' in Docker, '${d.name}' in Kubernetes); other services reach it as '${d.name}'`,
+      `${show(v)}: names come from the service ('${ctx.appName}-${d.name}-1' in Docker, '${d.name}' in Kubernetes); other services ` +
+        `reach it as '${d.name}'`,
     ),
   stop_signal: (v, d, ctx) => guarded(() => (d.stopSignal = parseSignal(v)), d, 'stop_signal', ctx),
   stop_grace_period: (v, d, ctx) =>
@@ -189,7 +191,8 @@ export function importService(composeName: string, name: string, definition: unk
     const credentials = CREDENTIAL_AWARE_KEYS.includes(key) ? [] : credentialsIn(value);
     if (credentials.length > 0) {
       const hint = COMMAND_KEYS.includes(key)
-        ? `; to use it, pass it in environment (it becomes a secret reference) and let the container's shell expand it ($$${credentials[0]} in a shell form)`
+        ? `; to use it, pass it in environment (it becomes a secret reference) and let the container's shell expand it ` +
+          `($$${credentials[0]} in a shell form)`
         : '';
       ctx.report.error(
         composeName,
@@ -207,7 +210,8 @@ export function importService(composeName: string, name: string, definition: unk
   }
   if (d.imageRef === undefined && d.build === undefined && own(definition, 'extends') !== undefined) {
     throw new Error(
-      `service '${composeName}': 'image' or 'build' is required ('extends' ${show(definition.extends)} is not carried over: copy the image of the extended service)`,
+      `service '${composeName}': 'image' or 'build' is required ('extends' ${show(definition.extends)} is not carried over: copy ` +
+        `the image of the extended service)`,
     );
   }
   return d;
@@ -245,7 +249,9 @@ function importBuild(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
       ctx.report.error(
         d.composeName,
         'build.args',
-        `${redact(name)} would pass a credential (${value === undefined ? `\${${name}} from the import environment` : showCredentials(credentialsIn(value))}) in plaintext to the build: it is left out; use a build secret`,
+        `${redact(name)} would pass a credential ` +
+          `(${value === undefined ? `\${${name}} from the import environment` : showCredentials(credentialsIn(value))}) in ` +
+          `plaintext to the build: it is left out; use a build secret`,
       );
     else if (resolved === undefined)
       ctx.report.warn(d.composeName, 'build.args', `${name} has no value and is not set in the import environment: it is left out`);
@@ -303,7 +309,8 @@ function addPort(spec: ReturnType<typeof parsePortEntry>, field: 'ports' | 'expo
     ctx.report.warn(
       d.composeName,
       field,
-      `${where}: container port ${spec.port}/${spec.protocol} is already published on host port ${same.publish}; the model publishes a port once, so host port ${publish} is left out`,
+      `${where}: container port ${spec.port}/${spec.protocol} is already published on host port ${same.publish}; the model ` +
+        `publishes a port once, so host port ${publish} is left out`,
     );
   } else if (publish !== undefined) {
     d.ports[d.ports.indexOf(same)] = { ...same, publish };
@@ -452,6 +459,9 @@ export function finishEnvironment(d: ServiceDraft, ctx: ImportContext): void {
   ctx.report.warn(
     d.composeName,
     'environment',
-    `${reasons.join('; ')}, so no plaintext value is kept: ${secretKeys.length > 1 ? 'they refer' : 'it refers'} to secret '${secretName}' (keys ${keys.join(', ')}); create it with the values: kubectl create secret generic ${secretName} ${keys.map((k) => `--from-literal=${k}=...`).join(' ')} (compose reads ${keys.map((k) => secretVariable(secretName, k)).join(', ')} from the shell or .env)`,
+    `${reasons.join('; ')}, so no plaintext value is kept: ${secretKeys.length > 1 ? 'they refer' : 'it refers'} to secret ` +
+      `'${secretName}' (keys ${keys.join(', ')}); create it with the values: kubectl create secret generic ${secretName} ` +
+      `${keys.map((k) => `--from-literal=${k}=...`).join(' ')} (compose reads ` +
+      `${keys.map((k) => secretVariable(secretName, k)).join(', ')} from the shell or .env)`,
   );
 }

@@ -91,7 +91,8 @@ export function applicationToTypeScript(application: Application, options: TypeS
   const name = options.functionName ?? identifier(application.name, new Set());
   return [
     ...(options.header ?? []).map((l) => `// ${l}`.trimEnd()),
-    `import { ${['Application', 'ApplicationProps', ...printer.imports].sort().join(', ')} } from ${quote(options.importFrom ?? 'microservice-constructs')};`,
+    `import { ${['Application', 'ApplicationProps', ...printer.imports].sort().join(', ')} } from ` +
+      `${quote(options.importFrom ?? 'microservice-constructs')};`,
     '',
     `/** The application '${application.name}'. */`,
     `export function ${name}(props: ApplicationProps = {}): Application {`,

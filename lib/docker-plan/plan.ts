@@ -188,7 +188,8 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
       warn(
         s.name,
         'ingressFrom',
-        `limits outside sources in Kubernetes only: Docker does not filter by source, so published ports admit any address the host lets through`,
+        `limits outside sources in Kubernetes only: Docker does not filter by source, so published ports admit any address the host ` +
+          `lets through`,
       );
     }
     for (const [field, c] of [['security', s], ...s.sidecars.map((sc) => [`sidecars[${sc.name}].security`, sc] as const)] as const) {
@@ -196,7 +197,8 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
         warn(
           s.name,
           `${field}.seccompProfile`,
-          `Localhost profile ${JSON.stringify(c.security.seccompProfile.localhostProfile)} is a file on the Kubernetes node; Docker keeps the engine's default seccomp profile`,
+          `Localhost profile ${JSON.stringify(c.security.seccompProfile.localhostProfile)} is a file on the Kubernetes node; Docker ` +
+            `keeps the engine's default seccomp profile`,
         );
       }
     }
@@ -212,7 +214,8 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
       fail(
         s.name,
         'ports.publish',
-        `publishes host port ${published[0].publish} but runs ${s.replicas} replicas, which cannot share one host port; route it through the gateway instead`,
+        `publishes host port ${published[0].publish} but runs ${s.replicas} replicas, which cannot share one host port; route it ` +
+          `through the gateway instead`,
       );
     }
     if (s.livenessProbe) warn(s.name, 'livenessProbe', 'becomes the health status only: Docker does not restart an unhealthy container');
@@ -222,7 +225,8 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
       warn(
         s.name,
         s.healthcheckField!,
-        `is a gRPC probe, which Docker cannot run: Docker targets run no health check (set 'healthcheck: Probe.command([...])', e.g. grpc_health_probe, or 'healthcheck: Probe.none()' to say so)`,
+        `is a gRPC probe, which Docker cannot run: Docker targets run no health check (set 'healthcheck: Probe.command([...])', ` +
+          `e.g. grpc_health_probe, or 'healthcheck: Probe.none()' to say so)`,
       );
     } else if (s.healthcheck) {
       healthcheck = toHealthcheck(s.healthcheck, s.startupProbe, (m) => fail(s.name, 'healthcheck', m));
@@ -235,7 +239,8 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
         warn(
           s.name,
           'dependsOn',
-          `waits for '${d.service}' to be healthy, but '${d.service}' has no Docker health check: Docker targets wait only until it has started`,
+          `waits for '${d.service}' to be healthy, but '${d.service}' has no Docker health check: Docker targets wait only until it ` +
+            `has started`,
         );
       }
       return keysOf(byName.get(d.service)!).map((key) => ({ key, condition }));
@@ -440,7 +445,8 @@ export function toHealthcheck(
         return ['CMD', 'nc', '-z', '127.0.0.1', String(probe.port)];
       default:
         return fail(
-          `a ${probe.kind} probe cannot be expressed as a Docker health check; set 'healthcheck: Probe.command([...])' (e.g. grpc_health_probe)`,
+          `a ${probe.kind} probe cannot be expressed as a Docker health check; set 'healthcheck: Probe.command([...])' (e.g. ` +
+            `grpc_health_probe)`,
         );
     }
   })();

@@ -138,7 +138,8 @@ export function assertProviderExpressible(plan: DockerPlan): void {
       fail(
         c.service,
         'resources.cpu.limit',
-        `is ${millis}m, but the Pulumi Docker provider keeps cpus to one decimal and would replace the container on every run; use a multiple of 100m`,
+        `is ${millis}m, but the Pulumi Docker provider keeps cpus to one decimal and would replace the container on every run; use ` +
+          `a multiple of 100m`,
       );
     }
   }

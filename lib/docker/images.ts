@@ -19,7 +19,8 @@ export function distinctImages(plan: DockerPlan): Map<string, ResolvedImage> {
     const seen = images.get(c.image.reference);
     if (seen && JSON.stringify(seen.build) !== JSON.stringify(c.image.build)) {
       throw new Error(
-        `service '${c.service}': image '${c.image.reference}' is also built or pulled with other settings by another service; give each build its own tag`,
+        `service '${c.service}': image '${c.image.reference}' is also built or pulled with other settings by another service; give ` +
+          `each build its own tag`,
       );
     }
     images.set(c.image.reference, c.image);

@@ -27,7 +27,9 @@ const SERVICE_RULES: ServiceRule[] = [
         return [
           {
             field: 'ports',
-            message: `publishes host port ${p.publish}, but a ClusterIP Service is reachable only inside the cluster (local-only): run \`kubectl port-forward service/${svc.name} ${p.publish}:${p.servicePort}\` or set serviceType NodePort or LoadBalancer`,
+            message:
+              `publishes host port ${p.publish}, but a ClusterIP Service is reachable only inside the cluster (local-only): ` +
+              `run \`kubectl port-forward service/${svc.name} ${p.publish}:${p.servicePort}\` or set serviceType NodePort or LoadBalancer`,
           },
         ];
       }
@@ -35,7 +37,9 @@ const SERVICE_RULES: ServiceRule[] = [
         return [
           {
             field: 'ports',
-            message: `publishes host port ${p.publish}, but the LoadBalancer Service listens on port ${p.servicePort} (the port in-cluster clients use; set servicePort to ${p.publish} to listen there)`,
+            message:
+              `publishes host port ${p.publish}, but the LoadBalancer Service listens on port ${p.servicePort} (the port ` +
+              `in-cluster clients use; set servicePort to ${p.publish} to listen there)`,
           },
         ];
       }
@@ -51,7 +55,8 @@ const SERVICE_RULES: ServiceRule[] = [
       {
         field: 'ingressFrom',
         message: sources.includes('any source')
-          ? `its NetworkPolicy admits traffic from any source on port(s) ${ports} (the default of a ${svc.serviceType} Service): narrow it with ingressFrom: [IngressSource.cidr(...), IngressSource.namespace(...)]`
+          ? `its NetworkPolicy admits traffic from any source on port(s) ${ports} (the default of a ${svc.serviceType} Service): ` +
+            `narrow it with ingressFrom: [IngressSource.cidr(...), IngressSource.namespace(...)]`
           : `its NetworkPolicy admits traffic from ${sources.join(', ')} on port(s) ${ports}`,
       },
     ];
@@ -62,7 +67,9 @@ const SERVICE_RULES: ServiceRule[] = [
         .filter((p) => p.publish !== undefined)
         .map((p) => ({
           field: `sidecars[${sc.name}].ports`,
-          message: `publishes host port ${p.publish}, but sidecar ports are not part of the Service (local-only): run \`kubectl port-forward\` to a pod of '${svc.name}' with ${p.publish}:${p.port}`,
+          message:
+            `publishes host port ${p.publish}, but sidecar ports are not part of the Service (local-only): run \`kubectl ` +
+            `port-forward\` to a pod of '${svc.name}' with ${p.publish}:${p.port}`,
         })),
     ),
   (svc) =>
@@ -70,7 +77,9 @@ const SERVICE_RULES: ServiceRule[] = [
       .filter((c) => c.image.build)
       .map((c) => ({
         field: c === svc ? 'image' : `sidecars[${c.name}].image`,
-        message: `is built from a Dockerfile, but Kubernetes pulls ${JSON.stringify(c.image.reference)}: build and push it to a registry the cluster can reach (or load it into kind/minikube)`,
+        message:
+          `is built from a Dockerfile, but Kubernetes pulls ${JSON.stringify(c.image.reference)}: build and push it to a ` +
+          `registry the cluster can reach (or load it into kind/minikube)`,
       })),
   (svc) =>
     svc.egress.flatMap((e, i) =>
@@ -78,7 +87,10 @@ const SERVICE_RULES: ServiceRule[] = [
         ? [
             {
               field: `egress[${i}]`,
-              message: `host ${JSON.stringify(e.value)} cannot be named in a NetworkPolicy: the pods may reach any address on ${e.ports.length > 0 ? `port(s) ${e.ports.join(', ')}` : 'every port'}; use Egress.cidr with the host's addresses, or an egress gateway, to narrow it`,
+              message:
+                `host ${JSON.stringify(e.value)} cannot be named in a NetworkPolicy: the pods may reach any address on ` +
+                `${e.ports.length > 0 ? `port(s) ${e.ports.join(', ')}` : 'every port'}; use Egress.cidr with the host's addresses, ` +
+                `or an egress gateway, to narrow it`,
             },
           ]
         : [],
@@ -88,7 +100,10 @@ const SERVICE_RULES: ServiceRule[] = [
       ? [
           {
             field: 'metrics',
-            message: `port ${svc.metrics.port} carries prometheus.io scrape annotations, but the default-deny NetworkPolicy also blocks Prometheus: set the application's monitoringNamespace (or add a NetworkPolicy) to let your monitoring namespace reach port ${svc.metrics.port}`,
+            message:
+              `port ${svc.metrics.port} carries prometheus.io scrape annotations, but the default-deny NetworkPolicy also ` +
+              `blocks Prometheus: set the application's monitoringNamespace (or add a NetworkPolicy) to let your monitoring ` +
+              `namespace reach port ${svc.metrics.port}`,
           },
         ]
       : [],
@@ -97,7 +112,9 @@ const SERVICE_RULES: ServiceRule[] = [
       ? [
           {
             field: 'restartPolicy',
-            message: `is ${svc.restartPolicy}, but the service has ports to serve, so it runs as a ${workloadKind(svc)}, whose pods always restart (a Job would stop serving once it exits)`,
+            message:
+              `is ${svc.restartPolicy}, but the service has ports to serve, so it runs as a ${workloadKind(svc)}, whose pods ` +
+              `always restart (a Job would stop serving once it exits)`,
           },
         ]
       : [],
@@ -115,7 +132,9 @@ const SERVICE_RULES: ServiceRule[] = [
       ? [
           {
             field: 'stopSignal',
-            message: `${svc.stopSignal} cannot be expressed in Kubernetes 1.27, which stops containers with SIGTERM: make the process exit on SIGTERM, or send ${svc.stopSignal} from a preStop hook`,
+            message:
+              `${svc.stopSignal} cannot be expressed in Kubernetes 1.27, which stops containers with SIGTERM: make the ` +
+              `process exit on SIGTERM, or send ${svc.stopSignal} from a preStop hook`,
           },
         ]
       : [],
@@ -137,7 +156,9 @@ export function kubernetesDiagnostics(app: ResolvedApplication): Diagnostic[] {
     out.push(
       warn(app.name)({
         field: 'logging',
-        message: `driver ${JSON.stringify(logging.driver)} and its options apply to Docker only; Kubernetes leaves container logs to the node's runtime (collect them with a cluster log agent)`,
+        message:
+          `driver ${JSON.stringify(logging.driver)} and its options apply to Docker only; Kubernetes leaves container logs ` +
+          `to the node's runtime (collect them with a cluster log agent)`,
       }),
     );
   }

@@ -177,7 +177,8 @@ export function podSecurityAdmissionRules(
       .map((v) => v.reason)
       .join(', ');
     report(
-      `${where} breaks the ${broken} Pod Security profile (${reasons}) that namespace '${settings.namespace}' enforces: set the application's podSecurity to a profile it meets`,
+      `${where} breaks the ${broken} Pod Security profile (${reasons}) that namespace '${settings.namespace}' enforces: set the ` +
+        `application's podSecurity to a profile it meets`,
     );
   }
 }

@@ -170,7 +170,8 @@ export function endpointResolver(self: ServiceEntry, ctx: ResolveContext): Endpo
     }
     if (!dep) {
       report(
-        `'${where}' refers to ${ref.service?.node ? `'${ref.service.node.path}' which is outside application '${ctx.app.name}'` : show(ref.service)}`,
+        `'${where}' refers to ` +
+          `${ref.service?.node ? `'${ref.service.node.path}' which is outside application '${ctx.app.name}'` : show(ref.service)}`,
       );
       return undefined;
     }
@@ -185,7 +186,8 @@ export function endpointResolver(self: ServiceEntry, ctx: ResolveContext): Endpo
       report(
         wanted === undefined
           ? `'${where}' refers to '${dep.name}' which declares no ports`
-          : `'${where}' refers to port ${show(wanted)} of '${dep.name}' which declares ports ${show(ports.map((p) => `${p.name} (${p.port})`))}`,
+          : `'${where}' refers to port ${show(wanted)} of '${dep.name}' which declares ports ` +
+              `${show(ports.map((p) => `${p.name} (${p.port})`))}`,
       );
       return undefined;
     }
@@ -194,7 +196,8 @@ export function endpointResolver(self: ServiceEntry, ctx: ResolveContext): Endpo
     if (form === EndpointForm.HOST_PORT) return endpointVar(name, (n) => `${dep.name}:${n}`, port);
     if (!port.appProtocol) {
       report(
-        `'${where}' asks for a url but port ${port.port} of '${dep.name}' has no appProtocol (its scheme); set 'appProtocol' on the port or use form hostPort`,
+        `'${where}' asks for a url but port ${port.port} of '${dep.name}' has no appProtocol (its scheme); set 'appProtocol' on the ` +
+          `port or use form hostPort`,
       );
       return undefined;
     }

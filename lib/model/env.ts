@@ -154,7 +154,8 @@ export function resolveEnv(
       case EnvSource.CONFIG:
         if (SECRET_LIKE.test(name)) {
           report(
-            `'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got config key ${show(v.configKey)} (written in plain text)`,
+            `'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got ` +
+              `config key ${show(v.configKey)} (written in plain text)`,
           );
         }
         if (!(v.configKey! in config))
@@ -168,7 +169,8 @@ export function resolveEnv(
         // The value itself is not shown: it is a credential and error messages end up in CI logs.
         if (v.value && SECRET_LIKE.test(name)) {
           report(
-            `'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`,
+            `'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a ` +
+              `plaintext value`,
           );
         }
         out.push({ name, source: EnvSource.VALUE, value: v.value ?? '' });
@@ -194,7 +196,8 @@ export function secretClashRules(refs: Array<[ResolvedSecretRef, string]>, repor
       if (!prior) first.set(k, [ref, where]);
       else if (prior[0].name !== ref.name || prior[0].key !== ref.key) {
         report(
-          `${where}: secret ${show(`${ref.name}/${ref.key}`)} and secret ${show(`${prior[0].name}/${prior[0].key}`)} (${prior[1]}) would share ${what} ${show(k)}; rename one`,
+          `${where}: secret ${show(`${ref.name}/${ref.key}`)} and secret ${show(`${prior[0].name}/${prior[0].key}`)} (${prior[1]}) ` +
+            `would share ${what} ${show(k)}; rename one`,
         );
       }
     }

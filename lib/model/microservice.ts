@@ -138,7 +138,8 @@ export class Microservice extends Construct {
     );
     if (same)
       throw new Error(
-        `service '${this.serviceName}': 'ports' declares ${same.port === port.port ? `port ${port.port}` : `port name ${show(port.name)}`} already`,
+        `service '${this.serviceName}': 'ports' declares ` +
+          `${same.port === port.port ? `port ${port.port}` : `port name ${show(port.name)}`} already`,
       );
     this.added.ports.push(port);
   }
@@ -151,7 +152,8 @@ export class Microservice extends Construct {
     );
     if (same)
       throw new Error(
-        `service '${this.serviceName}': 'volumes' has ${same.name === volume.name ? `volume ${show(volume.name)}` : `mount path ${show(volume.mountPath)}`} already`,
+        `service '${this.serviceName}': 'volumes' has ` +
+          `${same.name === volume.name ? `volume ${show(volume.name)}` : `mount path ${show(volume.mountPath)}`} already`,
       );
     this.added.volumes.push(volume);
   }

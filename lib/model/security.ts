@@ -282,7 +282,8 @@ function podSecurityRules(merged: ResolvedSecurity, over: SecurityProps, where: 
     report(`'${where}' breaks the ${broken} Pod Security profile (${reasons}); add breaksPodSecurity: '${broken}' to opt out explicitly`);
   } else {
     report(
-      `'${where}.breaksPodSecurity' must name the strictest profile the settings break, '${broken}' (${reasons}), got ${show(merged.breaksPodSecurity)}`,
+      `'${where}.breaksPodSecurity' must name the strictest profile the settings break, '${broken}' (${reasons}), got ` +
+        `${show(merged.breaksPodSecurity)}`,
     );
   }
 }

@@ -34,7 +34,8 @@ export function resolveSidecars(
     (sc.ports ?? []).forEach((p, j) => {
       if (p && p.servicePort !== undefined)
         report(
-          `'${where}.ports[${j}].servicePort' applies to the service's own ports only (sidecar ports are not part of its Service), got ${show(p.servicePort)}`,
+          `'${where}.ports[${j}].servicePort' applies to the service's own ports only (sidecar ports are not part of its Service), ` +
+            `got ${show(p.servicePort)}`,
         );
     });
     for (const p of c.ports) {

@@ -534,7 +534,8 @@ describe('container keys (a Docker-only rule: Kubernetes renders these applicati
     httpService(app, 'web-1');
     expect(() => app.resolve()).not.toThrow();
     expect(unsupported(() => plan(app, 'compose')).message).toBe(
-      `error [compose] service 'web-1': 'name' gives Docker container key "web-1" to service 'web-1', which replica 1 of service 'web' already has`,
+      `error [compose] service 'web-1': 'name' gives Docker container key "web-1" to service 'web-1', which replica 1 of service ` +
+        `'web' already has`,
     );
   });
 
@@ -543,7 +544,8 @@ describe('container keys (a Docker-only rule: Kubernetes renders these applicati
     httpService(app, 'web', { sidecars: [{ name: 'proxy', image: IMAGE }] });
     httpService(app, 'web-proxy');
     expect(unsupported(() => plan(app)).message).toBe(
-      `error [docker] service 'web-proxy': 'name' gives Docker container key "web-proxy" to service 'web-proxy', which sidecar 'proxy' of service 'web' already has`,
+      `error [docker] service 'web-proxy': 'name' gives Docker container key "web-proxy" to service 'web-proxy', which sidecar ` +
+        `'proxy' of service 'web' already has`,
     );
   });
 

@@ -145,7 +145,8 @@ describe('5. cpus: read back with one decimal; a difference replaces the contain
   test.each([250, 50, 1550])('fails for %dm, which the provider cannot read back unchanged', (millis) => {
     const a = app((x) => web(x, { resources: { cpu: { request: Cpu.millis(10), limit: Cpu.millis(millis) } } }));
     expect(() => new DockerApplication('x', { application: a })).toThrow(
-      `service 'web': 'resources.cpu.limit' is ${millis}m, but the Pulumi Docker provider keeps cpus to one decimal and would replace the container on every run; use a multiple of 100m`,
+      `service 'web': 'resources.cpu.limit' is ${millis}m, but the Pulumi Docker provider keeps cpus to one decimal and would ` +
+        `replace the container on every run; use a multiple of 100m`,
     );
   });
 });

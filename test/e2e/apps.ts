@@ -60,7 +60,8 @@ export async function assertNoContainers(names: string[]): Promise<void> {
   const clash = r.stdout.split('\n').filter((n) => names.includes(n));
   if (clash.length) {
     throw new Error(
-      `containers ${clash.join(', ')} already exist: another run of this application is in the way (a killed run's leftovers: node scripts/run-ts.js test/e2e/clean-cache.ts)`,
+      `containers ${clash.join(', ')} already exist: another run of this application is in the way (a killed run's leftovers: node ` +
+        `scripts/run-ts.js test/e2e/clean-cache.ts)`,
     );
   }
 }

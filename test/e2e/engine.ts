@@ -394,7 +394,8 @@ async function buildBase(): Promise<void> {
         '-o',
         'pipefail',
         '-c',
-        `tar -C "$1" --numeric-owner -c . | docker import -c "ENV ${PATH_ENV}" -c "LABEL ${CACHE_LABEL}=${BASE_HASH}" -c 'CMD ["bash"]' - "$2"`,
+        `tar -C "$1" --numeric-owner -c . | docker import -c "ENV ${PATH_ENV}" -c "LABEL ${CACHE_LABEL}=${BASE_HASH}" -c 'CMD ` +
+          `["bash"]' - "$2"`,
         'import',
         dir,
         BASE_IMAGE,

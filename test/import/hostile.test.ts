@@ -131,12 +131,17 @@ const CASES: Case[] = [
   },
   {
     name: 'fails an alias bomb',
-    compose: `a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\nservices:\n  svc: {image: "${PINNED}", command: *f}\n`,
+    compose:
+      `a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d ` +
+      `[*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\nservices:\n  svc: ` +
+      `{image: "${PINNED}", command: *f}\n`,
     fails: /the file cannot be read: excessive alias count|the file expands to more than 2000000 values/i,
   },
   {
     name: 'fails one big list repeated through aliases',
-    compose: `x-a: &a [${Array.from({ length: 50_000 }, () => 'x').join(',')}]\nx-b: [${Array.from({ length: 100 }, () => '*a').join(',')}]\nservices:\n  svc: {image: "${PINNED}"}\n`,
+    compose:
+      `x-a: &a [${Array.from({ length: 50_000 }, () => 'x').join(',')}]\nx-b: ` +
+      `[${Array.from({ length: 100 }, () => '*a').join(',')}]\nservices:\n  svc: {image: "${PINNED}"}\n`,
     fails: /expands to more than 2000000 values/,
   },
   {

@@ -69,7 +69,9 @@ const INTENDED: Record<string, Partial<Record<Field, string>>> = {
     resources: 'the original sets none; every container here gets the application default requests and limits',
     capabilities: `${STORE} (the original also adds DAC_OVERRIDE)`,
     user: STORE,
-    writablePaths: `the entrypoint writes /etc/rabbitmq and /var/lib/rabbitmq (a VOLUME of the image): with a read-only root they are listed as writable paths; ${TMP}`,
+    writablePaths:
+      `the entrypoint writes /etc/rabbitmq and /var/lib/rabbitmq (a VOLUME of the image): with a read-only root they ` +
+      `are listed as writable paths; ${TMP}`,
     servicePorts:
       'the Service carries every container port of the main container (15672 management too) and no sidecar port: the exporter (9090) is scraped from the pod via prometheus annotations, not through the Service',
     sidecars:

@@ -127,7 +127,9 @@ describe('workload kind', () => {
         expect.objectContaining({
           service: 'web',
           field: 'restartPolicy',
-          message: `is ${policy}, but the service has ports to serve, so it runs as a Deployment, whose pods always restart (a Job would stop serving once it exits)`,
+          message:
+            `is ${policy}, but the service has ports to serve, so it runs as a Deployment, whose pods always restart (a Job ` +
+            `would stop serving once it exits)`,
         }),
       );
     },

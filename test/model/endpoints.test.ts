@@ -99,7 +99,8 @@ describe('EnvValue.fromEndpoint', () => {
     httpService(app, 'self', { env: { C: EnvValue.fromEndpoint(web) } });
     expect(validationErrors(app)).toEqual([
       `service 'web': 'env.A' refers to port "pg" of 'db' which declares ports ["port-5432 (5432)"]`,
-      `service 'web': 'env.B' asks for a url but port 5432 of 'db' has no appProtocol (its scheme); set 'appProtocol' on the port or use form hostPort`,
+      `service 'web': 'env.B' asks for a url but port 5432 of 'db' has no appProtocol (its scheme); set 'appProtocol' on the port ` +
+        `or use form hostPort`,
       `service 'web': 'env.D' form must be one of host, port, hostPort, url, got "hostport"`,
       `service 'web': unknown option 'scheme' in 'env.E' (known: port, form)`,
     ]);

@@ -41,14 +41,16 @@ const CASES: InvalidCase[] = [
     title: 'service name with uppercase and underscore',
     define: (app) => httpService(app, 'web', { name: 'Web_1' }),
     errors: [
-      `service 'Web_1': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got "Web_1"`,
+      `service 'Web_1': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), ` +
+        `got "Web_1"`,
     ],
   },
   {
     title: 'service name starting with a digit (not a Kubernetes Service name, not an env prefix)',
     define: (app) => httpService(app, 'web', { name: '1web' }),
     errors: [
-      `service '1web': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got "1web"`,
+      `service '1web': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), ` +
+        `got "1web"`,
     ],
   },
   {
@@ -56,7 +58,9 @@ const CASES: InvalidCase[] = [
     define: (app) =>
       httpService(new Team(new Team(app, 'platform-engineering-team'), 'payments-and-billing-subsystem'), 'ledger-reconciliation-worker'),
     errors: [
-      `service 'platform-engineering-team-payments-and-billing-subsystem-ledger-reconciliation-worker': 'name' must be a DNS-1123 label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got "platform-engineering-team-payments-and-billing-subsystem-ledger-reconciliation-worker"`,
+      `service 'platform-engineering-team-payments-and-billing-subsystem-ledger-reconciliation-worker': 'name' must be a DNS-1123 ` +
+        `label starting with a letter (lowercase alphanumerics and '-', <= 63 characters), got ` +
+        `"platform-engineering-team-payments-and-billing-subsystem-ledger-reconciliation-worker"`,
     ],
   },
   {
@@ -205,7 +209,8 @@ const CASES: InvalidCase[] = [
     errors: [
       `service 'web': 'ports[0].servicePort' must be an integer in 1..65535, got 0`,
       `service 'web': 'ports[2].servicePort' 8081/TCP is already the Service port of another port`,
-      `service 'web': 'sidecars[proxy].ports[0].servicePort' applies to the service's own ports only (sidecar ports are not part of its Service), got 80`,
+      `service 'web': 'sidecars[proxy].ports[0].servicePort' applies to the service's own ports only (sidecar ports are not part of ` +
+        `its Service), got 80`,
     ],
   },
   {
@@ -520,7 +525,8 @@ const CASES: InvalidCase[] = [
     title: 'a password given as a plaintext value',
     define: (app) => httpService(app, 'web', { env: { DB_PASSWORD: EnvValue.fromValue('hunter2') } }),
     errors: [
-      `service 'web': 'env.DB_PASSWORD' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`,
+      `service 'web': 'env.DB_PASSWORD' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a ` +
+        `secret, got a plaintext value`,
     ],
   },
   {
@@ -528,7 +534,8 @@ const CASES: InvalidCase[] = [
     define: (app) =>
       httpService(app, 'web', { sidecars: [{ name: 'proxy', image: IMAGE, env: { UPSTREAM_API_KEY: EnvValue.fromValue('abc123') } }] }),
     errors: [
-      `service 'web': 'sidecars[proxy].env.UPSTREAM_API_KEY' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`,
+      `service 'web': 'sidecars[proxy].env.UPSTREAM_API_KEY' must be a secret reference (EnvValue.fromSecret(name, key)) as its ` +
+        `name looks like a secret, got a plaintext value`,
     ],
   },
   {
@@ -536,7 +543,8 @@ const CASES: InvalidCase[] = [
     appProps: { config: { 'github-token': 'ghp_x' } },
     define: (app) => httpService(app, 'web', { env: { GITHUB_TOKEN: EnvValue.fromConfig('github-token') } }),
     errors: [
-      `service 'web': 'env.GITHUB_TOKEN' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got config key "github-token" (written in plain text)`,
+      `service 'web': 'env.GITHUB_TOKEN' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a ` +
+        `secret, got config key "github-token" (written in plain text)`,
     ],
   },
   {
@@ -647,7 +655,8 @@ const CASES: InvalidCase[] = [
     appProps: { security: { user: 0 } },
     define: (app) => httpService(app, 'web'),
     errors: [
-      `application 'app': 'security.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as root), got 0`,
+      `application 'app': 'security.user' must not be 0 (root) while 'runAsNonRoot' is true (set runAsNonRoot: false to run as ` +
+        `root), got 0`,
     ],
   },
   {
@@ -685,7 +694,8 @@ const CASES: InvalidCase[] = [
     title: 'a capability beyond NET_BIND_SERVICE without the opt-out',
     define: (app) => httpService(app, 'web', { security: { capabilitiesAdd: ['CHOWN'] } }),
     errors: [
-      `service 'web': 'security' breaks the restricted Pod Security profile (capabilitiesAdd CHOWN); add breaksPodSecurity: 'restricted' to opt out explicitly`,
+      `service 'web': 'security' breaks the restricted Pod Security profile (capabilitiesAdd CHOWN); add breaksPodSecurity: ` +
+        `'restricted' to opt out explicitly`,
     ],
   },
   {
@@ -693,7 +703,8 @@ const CASES: InvalidCase[] = [
     define: (app) =>
       httpService(app, 'web', { security: { capabilitiesAdd: ['SYS_ADMIN'], breaksPodSecurity: PodSecurityLevel.RESTRICTED } }),
     errors: [
-      `service 'web': 'security.breaksPodSecurity' must name the strictest profile the settings break, 'baseline' (capabilitiesAdd SYS_ADMIN), got "restricted"`,
+      `service 'web': 'security.breaksPodSecurity' must name the strictest profile the settings break, 'baseline' (capabilitiesAdd ` +
+        `SYS_ADMIN), got "restricted"`,
     ],
   },
   {
@@ -701,14 +712,16 @@ const CASES: InvalidCase[] = [
     appProps: { security: { user: 0, runAsNonRoot: false } },
     define: (app) => httpService(app, 'web'),
     errors: [
-      `application 'app': 'security' breaks the restricted Pod Security profile (runAsNonRoot false, user 0); add breaksPodSecurity: 'restricted' to opt out explicitly`,
+      `application 'app': 'security' breaks the restricted Pod Security profile (runAsNonRoot false, user 0); add ` +
+        `breaksPodSecurity: 'restricted' to opt out explicitly`,
     ],
   },
   {
     title: 'an Unconfined seccomp profile without the opt-out',
     define: (app) => httpService(app, 'web', { security: { seccompProfile: { type: SeccompProfileType.UNCONFINED } } }),
     errors: [
-      `service 'web': 'security' breaks the baseline Pod Security profile (seccompProfile Unconfined); add breaksPodSecurity: 'baseline' to opt out explicitly`,
+      `service 'web': 'security' breaks the baseline Pod Security profile (seccompProfile Unconfined); add breaksPodSecurity: ` +
+        `'baseline' to opt out explicitly`,
     ],
   },
   {
@@ -719,8 +732,10 @@ const CASES: InvalidCase[] = [
       httpService(app, 'c', { security: { seccompProfile: { type: SeccompProfileType.RUNTIME_DEFAULT, localhostProfile: 'p.json' } } });
     },
     errors: [
-      `service 'a': 'security.seccompProfile.localhostProfile' must be a relative path below the kubelet's seccomp directory, got undefined`,
-      `service 'b': 'security.seccompProfile.localhostProfile' must be a relative path below the kubelet's seccomp directory, got "/etc/p.json"`,
+      `service 'a': 'security.seccompProfile.localhostProfile' must be a relative path below the kubelet's seccomp directory, got ` +
+        `undefined`,
+      `service 'b': 'security.seccompProfile.localhostProfile' must be a relative path below the kubelet's seccomp directory, got ` +
+        `"/etc/p.json"`,
       `service 'c': 'security.seccompProfile.localhostProfile' is only allowed with type Localhost, got "p.json"`,
     ],
   },
@@ -836,7 +851,8 @@ const CASES: InvalidCase[] = [
     title: 'an option a probe does not have',
     define: (app) => httpService(app, 'web', { readinessProbe: Probe.http('/ready', { httpHeaders: { a: 'b' } } as never) }),
     errors: [
-      `service 'web': unknown option 'httpHeaders' in 'readinessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, port, headers)`,
+      `service 'web': unknown option 'httpHeaders' in 'readinessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, ` +
+        `failureThreshold, port, headers)`,
     ],
   },
   {
@@ -856,7 +872,8 @@ const CASES: InvalidCase[] = [
     title: 'a port option on a command probe',
     define: (app) => httpService(app, 'web', { livenessProbe: Probe.command(['true'], { port: 8080 } as never) }),
     errors: [
-      `service 'web': unknown option 'port' in 'livenessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold)`,
+      `service 'web': unknown option 'port' in 'livenessProbe' (known: initialDelaySeconds, periodSeconds, timeoutSeconds, ` +
+        `failureThreshold)`,
     ],
   },
   {
@@ -871,7 +888,8 @@ const CASES: InvalidCase[] = [
         security: { privileged: true } as never,
       }),
     errors: [
-      `service 'web': unknown option 'hostPort' in 'ports[0]' (known: port, name, protocol, appProtocol, publish, servicePort, publishAddress)`,
+      `service 'web': unknown option 'hostPort' in 'ports[0]' (known: port, name, protocol, appProtocol, publish, servicePort, ` +
+        `publishAddress)`,
       `service 'web': unknown option 'limits' in 'resources.cpu' (known: request, limit)`,
       /^service 'web': unknown option 'privileged' in 'security' \(known: user, group, runAsNonRoot, readOnlyRootFilesystem, writablePaths, allowPrivilegeEscalation, capabilitiesAdd\b.*\)$/,
       `service 'web': unknown option 'cpu' in 'autoscaling' (known: minReplicas, maxReplicas, targetCpuPercent)`,
@@ -913,7 +931,8 @@ const CASES: InvalidCase[] = [
     define: (app) => httpService(app, 'web', { image: 'nginx:1.27-alpine' as never, readinessProbe: { path: '/ready' } as never }),
     errors: [
       `service 'web': 'image' must be an Image (Image.fromRegistry or Image.fromDockerfile), got "nginx:1.27-alpine"`,
-      `service 'web': 'readinessProbe' must be a Probe (Probe.http, Probe.tcp, Probe.grpc, Probe.command or Probe.none), got {"path":"/ready"}`,
+      `service 'web': 'readinessProbe' must be a Probe (Probe.http, Probe.tcp, Probe.grpc, Probe.command or Probe.none), got ` +
+        `{"path":"/ready"}`,
     ],
   },
   {
@@ -959,7 +978,8 @@ const CASES: InvalidCase[] = [
       httpService(app, 'two', { env: { Y_TOKEN: EnvValue.fromSecret('a', 'b-c') } });
     },
     errors: [
-      `service 'two': 'env.Y_TOKEN': secret "a/b-c" and secret "a-b/c" (service 'one': 'env.X_TOKEN') would share compose variable "A_B_C"; rename one`,
+      `service 'two': 'env.Y_TOKEN': secret "a/b-c" and secret "a-b/c" (service 'one': 'env.X_TOKEN') would share compose variable ` +
+        `"A_B_C"; rename one`,
     ],
   },
   {
@@ -967,8 +987,10 @@ const CASES: InvalidCase[] = [
     define: (app) =>
       httpService(app, 'web', { env: { X_TOKEN: EnvValue.fromSecret('a.b', 'c'), Y_TOKEN: EnvValue.fromSecret('a', 'b.c') } }),
     errors: [
-      `service 'web': 'env.Y_TOKEN': secret "a/b.c" and secret "a.b/c" (service 'web': 'env.X_TOKEN') would share compose variable "A_B_C"; rename one`,
-      `service 'web': 'env.Y_TOKEN': secret "a/b.c" and secret "a.b/c" (service 'web': 'env.X_TOKEN') would share Pulumi config key "a.b.c"; rename one`,
+      `service 'web': 'env.Y_TOKEN': secret "a/b.c" and secret "a.b/c" (service 'web': 'env.X_TOKEN') would share compose variable ` +
+        `"A_B_C"; rename one`,
+      `service 'web': 'env.Y_TOKEN': secret "a/b.c" and secret "a.b/c" (service 'web': 'env.X_TOKEN') would share Pulumi config key ` +
+        `"a.b.c"; rename one`,
     ],
   },
   {
@@ -978,7 +1000,8 @@ const CASES: InvalidCase[] = [
         env: { A_TOKEN: EnvValue.fromSecret('db', 'DB_PASSWORD'), B_TOKEN: EnvValue.fromSecret('db', 'db_password') },
       }),
     errors: [
-      `service 'web': 'env.B_TOKEN': secret "db/db_password" and secret "db/DB_PASSWORD" (service 'web': 'env.A_TOKEN') would share compose variable "DB_DB_PASSWORD"; rename one`,
+      `service 'web': 'env.B_TOKEN': secret "db/db_password" and secret "db/DB_PASSWORD" (service 'web': 'env.A_TOKEN') would share ` +
+        `compose variable "DB_DB_PASSWORD"; rename one`,
     ],
   },
   {
@@ -1041,7 +1064,8 @@ describe('validation', () => {
     expect(err.errors).toEqual([
       `service 'db': 'ports[0].port' must be an integer in 1..65535, got 0`,
       `service 'web': 'image' must pin a tag (e.g. redis:7.2), got "web"`,
-      `service 'web': 'env.API_TOKEN' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a plaintext value`,
+      `service 'web': 'env.API_TOKEN' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, ` +
+        `got a plaintext value`,
       `service 'web': 'replicas' must be >= 0, got -2`,
     ]);
     expect(err.message).toBe(err.errors.join('\n'));
@@ -1121,7 +1145,9 @@ describe('definition-time errors', () => {
     {
       title: "the construct id 'constructor' (taken by Object.prototype in the constructs library)",
       define: (app: Application) => httpService(app, 'constructor'),
-      message: `service 'constructor': the construct id "constructor" is reserved by JavaScript objects; use another id and set name: "constructor"`,
+      message:
+        `service 'constructor': the construct id "constructor" is reserved by JavaScript objects; use another id and set ` +
+        `name: "constructor"`,
     },
     {
       title: 'props that are not an object (plain JavaScript)',
