@@ -58,7 +58,7 @@ export class ApplicationChart extends Chart {
     super(scope, id, chartProps);
     this.model = model;
     this.diagnostics = kubernetesDiagnostics(model);
-    if (model.namespace) {
+    if (model.namespace && model.createNamespace) {
       this.namespaceObject = new kplus.k8s.KubeNamespace(this, 'Namespace', {
         metadata: { name: model.namespace, labels: { ...model.labels, [POD_SECURITY_ENFORCE_LABEL]: model.podSecurity } },
       });

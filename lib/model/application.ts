@@ -66,6 +66,12 @@ export interface ApplicationProps {
    */
   readonly podSecurity?: PodSecurityLevel;
   /**
+   * Render the Namespace object (with the `podSecurity` label) when `namespace` is set. Turn it off to deploy into a
+   * namespace someone else owns: the objects still name it, and its own Pod Security label applies.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
    * Host address published ports listen on in Docker targets (a port's own `publishAddress` wins): '0.0.0.0'
    * exposes them on every interface of the host, which `docker run -p` does by default.
    * @default '127.0.0.1' - the Docker host only
@@ -102,6 +108,7 @@ const APPLICATION_OPTIONS: OptionNames<ApplicationProps> = {
   waitImage: true,
   logging: true,
   podSecurity: true,
+  createNamespace: true,
   publishAddress: true,
   monitoringNamespace: true,
 };
@@ -116,6 +123,8 @@ export interface ApplicationSettings {
   readonly waitImage: string;
   readonly logging: ResolvedLogging;
   readonly podSecurity: PodSecurityLevel;
+  /** Whether the Namespace object is rendered (only when `namespace` is set). */
+  readonly createNamespace: boolean;
   readonly publishAddress?: string;
   readonly monitoringNamespace?: string;
 }
@@ -143,6 +152,8 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
     at(`'podSecurity' must be one of ${Object.values(PodSecurityLevel).join(', ')}, got ${show(p.podSecurity)}`);
   }
   publishAddressRule(p.publishAddress, 'publishAddress', at);
+  if (p.createNamespace !== undefined && typeof p.createNamespace !== 'boolean')
+    at(`'createNamespace' must be a boolean, got ${show(p.createNamespace)}`);
   if (p.monitoringNamespace !== undefined && !isDnsLabel(p.monitoringNamespace))
     at(`'monitoringNamespace' must be a DNS-1123 label, got ${show(p.monitoringNamespace)}`);
   const driver = p.logging?.driver ?? DEFAULT_LOGGING.driver;
@@ -154,6 +165,7 @@ export function resolveApplicationSettings(app: Application, report: Report, rep
     waitImage: p.waitImage ?? DEFAULT_WAIT_IMAGE,
     logging: { driver, options: p.logging?.options ?? (p.logging?.driver && driver !== 'json-file' ? {} : DEFAULT_LOGGING.options) },
     podSecurity: p.podSecurity ?? PodSecurityLevel.RESTRICTED,
+    createNamespace: p.namespace !== undefined && (p.createNamespace ?? true),
     publishAddress: p.publishAddress,
     monitoringNamespace: p.monitoringNamespace,
   };
@@ -168,7 +180,8 @@ export function podSecurityAdmissionRules(
   containers: Array<[string, ResolvedSecurity]>,
   report: Report,
 ): void {
-  if (settings.namespace === undefined) return;
+  // Someone else's Namespace enforces its own level, which the model cannot see.
+  if (!settings.createNamespace) return;
   for (const [where, security] of containers) {
     const broken = brokenPodSecurity(security);
     if (admits(settings.podSecurity, broken)) continue;

@@ -119,6 +119,7 @@ export function resolveApplication(app: Application): ResolvedApplication {
       ...services.flatMap((s) => s.construct.acknowledgements.map((a) => ({ ...a, service: s.name }))),
     ],
     podSecurity: settings.podSecurity,
+    createNamespace: settings.createNamespace,
     ...(settings.publishAddress !== undefined ? { publishAddress: settings.publishAddress } : {}),
     ...(settings.monitoringNamespace !== undefined ? { monitoringNamespace: settings.monitoringNamespace } : {}),
   };

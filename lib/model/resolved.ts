@@ -57,6 +57,8 @@ export interface ResolvedApplication {
   readonly acknowledgements: Acknowledgement[];
   /** The Pod Security Standards profile the application's Namespace enforces. */
   readonly podSecurity: PodSecurityLevel;
+  /** Whether the Kubernetes output holds the Namespace object (`namespace` set and `createNamespace` not off). */
+  readonly createNamespace: boolean;
   /** Host address of published ports in Docker targets, when the application sets one (the Docker plan decides the default). */
   readonly publishAddress?: string;
   /** Namespace whose pods may scrape the metrics ports (Kubernetes). */

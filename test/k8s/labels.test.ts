@@ -93,6 +93,20 @@ describe('labels and namespace', () => {
     expect(synth(everything()).objects.map((o) => o.kind)).not.toContain('Namespace');
   });
 
+  test('createNamespace: false renders no Namespace object, and every object still names the namespace', () => {
+    const app = newApp({ namespace: 'theirs', createNamespace: false, podSecurity: undefined }, 'shop');
+    httpService(app, 'web', { security: { user: 0, runAsNonRoot: false, breaksPodSecurity: 'restricted' } as never });
+    const { objects } = synth(app);
+    expect(objects.map((o) => o.kind)).not.toContain('Namespace');
+    expect(objects.every((o) => o.metadata.namespace === 'theirs')).toBe(true);
+  });
+
+  test('fails when createNamespace is not a boolean (plain JavaScript)', () => {
+    const app = newApp({ namespace: 'theirs', createNamespace: 'no' as never });
+    httpService(app, 'web');
+    expect(() => app.resolve()).toThrow(`application 'app': 'createNamespace' must be a boolean, got "no"`);
+  });
+
   test('no namespace is set when the application has none', () => {
     for (const o of synth(everything()).objects) expect(o.metadata).not.toHaveProperty('namespace');
   });
