@@ -6,7 +6,7 @@ import type { Microservice } from './microservice';
 import { EndpointForm, EndpointResolver, EnvSource, EnvValue, ResolvedEnvVar } from './env';
 import { envPrefix } from './names';
 import { healthProbe } from './probes';
-import { ResolvedPort, resolvePorts } from './ports';
+import { portsOf, ResolvedPort } from './ports';
 import { OptionNames, ResolveContext, ServiceEntry, Report, show } from './validation';
 
 /** When a dependent may start. */
@@ -76,8 +76,6 @@ export interface ResolvedDependencies {
   readonly discoveryEnv: ResolvedEnvVar[];
 }
 
-const noReport: Report = () => undefined;
-
 /** Resolves the dependencies of `s`; `userEnv` are the variable names the service sets itself. @internal */
 export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEnv: Set<string>, report: Report): ResolvedDependencies {
   const dependencies: ResolvedDependency[] = [];
@@ -107,7 +105,7 @@ export function resolveDependencies(s: ServiceEntry, ctx: ResolveContext, userEn
       report(`'dependsOn' refers to '${service.node.path}' which is outside application '${ctx.app.name}'`);
       continue;
     }
-    const port = resolvePorts(dep.props.ports, 'ports', noReport)[0];
+    const port = portsOf(dep.props)[0];
     if (!port) {
       report(`'dependsOn' refers to '${dep.name}' which declares no ports to connect to`);
       continue;
@@ -179,7 +177,7 @@ export function endpointResolver(self: ServiceEntry, ctx: ResolveContext): Endpo
       report(`'${where}' refers to the service itself`);
       return undefined;
     }
-    const ports = resolvePorts(dep.props.ports, 'ports', noReport);
+    const ports = portsOf(dep.props);
     const wanted = ref.options.port;
     const port = wanted === undefined ? ports[0] : ports.find((p) => (typeof wanted === 'number' ? p.port === wanted : p.name === wanted));
     if (!port) {

@@ -4,10 +4,10 @@ import { LABEL_COMPONENT, LABEL_NAME } from './identity';
 import { referenceRules } from './image';
 import type { Microservice } from './microservice';
 import { isDnsLabel, isDnsSubdomain } from './names';
-import { resolvePorts } from './ports';
+import { portsOf } from './ports';
 import { ResolvedResources, resolveResources, ResourcesProps } from './resources';
 import { DEFAULT_SECURITY, ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
-import { inRange, OptionNames, Report, ResolveContext, show, unknownOptionRules } from './validation';
+import { ignoreReport, inRange, OptionNames, Report, ResolveContext, show, unknownOptionRules } from './validation';
 
 /** One gateway route: requests whose path starts with `path` go to `service`. */
 export interface GatewayRouteProps {
@@ -122,7 +122,6 @@ export const GATEWAY_LISTEN_PORT = 8080;
 export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = 'ingress-nginx';
 /** Gateway route paths: safe in an Ingress path and in an nginx `location` (no ';', '{', quotes or spaces). */
 const ROUTE_PATH = /^\/[-A-Za-z0-9._~\/]*$/;
-const noReport: Report = () => undefined;
 const GATEWAY_OPTIONS: OptionNames<GatewayProps> = {
   routes: true,
   host: true,
@@ -160,7 +159,7 @@ export function resolveGateway(g: Gateway, ctx: ResolveContext, scope: GatewaySc
       at(`'routes[${r.path}]' refers to '${r.service.node.path}' which is outside application '${ctx.app.name}'`);
       continue;
     }
-    const ports = resolvePorts(target.props.ports, 'ports', noReport);
+    const ports = portsOf(target.props);
     if (ports.length === 0) at(`'routes[${r.path}]' targets service '${target.name}' which declares no ports`);
     else if (r.port !== undefined && !ports.some((p) => p.port === r.port)) {
       at(`'routes[${r.path}]' targets port ${r.port} of service '${target.name}' which declares ports ${show(ports.map((p) => p.port))}`);
@@ -185,8 +184,8 @@ export function resolveGateway(g: Gateway, ctx: ResolveContext, scope: GatewaySc
     ingressClassName: p.ingressClassName,
     controllerNamespace: p.controllerNamespace ?? DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
     // The application's settings are checked where the application resolves.
-    resources: resolveResources([['the application', scope.resources]], 'resources', noReport),
-    security: resolveSecurity(DEFAULT_SECURITY, scope.security, 'security', noReport),
+    resources: resolveResources([['the application', scope.resources]], 'resources', ignoreReport),
+    security: resolveSecurity(DEFAULT_SECURITY, scope.security, 'security', ignoreReport),
     labels: { ...scope.labels, [LABEL_NAME]: name, [LABEL_COMPONENT]: 'gateway' },
   };
 }

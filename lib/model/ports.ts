@@ -1,7 +1,7 @@
 /* Ports: what a service listens on, its default names, host publishing and the Kubernetes Service type. */
 import * as net from 'net';
 import { defaultPortName, isDnsLabel, isPortName } from './names';
-import { inRange, objectEntries, oneOfRule, OptionNames, Report, show, unknownOptionRules } from './validation';
+import { ignoreReport, inRange, objectEntries, oneOfRule, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** Transport protocol of a port. */
 export enum Protocol {
@@ -120,6 +120,22 @@ export interface ResolvedPort {
   readonly publishAddress?: string;
   /** Port of the Kubernetes Service (the container port unless `servicePort` says otherwise). */
   readonly servicePort: number;
+}
+
+const portsByProps = new WeakMap<object, ResolvedPort[]>();
+
+/**
+ * The resolved ports of a service other resolvers read (dependencies' ports, gateway targets), computed once per
+ * props object; their rules are reported where that service itself resolves.
+ * @internal
+ */
+export function portsOf(props: { readonly ports?: PortProps[] }): ResolvedPort[] {
+  let ports = portsByProps.get(props);
+  if (!ports) {
+    ports = resolvePorts(props.ports, 'ports', ignoreReport);
+    portsByProps.set(props, ports);
+  }
+  return ports;
 }
 
 /** Resolves a port list; `where` is the field ('ports', 'sidecars[envoy].ports'). @internal */

@@ -3,7 +3,7 @@
  * broken rules are thrown together, before any backend writes anything.
  */
 import type { Application, ApplicationSettings } from './application';
-import { podSecurityAdmissionRules, resolveApplicationSettings } from './application';
+import { MAX_SERVICES, podSecurityAdmissionRules, resolveApplicationSettings } from './application';
 import { ContainerScope, resolveContainer } from './container';
 import { dependencyOrder, dependentsOf, endpointResolver, resolveDependencies } from './dependencies';
 import { gatewaysOf, resolveGateway } from './gateway';
@@ -20,7 +20,6 @@ import { resolveScaling } from './scaling';
 import { resolveSidecars } from './sidecars';
 import { resolveStorage } from './storage';
 import { ResolvedSecretRef, secretClashRules } from './env';
-import { MAX_SERVICES } from './application';
 import { prefixed, Report, ResolveContext, ServiceEntry, unknownOptionRules, ValidationError } from './validation';
 
 /** Validates `app` and returns its resolved model (defaults applied, dependencies first). @internal */

@@ -31,6 +31,9 @@ export interface ResolveContext {
   readonly byConstruct: Map<Microservice, ServiceEntry>;
 }
 
+/** A report that drops every message: for a value resolved again where its own rules were already reported. @internal */
+export const ignoreReport: Report = () => undefined;
+
 /** A value as error messages show it. @internal */
 export const show = (v: unknown): string => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v)));
 /** @internal */
