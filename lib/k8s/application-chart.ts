@@ -1,4 +1,4 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { ApiObject, App, Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Application, Diagnostic, ResolvedApplication, UnsupportedError } from '../model';
@@ -76,11 +76,24 @@ export class ApplicationChart extends Chart {
    * no namespace even when the chart's props give one.
    */
   public toJson(): any[] {
-    return super.toJson().map((o: any) => {
+    return this.synthObjects().map((o: any) => {
       const obj = toServerForm(o);
       if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') delete obj.metadata.namespace;
       return obj;
     });
+  }
+
+  /**
+   * What cdk8s's `Chart.toJson()` returns. cdk8s orders objects by a dependency graph of every construct (a
+   * quarter of a large synth); when this is the app's only chart and no construct declares a dependency, that
+   * order is creation order, so the graph is skipped. The constructs are validated as cdk8s does.
+   */
+  private synthObjects(): any[] {
+    const all = App.of(this).node.findAll();
+    if (all.some((c) => (c !== this && Chart.isChart(c)) || c.node.dependencies.length > 0)) return super.toJson();
+    const errors = all.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson());
   }
 
   /** The workload (Deployment, StatefulSet or Job) of `service`, to patch what the model does not cover. */
