@@ -34,6 +34,7 @@ export type {
   EgressProps,
   EndpointOptions,
   ExposureProps,
+  FilesProps,
   GatewayProps,
   GatewayRoute,
   GatewayRouteProps,

@@ -43,6 +43,33 @@ export class ShopService extends Microservice {
   }
 }
 
+/**
+ * The orders proxy: admin (and its /ready) on 9901, a listener on 15001 that forwards to orders on 127.0.0.1:8080
+ * (the pod's, or the container's, shared network namespace).
+ */
+const ENVOY_CONFIG = `admin:
+  address: { socket_address: { address: 0.0.0.0, port_value: 9901 } }
+static_resources:
+  listeners:
+    - name: ingress
+      address: { socket_address: { address: 0.0.0.0, port_value: 15001 } }
+      filter_chains:
+        - filters:
+            - name: envoy.filters.network.tcp_proxy
+              typed_config:
+                '@type': type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                stat_prefix: orders
+                cluster: orders
+  clusters:
+    - name: orders
+      type: STATIC
+      load_assignment:
+        cluster_name: orders
+        endpoints:
+          - lb_endpoints:
+              - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 8080 } } }
+`;
+
 /** The seeds' microservice architecture in one application: a gateway, five services, three stores. */
 export function shop(props: ApplicationProps = {}): Application {
   const app = new Application('shop', {
@@ -91,7 +118,16 @@ export function shop(props: ApplicationProps = {}): Application {
       {
         name: 'proxy',
         image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'),
-        ports: [{ port: 15001, name: 'proxy' }],
+        args: ['-c', '/etc/envoy/envoy.yaml', '--disable-hot-restart'],
+        ports: [
+          { port: 15001, name: 'proxy' },
+          { port: 9901, name: 'admin' },
+        ],
+        configFiles: [{ mountPath: '/etc/envoy/envoy.yaml', content: ENVOY_CONFIG }],
+        // Envoy's admin endpoint answers /ready once its listeners are up; the image has bash but no wget.
+        readinessProbe: Probe.http('/ready', { port: 9901, periodSeconds: 5 }),
+        livenessProbe: Probe.tcp({ port: 9901, initialDelaySeconds: 5 }),
+        healthcheck: Probe.command(['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/9901'], { periodSeconds: 5 }),
       },
     ],
   });
@@ -112,6 +148,10 @@ export function shop(props: ApplicationProps = {}): Application {
   });
   app.acknowledge('k8s-metrics', "the cluster's monitoring namespace gets its own NetworkPolicy to the metrics ports, outside this stack");
   app.acknowledge('docker-livenessProbe', 'in Docker the liveness probe is the health status; restart: always covers crashes');
+  orders.acknowledge(
+    'docker-sidecars.livenessProbe',
+    "in Docker the proxy's liveness probe is its health status; restart: always covers crashes",
+  );
   payments.acknowledge(
     'k8s-egress',
     'the PSP publishes no fixed address range, so its host stays a port-443 rule; an egress gateway would narrow it',

@@ -218,19 +218,24 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
           `through the gateway instead`,
       );
     }
-    if (s.livenessProbe) warn(s.name, 'livenessProbe', 'becomes the health status only: Docker does not restart an unhealthy container');
-    let healthcheck: DockerHealthcheck | undefined;
-    if (s.healthcheck?.kind === ProbeKind.GRPC && s.healthcheckField !== 'healthcheck') {
-      // Derived from a Kubernetes probe: no Docker health check, never an error that would stop the other targets.
-      warn(
-        s.name,
-        s.healthcheckField!,
-        `is a gRPC probe, which Docker cannot run: Docker targets run no health check (set 'healthcheck: Probe.command([...])', ` +
-          `e.g. grpc_health_probe, or 'healthcheck: Probe.none()' to say so)`,
-      );
-    } else if (s.healthcheck) {
-      healthcheck = toHealthcheck(s.healthcheck, s.startupProbe, (m) => fail(s.name, 'healthcheck', m));
-    }
+    /** The Docker health check of the main container (prefix '') or a sidecar ('sidecars[proxy].'). */
+    const healthcheckOf = (c: ResolvedContainer, prefix: string): DockerHealthcheck | undefined => {
+      if (c.livenessProbe)
+        warn(s.name, `${prefix}livenessProbe`, 'becomes the health status only: Docker does not restart an unhealthy container');
+      if (c.healthcheck?.kind === ProbeKind.GRPC && c.healthcheckField !== 'healthcheck') {
+        // Derived from a Kubernetes probe: no Docker health check, never an error that would stop the other targets.
+        warn(
+          s.name,
+          prefix + c.healthcheckField!,
+          `is a gRPC probe, which Docker cannot run: Docker targets run no health check (set 'healthcheck: Probe.command([...])', ` +
+            `e.g. grpc_health_probe, or 'healthcheck: Probe.none()' to say so)`,
+        );
+        return undefined;
+      }
+      return c.healthcheck && toHealthcheck(c.healthcheck, c.startupProbe, (m) => fail(s.name, `${prefix}healthcheck`, m));
+    };
+    const healthcheck = healthcheckOf(s, '');
+    const sidecarHealthchecks = s.sidecars.map((sc) => healthcheckOf(sc, `sidecars[${sc.name}].`));
     healthchecked.set(s.name, healthcheck !== undefined);
     const dependsOn = s.dependencies.flatMap((d) => {
       let condition = d.condition;
@@ -280,7 +285,7 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
         labels: { ...s.labels, ...metricsLabels(s), ...confinementLabels(s.security) },
         dependsOn,
       });
-      for (const sc of s.sidecars) {
+      s.sidecars.forEach((sc, i) => {
         containers.push({
           ...containerBase(app, sc, s),
           key: sidecarKey(key, sc.name),
@@ -293,15 +298,16 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
           networkModeOf: key,
           volumeMounts: [],
           tmpfs: writable(sc),
-          configMounts: [],
-          secretMounts: [],
+          configMounts: sc.configFiles.map((file) => ({ file, target: file.mountPath })),
+          secretMounts: sc.secretFiles.map((f) => ({ secret: f.secret, target: f.mountPath })),
+          healthcheck: sidecarHealthchecks[i],
           restart: restartOf(s.restartPolicy),
           // The stop signal is the main image's matter; the grace period is the service's, like a pod's.
           stopGracePeriodSeconds: s.stopGracePeriodSeconds,
           labels: { ...s.labels, 'app.kubernetes.io/component': 'sidecar', ...confinementLabels(sc.security) },
           dependsOn: [{ key, condition: DependencyCondition.STARTED }],
         });
-      }
+      });
     }
   }
 

@@ -13,11 +13,15 @@ export function appConfigMap(scope: Construct, app: ResolvedApplication): kplus.
   });
 }
 
-/** A service's config files, keyed by file id (two files may share a base name), or none without files. */
+/**
+ * The config files of a service's containers (main and sidecars), keyed by file id (two files may share a base
+ * name), or none without files.
+ */
 export function filesConfigMap(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.ConfigMap | undefined {
-  if (svc.configFiles.length === 0) return undefined;
+  const files = [svc, ...svc.sidecars].flatMap((c) => c.configFiles);
+  if (files.length === 0) return undefined;
   return new kplus.ConfigMap(scope, 'Files', {
     metadata: objectMetadata(filesConfigMapName(svc.name), svc.labels, app.namespace),
-    data: Object.fromEntries(svc.configFiles.map((f) => [f.id, f.content])),
+    data: Object.fromEntries(files.map((f) => [f.id, f.content])),
   });
 }

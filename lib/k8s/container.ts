@@ -5,7 +5,7 @@ import { References } from './references';
 import { containerResources } from './resources';
 import { containerSecurityContext } from './security';
 
-/** What only some containers have: the main one carries the probes and the service's mounts. */
+/** What the model's container does not say itself: its probes and mounts, as the pod renders them. */
 export interface ContainerExtras extends Pick<kplus.ContainerProps, 'liveness' | 'readiness' | 'startup'> {
   /** @default [] */
   readonly volumeMounts?: kplus.VolumeMount[];

@@ -4,7 +4,7 @@ import { ResolvedApplication, ResolvedService } from '../model';
 import { createAutoscaler } from './autoscaler';
 import { filesConfigMap } from './config-maps';
 import { containerProps } from './container';
-import { addClaimTemplates, addMainContainerProbes } from './patches';
+import { addClaimTemplates, addContainerProbes } from './patches';
 import { applyPodSecurity } from './pod-security';
 import { containerProbes, patchedProbes } from './probes';
 import { References } from './references';
@@ -43,8 +43,11 @@ export function renderMicroservice(
   const governingService = kind === WorkloadKind.STATEFUL_SET ? createGoverningService(scope, svc, app) : undefined;
   const workload = createWorkload(scope, svc, app, { governingService });
   workload.addContainer(containerProps(svc, refs, { ...containerProbes(svc), volumeMounts: storage.main }));
-  addMainContainerProbes(workload, patchedProbes(svc));
-  for (const sc of svc.sidecars) workload.addContainer(containerProps(sc, refs, { volumeMounts: storage.sidecars.get(sc.name) }));
+  addContainerProbes(workload, 0, patchedProbes(svc));
+  svc.sidecars.forEach((sc, i) => {
+    workload.addContainer(containerProps(sc, refs, { ...containerProbes(sc), volumeMounts: storage.sidecars.get(sc.name) }));
+    addContainerProbes(workload, i + 1, patchedProbes(sc));
+  });
   addWaitContainers(workload, svc, app, refs);
   applyPodSecurity(workload, svc);
   if (workload instanceof kplus.StatefulSet) addClaimTemplates(workload, storage.claimTemplates);

@@ -16,10 +16,10 @@ export function dropAddressLabel(workload: kplus.Workload): void {
   ApiObject.of(workload).addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${pointer(kplus.Pod.ADDRESS_LABEL)}`));
 }
 
-/** Sets probes cdk8s-plus cannot express on the first (main) container. */
-export function addMainContainerProbes(workload: kplus.Workload, probes: Array<[string, Record<string, unknown>]>): void {
+/** Sets probes cdk8s-plus cannot express on container `index` (0: the main container, then the sidecars). */
+export function addContainerProbes(workload: kplus.Workload, index: number, probes: Array<[string, Record<string, unknown>]>): void {
   for (const [field, probe] of probes) {
-    ApiObject.of(workload).addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/0/${field}`, probe));
+    ApiObject.of(workload).addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${index}/${field}`, probe));
   }
 }
 

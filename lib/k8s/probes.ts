@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ProbeKind, ResolvedProbe, ResolvedService } from '../model';
+import { ProbeKind, ResolvedProbe, ResolvedProbes } from '../model';
 
-/** The container fields of the three probes, in the service's terms. */
+/** The container fields of the three probes, in the model's terms. */
 const PROBES = [
   ['liveness', 'livenessProbe'],
   ['readiness', 'readinessProbe'],
@@ -15,10 +15,10 @@ type PlusProbes = Pick<kplus.ContainerProps, 'liveness' | 'readiness' | 'startup
 const patched = (p: ResolvedProbe) => p.kind === ProbeKind.GRPC || (p.kind === ProbeKind.HTTP && p.headers !== undefined);
 
 /** The probes cdk8s-plus can express (http without headers, tcp, command), as container props. */
-export function containerProbes(svc: ResolvedService): PlusProbes {
+export function containerProbes(c: ResolvedProbes): PlusProbes {
   const out: { -readonly [K in keyof PlusProbes]: PlusProbes[K] } = {};
   for (const [prop, field] of PROBES) {
-    const p = svc[field];
+    const p = c[field];
     if (p && !patched(p)) out[prop] = plusProbe(p);
   }
   return out;
@@ -28,9 +28,9 @@ export function containerProbes(svc: ResolvedService): PlusProbes {
  * gRPC probes and HTTP probes with headers as Kubernetes JSON keyed by container field (cdk8s's typed form:
  * the workload's typed ApiObject converts its JSON after the patches); the workload patches them in.
  */
-export function patchedProbes(svc: ResolvedService): Array<[string, Record<string, unknown>]> {
+export function patchedProbes(c: ResolvedProbes): Array<[string, Record<string, unknown>]> {
   return PROBES.flatMap(([, field]) => {
-    const p = svc[field];
+    const p = c[field];
     if (!p || !patched(p)) return [];
     const action =
       p.kind === ProbeKind.GRPC

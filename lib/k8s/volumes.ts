@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ResolvedApplication, ResolvedSecurity, ResolvedService, ResolvedVolume } from '../model';
+import { ResolvedApplication, ResolvedContainer, ResolvedSecurity, ResolvedService, ResolvedVolume } from '../model';
 import { objectMetadata } from './metadata';
 import { claimName, pathVolumeBase, PodVolumeNames } from './names';
 import { References } from './references';
@@ -12,7 +12,7 @@ export interface PodStorage {
    * pod volumes (see `claimTemplatePatches`).
    */
   readonly main: kplus.VolumeMount[];
-  /** Mounts of each sidecar (its writable paths), by sidecar name. */
+  /** Mounts of each sidecar (its files and writable paths), by sidecar name. */
   readonly sidecars: ReadonlyMap<string, kplus.VolumeMount[]>;
   /** A StatefulSet's volumeClaimTemplates; empty unless `claimTemplates` was asked for. */
   readonly claimTemplates: kplus.k8s.KubePersistentVolumeClaimProps[];
@@ -28,8 +28,8 @@ export interface PodStorageOptions {
 
 /**
  * Mounts for a service: persistent volumes (a PersistentVolumeClaim each, or claim templates), scratch volumes
- * (emptyDir), config files and secret files (one file each, via subPath, read-only) and an emptyDir per writable
- * path when the root filesystem is read-only.
+ * (emptyDir), the config files and secret files of each container (one file each, via subPath, read-only) and an
+ * emptyDir per writable path of each container whose root filesystem is read-only.
  */
 export function podStorage(
   scope: Construct,
@@ -64,19 +64,25 @@ export function podStorage(
   for (const v of svc.volumes.filter((x) => x.scratch)) {
     mount(kplus.Volume.fromEmptyDir(scope, `Volume:${v.name}`, v.name), v.mountPath, readOnly(v.readOnly));
   }
+  // Files: one ConfigMap volume for the pod and one volume per secret, each container mounting its own files.
+  const containers: ResolvedContainer[] = [svc, ...svc.sidecars];
+  const mountsOf = new Map<ResolvedContainer, kplus.VolumeMount[]>(containers.map((c) => [c, c === svc ? main : []]));
   if (options.files) {
     const name = names.allocate('config-files');
     const volume = kplus.Volume.fromConfigMap(scope, `Volume:${name}`, options.files, { name });
-    for (const f of svc.configFiles) mount(volume, f.mountPath, { subPath: f.id, readOnly: true });
+    for (const c of containers) {
+      for (const f of c.configFiles) mountsOf.get(c)!.push({ volume, path: f.mountPath, subPath: f.id, readOnly: true });
+    }
   }
-  for (const [secretName, files] of groupBy(svc.secretFiles, (f) => f.secret.name)) {
+  const secretFiles = containers.flatMap((c) => c.secretFiles.map((f) => ({ ...f, container: c })));
+  for (const [secretName, files] of groupBy(secretFiles, (f) => f.secret.name)) {
     const name = names.allocate(`secret-${pathVolumeBase(secretName)}`);
     const items = Object.fromEntries(files.map((f) => [f.secret.key, { path: f.secret.key }]));
     const volume = kplus.Volume.fromSecret(scope, `Volume:${name}`, refs.secret(secretName), { name, items });
-    for (const f of files) mount(volume, f.mountPath, { subPath: f.secret.key, readOnly: true });
+    for (const f of files) mountsOf.get(f.container)!.push({ volume, path: f.mountPath, subPath: f.secret.key, readOnly: true });
   }
   main.push(...writableMounts(scope, svc.security, names));
-  const sidecars = new Map(svc.sidecars.map((sc) => [sc.name, writableMounts(scope, sc.security, names)]));
+  const sidecars = new Map(svc.sidecars.map((sc) => [sc.name, [...mountsOf.get(sc)!, ...writableMounts(scope, sc.security, names)]]));
   return { main, sidecars, claimTemplates };
 }
 

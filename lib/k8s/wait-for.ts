@@ -32,5 +32,7 @@ function waitContainer(dep: ResolvedDependency, svc: ResolvedService, app: Resol
     ports: [],
     resources: WAIT_RESOURCES,
     security: svc.security,
+    configFiles: [],
+    secretFiles: [],
   };
 }

@@ -2,12 +2,17 @@
 import { EndpointResolver, EnvValue, ResolvedEnvVar, resolveEnv } from './env';
 import { Image, ResolvedImage, resolveImage } from './image';
 import { PortProps, ResolvedPort, resolvePorts } from './ports';
+import { PROBES_OPTIONS, ProbesProps, ResolvedProbes, resolveProbes } from './probes';
 import { ResolvedResources, resolveResources, ResourceLevel, ResourcesProps, resourcesRules } from './resources';
 import { ResolvedSecurity, resolveSecurity, SecurityProps } from './security';
+import { FILES_OPTIONS, FilesProps, ResolvedFiles, resolveFiles, VolumeProps } from './storage';
 import { OptionNames, Report, stringList } from './validation';
 
-/** Properties every container has: the service's main container and its sidecars. */
-export interface ContainerProps {
+/**
+ * Properties every container has: the service's main container and its sidecars (probes and files included, so a
+ * sidecar proxy is checked and configured like the main container).
+ */
+export interface ContainerProps extends ProbesProps, FilesProps {
   /** The container image. */
   readonly image: Image;
   /** Overrides the image's entrypoint. @default - image entrypoint */
@@ -32,9 +37,11 @@ export const CONTAINER_OPTIONS: OptionNames<ContainerProps> = {
   ports: true,
   resources: true,
   security: true,
+  ...PROBES_OPTIONS,
+  ...FILES_OPTIONS,
 };
 
-export interface ResolvedContainer {
+export interface ResolvedContainer extends ResolvedProbes, ResolvedFiles {
   readonly name: string;
   readonly image: ResolvedImage;
   readonly command?: string[];
@@ -61,7 +68,8 @@ export interface ContainerScope {
 
 /**
  * Resolves a container named `name`; `prefix` starts its fields in messages ('' for the service,
- * 'sidecars[envoy].' for a sidecar) and `buildName` names its default build tag.
+ * 'sidecars[envoy].' for a sidecar), `buildName` names its default build tag and its files, and `volumes` are the
+ * volumes it mounts besides its files (the main container's).
  * @internal
  */
 export function resolveContainer(
@@ -71,6 +79,7 @@ export function resolveContainer(
   buildName: string,
   scope: ContainerScope,
   report: Report,
+  volumes?: readonly VolumeProps[],
 ): ResolvedContainer {
   const image = resolveImage(p.image, `${prefix}image`, scope.appName, buildName, scope.imageOverrides, report);
   const ports = resolvePorts(p.ports, `${prefix}ports`, report);
@@ -81,5 +90,7 @@ export function resolveContainer(
   const command = stringList(p.command, `${prefix}command`, report);
   if (command && command.length === 0) report(`'${prefix}command' must not be empty, got []`);
   const args = stringList(p.args, `${prefix}args`, report);
-  return { name, image, command, args, env, ports, resources, security };
+  const probes = resolveProbes(p, ports, report, prefix, scope.level);
+  const files = resolveFiles(buildName, p, prefix, security, volumes, report);
+  return { name, image, command, args, env, ports, resources, security, ...probes, ...files };
 }

@@ -10,7 +10,6 @@ import { LIFECYCLE_OPTIONS, LifecycleProps } from './lifecycle';
 import { MetricsProps } from './metrics';
 import { EXPOSURE_OPTIONS, ExposureProps, PortProps } from './ports';
 import { POD_OPTIONS, PodProps } from './pod';
-import { PROBES_OPTIONS, ProbesProps } from './probes';
 import { SCALING_OPTIONS, ScalingProps } from './scaling';
 import { SidecarProps } from './sidecars';
 import { ConfigFileProps, STORAGE_OPTIONS, StorageProps, VolumeProps } from './storage';
@@ -25,7 +24,6 @@ export interface MicroserviceProps
     ScalingProps,
     DependencyProps,
     StorageProps,
-    ProbesProps,
     LifecycleProps,
     PodProps,
     EgressProps {
@@ -43,7 +41,6 @@ export const MICROSERVICE_OPTIONS: OptionNames<MicroserviceProps> = {
   ...SCALING_OPTIONS,
   ...DEPENDENCY_OPTIONS,
   ...STORAGE_OPTIONS,
-  ...PROBES_OPTIONS,
   ...LIFECYCLE_OPTIONS,
   ...POD_OPTIONS,
   ...EGRESS_PROPS_OPTIONS,

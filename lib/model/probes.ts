@@ -170,12 +170,16 @@ export function healthProbe(p: ProbesProps): Probe | undefined {
   return explicit ?? p.readinessProbe ?? p.livenessProbe;
 }
 
-/** @internal */
-export function resolveProbes(p: ProbesProps, ports: ResolvedPort[], report: Report): ResolvedProbes {
-  const probe = (field: keyof ProbesProps) => resolveProbe(p[field], field, ports, report);
+/**
+ * Resolves the probes of a container listening on `ports`; `prefix` starts their fields in messages ('' for the
+ * service, 'sidecars[proxy].' for a sidecar) and `level` names the container ('the service', 'the sidecar').
+ * @internal
+ */
+export function resolveProbes(p: ProbesProps, ports: ResolvedPort[], report: Report, prefix = '', level = 'the service'): ResolvedProbes {
+  const probe = (field: keyof ProbesProps) => resolveProbe(p[field], field, prefix, level, ports, report);
   const resolved = { livenessProbe: probe('livenessProbe'), readinessProbe: probe('readinessProbe'), startupProbe: probe('startupProbe') };
   for (const field of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
-    if (resolved[field]?.kind === ProbeKind.NONE) report(`'${field}' must be a check; Probe.none() is for 'healthcheck' only`);
+    if (resolved[field]?.kind === ProbeKind.NONE) report(`'${prefix}${field}' must be a check; Probe.none() is for 'healthcheck' only`);
   }
   if (p.healthcheck) {
     const healthcheck = probe('healthcheck');
@@ -185,8 +189,16 @@ export function resolveProbes(p: ProbesProps, ports: ResolvedPort[], report: Rep
   return { ...resolved, ...(healthcheckField ? { healthcheck: resolved[healthcheckField], healthcheckField } : {}) };
 }
 
-function resolveProbe(probe: Probe | undefined, field: string, ports: ResolvedPort[], report: Report): ResolvedProbe | undefined {
+function resolveProbe(
+  probe: Probe | undefined,
+  name: string,
+  prefix: string,
+  level: string,
+  ports: ResolvedPort[],
+  report: Report,
+): ResolvedProbe | undefined {
   if (!probe) return undefined;
+  const field = prefix + name;
   if (!(probe instanceof Probe)) {
     report(`'${field}' must be a Probe (Probe.http, Probe.tcp, Probe.grpc, Probe.command or Probe.none), got ${show(probe)}`);
     return undefined;
@@ -206,9 +218,9 @@ function resolveProbe(probe: Probe | undefined, field: string, ports: ResolvedPo
       report(`'${field}' command must be a non-empty list of non-empty strings, got ${show(probe.command)}`);
     }
   } else if (probe.port === undefined && ports.length === 0) {
-    report(`'${field}' is a ${probe.kind} probe but the service declares no ports`);
+    report(`'${field}' is a ${probe.kind} probe but ${level} declares no ports`);
   } else if (probe.port !== undefined && !ports.some((p) => p.port === probe.port)) {
-    report(`'${field}' probes port ${probe.port} that 'ports' does not declare (declared: ${show(ports.map((p) => p.port))})`);
+    report(`'${field}' probes port ${probe.port} that '${prefix}ports' does not declare (declared: ${show(ports.map((p) => p.port))})`);
   }
   if (probe.kind === ProbeKind.HTTP && !(probe.path ?? '').startsWith('/'))
     report(`'${field}' path must start with '/', got ${show(probe.path)}`);

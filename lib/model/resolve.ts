@@ -14,7 +14,6 @@ import { resolveMetrics } from './metrics';
 import { publishedPortRules, resolveExposure } from './ports';
 import { resolvePod } from './pod';
 import { resolveEgress } from './egress';
-import { resolveProbes } from './probes';
 import { ResolvedApplication, ResolvedService } from './resolved';
 import { resolveScaling } from './scaling';
 import { resolveSidecars } from './sidecars';
@@ -132,6 +131,12 @@ function secretRefsOf(s: ResolvedService): Array<[ResolvedSecretRef, string]> {
     ...env(s.env, 'env.'),
     ...s.secretFiles.map((f, i): [ResolvedSecretRef, string] => [f.secret, `service '${s.name}': 'secretFiles[${i}]'`]),
     ...s.sidecars.flatMap((sc) => env(sc.env, `sidecars[${sc.name}].env.`)),
+    ...s.sidecars.flatMap((sc) =>
+      sc.secretFiles.map((f, i): [ResolvedSecretRef, string] => [
+        f.secret,
+        `service '${s.name}': 'sidecars[${sc.name}].secretFiles[${i}]'`,
+      ]),
+    ),
   ];
 }
 
@@ -163,13 +168,12 @@ function resolveService(
     inheritedSecurity: app.security,
     endpoint: endpointResolver(s, ctx),
   };
-  const main = resolveContainer(s.name, p, '', s.name, scope, report);
+  const main = resolveContainer(s.name, p, '', s.name, scope, report, p.volumes);
   const exposure = resolveExposure(p, main.ports, report);
   const lifecycle = resolveLifecycle(p, report);
   const scaling = resolveScaling(p, lifecycle.restartPolicy, report);
   const { dependencies, discoveryEnv } = resolveDependencies(s, ctx, new Set(Object.keys(p.env ?? {})), report);
-  const storage = resolveStorage(s.name, p, main.security, (v) => graph.volumeOwners.get(v), report);
-  const probes = resolveProbes(p, main.ports, report);
+  const storage = resolveStorage(s.name, p, (v) => graph.volumeOwners.get(v), report);
   const metrics = resolveMetrics(p.metrics, main.ports, report);
   const sidecars = resolveSidecars(
     s.name,
@@ -196,7 +200,6 @@ function resolveService(
     scaling,
     { dependencies, dependents: graph.dependents },
     storage,
-    probes,
     lifecycle,
     { sidecars, metrics },
     exposure,

@@ -13,21 +13,12 @@ import type { ResolvedLifecycle } from './lifecycle';
 import type { ResolvedMetrics } from './metrics';
 import type { ResolvedPod } from './pod';
 import type { ResolvedExposure } from './ports';
-import type { ResolvedProbes } from './probes';
 import type { ResolvedScaling } from './scaling';
 import type { PodSecurityLevel } from './security';
 import type { ResolvedStorage } from './storage';
 
 export interface ResolvedService
-  extends
-    ResolvedServiceIdentity,
-    ResolvedContainer,
-    ResolvedScaling,
-    ResolvedStorage,
-    ResolvedProbes,
-    ResolvedLifecycle,
-    ResolvedExposure,
-    ResolvedPod {
+  extends ResolvedServiceIdentity, ResolvedContainer, ResolvedScaling, ResolvedStorage, ResolvedLifecycle, ResolvedExposure, ResolvedPod {
   /** Service name (also the main container's name). */
   readonly name: string;
   /** Declared dependencies, in declaration order (their env vars are already in `env`). */

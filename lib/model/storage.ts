@@ -43,10 +43,14 @@ export interface SecretFileProps {
   readonly mountPath: string;
 }
 
-/** The volumes and files of a service. */
+/** The volumes of a service. */
 export interface StorageProps {
   /** @default [] */
   readonly volumes?: VolumeProps[];
+}
+
+/** The files mounted into a container (the service's main container or a sidecar). */
+export interface FilesProps {
   /** @default [] */
   readonly configFiles?: ConfigFileProps[];
   /** @default [] */
@@ -76,34 +80,34 @@ export interface ResolvedSecretFile {
 
 export interface ResolvedStorage {
   readonly volumes: ResolvedVolume[];
+}
+
+export interface ResolvedFiles {
   readonly configFiles: ResolvedConfigFile[];
   readonly secretFiles: ResolvedSecretFile[];
 }
 
 export const DEFAULT_VOLUME_SIZE = '1Gi';
-export const STORAGE_OPTIONS: OptionNames<StorageProps> = { volumes: true, configFiles: true, secretFiles: true };
+export const STORAGE_OPTIONS: OptionNames<StorageProps> = { volumes: true };
+export const FILES_OPTIONS: OptionNames<FilesProps> = { configFiles: true, secretFiles: true };
 const VOLUME_OPTIONS: OptionNames<VolumeProps> = { name: true, mountPath: true, size: true, scratch: true, readOnly: true };
 const CONFIG_FILE_OPTIONS: OptionNames<ConfigFileProps> = { mountPath: true, content: true };
 const SECRET_FILE_OPTIONS: OptionNames<SecretFileProps> = { secretName: true, key: true, mountPath: true };
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
 /**
- * Resolves the storage of service `service`. `volumeOwner` names the first service that declares a persistent
- * volume name (a persistent volume has one owner); `security` gives the writable paths that also mount.
+ * Resolves the volumes of service `service`. `volumeOwner` names the first service that declares a persistent
+ * volume name (a persistent volume has one owner).
  * @internal
  */
 export function resolveStorage(
   service: string,
   p: StorageProps,
-  security: ResolvedSecurity,
   volumeOwner: (volume: string) => string | undefined,
   report: Report,
 ): ResolvedStorage {
   const names = new Set<string>();
-  const volumeEntries = objectEntries(p.volumes, 'volumes', report);
-  const configEntries = objectEntries(p.configFiles, 'configFiles', report);
-  const secretEntries = objectEntries(p.secretFiles, 'secretFiles', report);
-  const volumes = volumeEntries.map(([v, i]): ResolvedVolume => {
+  const volumes = objectEntries(p.volumes, 'volumes', report).map(([v, i]): ResolvedVolume => {
     unknownOptionRules(v, VOLUME_OPTIONS, `volumes[${i}]`, report);
     if (!isDnsLabel(v.name ?? '')) report(`'volumes[${i}].name' must be a DNS-1123 label, got ${show(v.name)}`);
     if (names.has(v.name)) report(`'volumes' declares ${show(v.name)} twice`);
@@ -124,25 +128,47 @@ export function resolveStorage(
     if (owner !== undefined && owner !== service)
       report(`'volumes' persistent volume ${show(v.name)} is already owned by service '${owner}'`);
   }
-  const secretFiles = secretEntries.map(([f, i]) => {
-    unknownOptionRules(f, SECRET_FILE_OPTIONS, `secretFiles[${i}]`, report);
-    return { secret: resolveSecretRef(f.secretName, f.key, `secretFiles[${i}]`, report), mountPath: f.mountPath };
-  });
-  const configFiles = configEntries.map(([f, i]): ResolvedConfigFile => {
-    unknownOptionRules(f, CONFIG_FILE_OPTIONS, `configFiles[${i}]`, report);
-    if (typeof f.content !== 'string') report(`'configFiles[${i}].content' must be a string, got ${show(f.content)}`);
-    return { id: `${service}-${i + 1}`, fileName: path.posix.basename(String(f.mountPath)), mountPath: f.mountPath, content: f.content };
-  });
-  mountPathRules(
-    { volumes: volumeEntries.map(([v]) => v), configFiles: configEntries.map(([c]) => c), secretFiles: secretEntries.map(([f]) => f) },
-    security,
-    report,
-  );
-  return { volumes, configFiles, secretFiles };
+  return { volumes };
 }
 
-/** Every mount path is absolute and mounts once (writable paths of a read-only root mount too). */
-function mountPathRules(p: StorageProps, security: ResolvedSecurity, report: Report): void {
+/**
+ * Resolves the files of a container; `idBase` starts their ids (`web` gives `web-1`, a sidecar `web-proxy-1`),
+ * `prefix` their fields in messages. Checks the container's mount paths: its files, its writable paths and the
+ * `volumes` it mounts (the main container's).
+ * @internal
+ */
+export function resolveFiles(
+  idBase: string,
+  p: FilesProps,
+  prefix: string,
+  security: ResolvedSecurity,
+  volumes: readonly VolumeProps[] | undefined,
+  report: Report,
+): ResolvedFiles {
+  const configEntries = objectEntries(p.configFiles, `${prefix}configFiles`, report);
+  const secretEntries = objectEntries(p.secretFiles, `${prefix}secretFiles`, report);
+  const secretFiles = secretEntries.map(([f, i]) => {
+    const where = `${prefix}secretFiles[${i}]`;
+    unknownOptionRules(f, SECRET_FILE_OPTIONS, where, report);
+    return { secret: resolveSecretRef(f.secretName, f.key, where, report), mountPath: f.mountPath };
+  });
+  const configFiles = configEntries.map(([f, i]): ResolvedConfigFile => {
+    const where = `${prefix}configFiles[${i}]`;
+    unknownOptionRules(f, CONFIG_FILE_OPTIONS, where, report);
+    if (typeof f.content !== 'string') report(`'${where}.content' must be a string, got ${show(f.content)}`);
+    return { id: `${idBase}-${i + 1}`, fileName: path.posix.basename(String(f.mountPath)), mountPath: f.mountPath, content: f.content };
+  });
+  const mounts = {
+    volumes: Array.isArray(volumes) ? volumes.filter((v) => v !== null && typeof v === 'object') : [],
+    configFiles: configEntries.map(([c]) => c),
+    secretFiles: secretEntries.map(([f]) => f),
+  };
+  mountPathRules(mounts, prefix, security, report);
+  return { configFiles, secretFiles };
+}
+
+/** Every mount path of a container is absolute and mounts once (writable paths of a read-only root mount too). */
+function mountPathRules(p: StorageProps & FilesProps, prefix: string, security: ResolvedSecurity, report: Report): void {
   const mounts: Array<[string, string]> = [
     ...(p.volumes ?? []).map((v, i): [string, string] => [`volumes[${i}].mountPath`, v.mountPath]),
     ...(p.configFiles ?? []).map((c, i): [string, string] => [`configFiles[${i}].mountPath`, c.mountPath]),
@@ -151,19 +177,20 @@ function mountPathRules(p: StorageProps, security: ResolvedSecurity, report: Rep
   ];
   const seen = new Map<string, string>();
   for (const [field, mountPath] of mounts) {
+    const where = prefix + field;
     // Writable paths are checked (once) where security resolves.
     if (!field.startsWith('security.') && (typeof mountPath !== 'string' || !path.posix.isAbsolute(mountPath))) {
-      report(`'${field}' must be an absolute path, got ${show(mountPath)}`);
+      report(`'${where}' must be an absolute path, got ${show(mountPath)}`);
     }
     if (typeof mountPath === 'string' && mountPath.split('/').includes('..'))
-      report(`'${field}' must not contain '..' segments, got ${show(mountPath)}`);
+      report(`'${where}' must not contain '..' segments, got ${show(mountPath)}`);
     if (field.startsWith('configFiles[') || field.startsWith('secretFiles[')) {
       if (typeof mountPath === 'string' && path.posix.normalize(mountPath) === '/')
-        report(`'${field}' must name a file, not the root directory, got ${show(mountPath)}`);
+        report(`'${where}' must name a file, not the root directory, got ${show(mountPath)}`);
     }
     const key = path.posix.normalize(String(mountPath)).replace(/(.)\/+$/, '$1');
     const clash = seen.get(key);
-    if (clash) report(`'${field}' mount path ${show(mountPath)} clashes with '${clash}'`);
-    else seen.set(key, field);
+    if (clash) report(`'${where}' mount path ${show(mountPath)} clashes with '${clash}'`);
+    else seen.set(key, where);
   }
 }

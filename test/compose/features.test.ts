@@ -398,3 +398,35 @@ describe('replicas and gateway', () => {
     expect(Object.keys(render(app).file.services)).toEqual(['team-api']);
   });
 });
+
+describe('sidecars are containers too', () => {
+  test('a sidecar gets its own health check, config file and secret, the main container none of them', () => {
+    const app = newApp();
+    httpService(app, 'orders', {
+      sidecars: [
+        {
+          name: 'proxy',
+          image: IMAGE,
+          ports: [{ port: 9901, name: 'admin' }],
+          healthcheck: Probe.command(['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/9901'], { periodSeconds: 5 }),
+          configFiles: [{ mountPath: '/etc/envoy/envoy.yaml', content: 'admin: {}' }],
+          secretFiles: [{ secretName: 'proxy-tls', key: 'tls.key', mountPath: '/etc/envoy/tls.key' }],
+        },
+      ],
+    });
+    const r = render(app);
+    const proxy = svc(r, 'orders-proxy');
+    expect(proxy.healthcheck).toEqual({
+      test: ['CMD', 'bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/9901'],
+      interval: '5s',
+      timeout: '3s',
+      retries: 3,
+      start_period: '0s',
+    });
+    expect(proxy.volumes).toEqual(['./app/orders/envoy.yaml:/etc/envoy/envoy.yaml:ro']);
+    expect(proxy.secrets).toEqual([{ source: 'proxy-tls_tls.key', target: '/etc/envoy/tls.key' }]);
+    expect(r.files).toEqual([expect.objectContaining({ path: 'app/orders/envoy.yaml', content: 'admin: {}' })]);
+    expect(svc(r, 'orders')).not.toHaveProperty('secrets');
+    expect(svc(r, 'orders')).not.toHaveProperty('healthcheck');
+  });
+});

@@ -116,7 +116,7 @@ describe('shop', () => {
   test('secrets are variables and a provided file; the catalog config file is an asset', () => {
     expect(svc(r, 'users-db').environment!.POSTGRES_PASSWORD).toBe('${USERS_DB_PASSWORD}');
     expect(svc(r, 'payments').secrets).toEqual([{ source: 'payments-psp_webhook-cert', target: '/etc/payments/webhook.pem' }]);
-    expect(r.files.map((f) => f.path)).toEqual(['shop/catalog/catalog.yaml', 'shop/gateway/nginx.conf']);
+    expect(r.files.map((f) => f.path)).toEqual(['shop/catalog/catalog.yaml', 'shop/orders/envoy.yaml', 'shop/gateway/nginx.conf']);
   });
 
   test("the database runs as its image's user with its writable run dir", () => {

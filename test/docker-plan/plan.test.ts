@@ -157,6 +157,57 @@ describe('networks', () => {
   });
 });
 
+describe('sidecar health checks and files', () => {
+  function sidecarPlan() {
+    const app = newApp();
+    httpService(app, 'orders', {
+      readinessProbe: Probe.http('/ready'),
+      sidecars: [
+        {
+          name: 'proxy',
+          image: IMAGE,
+          ports: [{ port: 9901, name: 'admin' }],
+          readinessProbe: Probe.http('/ready', { port: 9901, periodSeconds: 5 }),
+          livenessProbe: Probe.tcp({ port: 9901 }),
+          configFiles: [{ mountPath: '/etc/envoy/envoy.yaml', content: 'admin: {}' }],
+          secretFiles: [{ secretName: 'proxy-tls', key: 'tls.key', mountPath: '/etc/envoy/tls.key' }],
+        },
+        { name: 'grpc', image: IMAGE, ports: [{ port: 9000 }], readinessProbe: Probe.grpc() },
+      ],
+    });
+    return plan(app);
+  }
+
+  test("a sidecar's own probe becomes its own Docker health check", () => {
+    const p = sidecarPlan();
+    expect(container(p, 'orders-proxy').healthcheck).toEqual({
+      test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9901/ready'],
+      intervalSeconds: 5,
+      timeoutSeconds: 3,
+      retries: 3,
+      startPeriodSeconds: 0,
+    });
+    expect(container(p, 'orders').healthcheck!.test).toEqual(['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/ready']);
+  });
+
+  test("a sidecar's gRPC probe gives it no health check, with a warning naming the sidecar's field", () => {
+    const p = sidecarPlan();
+    expect(container(p, 'orders-grpc').healthcheck).toBeUndefined();
+    expect(p.diagnostics.map((d) => d.field)).toEqual(['sidecars[proxy].livenessProbe', 'sidecars[grpc].readinessProbe']);
+  });
+
+  test('a sidecar mounts its own config and secret files, the main container none of them', () => {
+    const p = sidecarPlan();
+    expect(container(p, 'orders-proxy').configMounts).toEqual([
+      { file: expect.objectContaining({ id: 'orders-proxy-1', content: 'admin: {}' }), target: '/etc/envoy/envoy.yaml' },
+    ]);
+    expect(container(p, 'orders-proxy').secretMounts).toEqual([
+      { secret: expect.objectContaining({ name: 'proxy-tls', key: 'tls.key' }), target: '/etc/envoy/tls.key' },
+    ]);
+    expect([container(p, 'orders').configMounts, container(p, 'orders').secretMounts]).toEqual([[], []]);
+  });
+});
+
 describe('filesystems and hardening', () => {
   test('tmpfs for the writable paths of a read-only root and for scratch volumes', () => {
     const app = newApp();

@@ -246,3 +246,37 @@ test('issue 9 under the Pulumi backend: servicePort and fromEndpoint give the co
   expect(r.containers.get(name('api'))!.inputs.wait).toBe(true);
   expect(r.containers.get(name('rpc'))!.inputs.wait).toBeUndefined();
 });
+
+test("a sidecar's health check and files are its own: the seed fills its file volumes, not the main container's", async () => {
+  const r = await renderApplication(
+    app((a) =>
+      web(a, {
+        sidecars: [
+          {
+            name: 'proxy',
+            image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'),
+            ports: [{ port: 9901 }],
+            healthcheck: Probe.command(['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/9901'], { periodSeconds: 5 }),
+            configFiles: [{ mountPath: '/etc/envoy/envoy.yaml', content: 'admin: {}' }],
+          },
+        ],
+      }),
+    ),
+  );
+  const main = `${r.app.plan.app}-web-1`;
+  const proxy = r.containers.get(`${main}-proxy`)!;
+  expect(proxy.inputs.healthcheck).toEqual({
+    tests: ['CMD', 'bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/9901'],
+    interval: '5s',
+    timeout: '3s',
+    retries: 3,
+    startPeriod: '0s',
+  });
+  // Read-only root: the file reaches the sidecar through its own seed container and volume.
+  const seed = r.seeds.get(`${main}-proxy-files`)!;
+  expect(seed).toBeDefined();
+  expect(reveal(seed.inputs.uploads)).toEqual([expect.objectContaining({ content: 'admin: {}' })]);
+  expect(proxy.inputs.volumes).toEqual([expect.objectContaining({ containerPath: '/etc/envoy', readOnly: true })]);
+  expect(r.seeds.get(`${main}-files`)).toBeUndefined();
+  expect(r.containers.get(main)!.inputs.healthcheck).toBeUndefined();
+});

@@ -202,6 +202,60 @@ describe('sidecars', () => {
     // Its own /tmp, not the main container's.
     expect(volumeAt(d, '/tmp', 'proxy').mount.name).not.toBe(volumeAt(d, '/tmp').mount.name);
   });
+  test('a sidecar has its own probes (gRPC and headers patched onto its own container) and mounts its own files', () => {
+    const app = newApp();
+    httpService(app, 'orders', {
+      readinessProbe: Probe.grpc({ port: 8080 }),
+      configFiles: [{ mountPath: '/etc/orders/orders.conf', content: 'a=1' }],
+      secretFiles: [{ secretName: 'shared', key: 'main', mountPath: '/etc/orders/main.key' }],
+      sidecars: [
+        {
+          name: 'proxy',
+          image: Image.fromRegistry('envoyproxy/envoy:v1.31.2'),
+          ports: [
+            { port: 15001, name: 'proxy' },
+            { port: 9901, name: 'admin' },
+          ],
+          readinessProbe: Probe.http('/ready', { port: 9901, periodSeconds: 5 }),
+          livenessProbe: Probe.http('/server_info', { port: 9901, headers: { 'X-Probe': 'kubelet' } }),
+          startupProbe: Probe.grpc({ port: 15001 }),
+          configFiles: [{ mountPath: '/etc/envoy/envoy.yaml', content: 'admin: {}' }],
+          secretFiles: [{ secretName: 'shared', key: 'proxy', mountPath: '/etc/envoy/proxy.key' }],
+        },
+      ],
+    });
+    const { objects } = synth(app);
+    const d = find(objects, 'Deployment', 'orders');
+    const proxy = container(d, 'proxy');
+    expect(proxy.readinessProbe).toEqual({
+      httpGet: { path: '/ready', port: 9901, scheme: 'HTTP' },
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    });
+    expect(proxy.livenessProbe.httpGet).toEqual({
+      path: '/server_info',
+      port: 9901,
+      scheme: 'HTTP',
+      httpHeaders: [{ name: 'X-Probe', value: 'kubelet' }],
+    });
+    expect(proxy.startupProbe.grpc).toEqual({ port: 15001 });
+    // The main container keeps its own probe and gets none of the sidecar's.
+    expect(container(d).readinessProbe.grpc).toEqual({ port: 8080 });
+    expect(container(d).livenessProbe).toBeUndefined();
+    // One ConfigMap for the pod, each container mounting its own file from it.
+    expect(find(objects, 'ConfigMap', 'orders-files').data).toEqual({ 'orders-1': 'a=1', 'orders-proxy-1': 'admin: {}' });
+    expect(volumeAt(d, '/etc/envoy/envoy.yaml', 'proxy').mount).toMatchObject({ subPath: 'orders-proxy-1', readOnly: true });
+    expect(volumeAt(d, '/etc/orders/orders.conf').mount).toMatchObject({ subPath: 'orders-1', readOnly: true });
+    // One volume per secret, each container mounting only its own key.
+    expect(volumeAt(d, '/etc/envoy/proxy.key', 'proxy').mount).toMatchObject({ subPath: 'proxy', readOnly: true });
+    expect(volumeAt(d, '/etc/envoy/proxy.key', 'proxy').volume.secret.items).toEqual([
+      { key: 'main', path: 'main' },
+      { key: 'proxy', path: 'proxy' },
+    ]);
+    expect(container(d).volumeMounts.map((m: any) => m.mountPath)).not.toContain('/etc/envoy/proxy.key');
+    expect(proxy.volumeMounts.map((m: any) => m.mountPath)).not.toContain('/etc/orders/main.key');
+  });
 });
 
 describe('wait-for init containers', () => {

@@ -844,7 +844,7 @@ const CASES: InvalidCase[] = [
     title: 'a misspelt service option (replica for replicas)',
     define: (app) => httpService(app, 'web', { replica: 3 } as never),
     errors: [
-      /^service 'web': unknown option 'replica' \(known: image, command, args, env, ports, resources, security, name, labels, .*replicas, .*metrics\)$/,
+      /^service 'web': unknown option 'replica' \(known: image, command, args, env, ports, resources, security, livenessProbe, .*, secretFiles, name, labels, .*replicas, .*metrics\)$/,
     ],
   },
   {
@@ -906,7 +906,7 @@ const CASES: InvalidCase[] = [
       }),
     errors: [
       `service 'web': unknown option 'pinned' in 'image' (known: allowUnpinned)`,
-      /^service 'web': unknown option 'privileged' in 'sidecars\[proxy\]' \(known: image, command, args, env, ports, resources, security, name\)$/,
+      /^service 'web': unknown option 'privileged' in 'sidecars\[proxy\]' \(known: image, command, args, env, ports, resources, security, livenessProbe, readinessProbe, startupProbe, healthcheck, configFiles, secretFiles, name\)$/,
     ],
   },
   {
