@@ -49,6 +49,34 @@ describe('escape hatches', () => {
   });
 });
 
+describe('object order', () => {
+  const kindsAndNames = (objects: any[]) => objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+
+  test('objects come in creation order: dependencies before dependents', () => {
+    const app = newApp();
+    const db = httpService(app, 'db');
+    httpService(app, 'web', { dependsOn: [db] });
+    expect(kindsAndNames(Testing.synth(new ApplicationChart(Testing.app(), 'c', { application: app })))).toEqual(['db', 'web']);
+  });
+
+  test("a dependency added through the escape hatch reorders the objects as cdk8s's own synth does", () => {
+    const app = newApp();
+    httpService(app, 'a');
+    httpService(app, 'b');
+    const chart = new ApplicationChart(Testing.app(), 'c', { application: app });
+    chart.workloadOf('a').node.addDependency(chart.workloadOf('b'));
+    expect(kindsAndNames(chart.toJson())).toEqual(['b', 'a']);
+  });
+
+  test('fails like cdk8s when a construct of the chart does not validate', () => {
+    const app = newApp();
+    httpService(app, 'a');
+    const chart = new ApplicationChart(Testing.app(), 'c', { application: app });
+    chart.workloadOf('a').node.addValidation({ validate: () => ['not today'] });
+    expect(() => chart.toJson()).toThrow(/Validation failed with the following errors:\n  \[c\/a\/Deployment\] not today/);
+  });
+});
+
 describe('invalid input', () => {
   test('fails before the chart joins the cdk8s app when the application is invalid', () => {
     const app = newApp();
