@@ -5,7 +5,7 @@
 
 /** `value` as compose must see it to keep it literal (`$` -> `$$`). */
 export function literal(value: string): string {
-  return value.replace(/\$/g, '$$$$');
+  return value.includes('$') ? value.replace(/\$/g, '$$$$') : value;
 }
 
 /** A value compose reads from the shell or the `.env` file next to the compose file. */
@@ -18,7 +18,9 @@ export function literalDeep<T>(value: T): T {
   if (typeof value === 'string') return literal(value) as T;
   if (Array.isArray(value)) return value.map(literalDeep) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literalDeep(v)])) as T;
+    const out: Record<string, unknown> = {};
+    for (const k in value) out[k] = literalDeep((value as Record<string, unknown>)[k]);
+    return out as T;
   }
   return value;
 }
