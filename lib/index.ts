@@ -6,7 +6,7 @@
  */
 
 // Defining an application
-export { Application, Gateway, Microservice, findMicroservices } from './model';
+export { Application, Gateway, Microservice, Monitoring, findMicroservices } from './model';
 export { Cpu, Egress, EgressKind, EndpointForm, EnvSource, EnvValue, Image, Memory, Probe, ProbeKind } from './model';
 export {
   DependencyCondition,
@@ -45,6 +45,7 @@ export type {
   MemoryResources,
   MetricsProps,
   MicroserviceProps,
+  MonitoringProps,
   PortProbeOptions,
   PortProps,
   ProbesProps,
@@ -72,6 +73,8 @@ export type {
   ResolvedGateway,
   ResolvedImage,
   ResolvedLogging,
+  ResolvedMetrics,
+  ResolvedMonitoring,
   ResolvedPort,
   ResolvedProbe,
   ResolvedResources,
@@ -79,6 +82,7 @@ export type {
   ResolvedSecretFile,
   ResolvedSecretRef,
   ResolvedSeccompProfile,
+  ResolvedScrapeTarget,
   ResolvedSecurity,
   ResolvedService,
   ResolvedVolume,

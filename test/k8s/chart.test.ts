@@ -73,7 +73,7 @@ describe('object order', () => {
     httpService(app, 'a');
     const chart = new ApplicationChart(Testing.app(), 'c', { application: app });
     chart.workloadOf('a').node.addValidation({ validate: () => ['not today'] });
-    expect(() => chart.toJson()).toThrow(/Validation failed with the following errors:\n  \[c\/a\/Deployment\] not today/);
+    expect(() => chart.toJson()).toThrow(/Validation failed with the following errors:\n {2}\[c\/a\/Deployment\] not today/);
   });
 });
 
