@@ -1,13 +1,11 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { EgressKind, Protocol, ResolvedApplication, ResolvedPort, ResolvedService } from '../model';
+import { EgressKind, ResolvedApplication, ResolvedService } from '../model';
 import { objectMetadata } from './metadata';
+import { PolicyPeers, policyPorts } from './policy-peers';
 
 /** Name of a service's egress policy. */
 export const egressPolicyName = (service: string) => `${service}-egress`;
-
-/** Where the cluster DNS runs (kube-dns and CoreDNS both carry `k8s-app: kube-dns`). */
-export const CLUSTER_DNS = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } as const;
 
 /**
  * The service's egress policy (the default-deny policy denies all other egress): its dependencies' pods on their
@@ -20,29 +18,22 @@ export function egressPolicy(
   svc: ResolvedService,
   app: ResolvedApplication,
   byName: ReadonlyMap<string, ResolvedService>,
+  peers: PolicyPeers,
 ): kplus.NetworkPolicy {
   const id = `Egress:${svc.name}`;
   const policy = new kplus.NetworkPolicy(scope, id, {
     metadata: objectMetadata(egressPolicyName(svc.name), svc.labels, app.namespace),
-    selector: kplus.Pods.select(scope, `${id}:Pods`, { labels: svc.selectorLabels }),
+    selector: peers.podsOf(svc),
     egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
   });
-  const dns = kplus.Pods.select(scope, `${id}:Dns`, {
-    labels: { ...CLUSTER_DNS.labels },
-    namespaces: kplus.Namespaces.select(scope, `${id}:DnsNamespace`, { names: [CLUSTER_DNS.namespace] }),
-  });
-  policy.addEgressRule(dns, [kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)]);
+  policy.addEgressRule(peers.dns(), [kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)]);
   for (const dep of svc.dependencies) {
     const target = byName.get(dep.service)!;
-    policy.addEgressRule(kplus.Pods.select(scope, `${id}:To:${dep.service}`, { labels: target.selectorLabels }), policyPorts(target.ports));
+    policy.addEgressRule(peers.podsOf(target), policyPorts(target.ports));
   }
   if (app.monitoring?.service === svc.name) {
-    for (const t of app.monitoring.targets) {
-      const target = byName.get(t.service)!;
-      policy.addEgressRule(kplus.Pods.select(scope, `${id}:Scrape:${t.service}`, { labels: target.selectorLabels }), [
-        kplus.NetworkPolicyPort.tcp(t.port),
-      ]);
-    }
+    for (const t of app.monitoring.targets)
+      policy.addEgressRule(peers.podsOf(byName.get(t.service)!), [kplus.NetworkPolicyPort.tcp(t.port)]);
   }
   svc.egress.forEach((e, i) => {
     const ports = e.ports.map((p) => kplus.NetworkPolicyPort.tcp(p));
@@ -71,21 +62,17 @@ export function metricsPolicy(
   svc: ResolvedService,
   app: ResolvedApplication,
   byName: ReadonlyMap<string, ResolvedService>,
+  peers: PolicyPeers,
 ): kplus.NetworkPolicy | undefined {
   const scraper = app.monitoring?.targets.some((t) => t.service === svc.name) ? byName.get(app.monitoring.service) : undefined;
   if (!svc.metrics || (app.monitoringNamespace === undefined && !scraper)) return undefined;
   const id = `Metrics:${svc.name}`;
   const policy = new kplus.NetworkPolicy(scope, id, {
     metadata: objectMetadata(metricsPolicyName(svc.name), svc.labels, app.namespace),
-    selector: kplus.Pods.select(scope, `${id}:Pods`, { labels: svc.selectorLabels }),
+    selector: peers.podsOf(svc),
   });
   const port = [kplus.NetworkPolicyPort.tcp(svc.metrics.port)];
-  if (app.monitoringNamespace !== undefined)
-    policy.addIngressRule(kplus.Namespaces.select(scope, `${id}:From`, { names: [app.monitoringNamespace] }), port);
-  if (scraper) policy.addIngressRule(kplus.Pods.select(scope, `${id}:FromMonitoring`, { labels: scraper.selectorLabels }), port);
+  if (app.monitoringNamespace !== undefined) policy.addIngressRule(peers.namespace(app.monitoringNamespace), port);
+  if (scraper) policy.addIngressRule(peers.podsOf(scraper), port);
   return policy;
-}
-
-function policyPorts(ports: readonly ResolvedPort[]): kplus.NetworkPolicyPort[] {
-  return ports.map((p) => (p.protocol === Protocol.UDP ? kplus.NetworkPolicyPort.udp(p.port) : kplus.NetworkPolicyPort.tcp(p.port)));
 }

@@ -1,10 +1,11 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { IngressSourceKind, LABEL_PART_OF, Protocol, ResolvedApplication, ResolvedPort, ResolvedService } from '../model';
+import { IngressSourceKind, LABEL_PART_OF, ResolvedApplication, ResolvedPort, ResolvedService } from '../model';
 import { egressPolicy, metricsPolicy } from './egress-policies';
 import { addOpenIngressRule } from './patches';
 import { objectMetadata } from './metadata';
 import { allowPolicyName, defaultDenyPolicyName } from './names';
+import { PolicyPeers, policyPorts } from './policy-peers';
 
 /**
  * NetworkPolicies from the dependency graph: every pod of the application denies ingress by default, and a
@@ -23,9 +24,10 @@ export function createNetworkPolicies(scope: Construct, app: ResolvedApplication
     egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
   });
   const byName = new Map(app.services.map((s) => [s.name, s]));
-  const allows = app.services.flatMap((svc) => allowPolicy(scope, svc, app, byName) ?? []);
-  const egress = app.services.map((svc) => egressPolicy(scope, svc, app, byName));
-  const metrics = app.services.flatMap((svc) => metricsPolicy(scope, svc, app, byName) ?? []);
+  const peers = new PolicyPeers(scope);
+  const allows = app.services.flatMap((svc) => allowPolicy(scope, svc, app, byName, peers) ?? []);
+  const egress = app.services.map((svc) => egressPolicy(scope, svc, app, byName, peers));
+  const metrics = app.services.flatMap((svc) => metricsPolicy(scope, svc, app, byName, peers) ?? []);
   return [denyAll, ...allows, ...egress, ...metrics];
 }
 
@@ -35,22 +37,17 @@ function allowPolicy(
   svc: ResolvedService,
   app: ResolvedApplication,
   byName: ReadonlyMap<string, ResolvedService>,
+  peers: PolicyPeers,
 ): kplus.NetworkPolicy | undefined {
   const routedPorts = svc.ports.filter((p) => app.gateway?.routes.some((r) => r.service === svc.name && r.port === p.port));
   if (svc.ports.length === 0 || (svc.dependents.length === 0 && routedPorts.length === 0 && svc.ingressFrom.length === 0)) return undefined;
   const id = `Allow:${svc.name}`;
   const policy = new kplus.NetworkPolicy(scope, id, {
     metadata: objectMetadata(allowPolicyName(svc.name), svc.labels, app.namespace),
-    selector: kplus.Pods.select(scope, `${id}:Pods`, { labels: svc.selectorLabels }),
+    selector: peers.podsOf(svc),
   });
-  for (const dependent of svc.dependents) {
-    const peer = kplus.Pods.select(scope, `${id}:From:${dependent}`, { labels: byName.get(dependent)!.selectorLabels });
-    policy.addIngressRule(peer, policyPorts(svc.ports));
-  }
-  if (routedPorts.length > 0) {
-    const controller = kplus.Namespaces.select(scope, `${id}:FromIngress`, { names: [app.gateway!.controllerNamespace] });
-    policy.addIngressRule(controller, policyPorts(routedPorts));
-  }
+  for (const dependent of svc.dependents) policy.addIngressRule(peers.podsOf(byName.get(dependent)!), policyPorts(svc.ports));
+  if (routedPorts.length > 0) policy.addIngressRule(peers.namespace(app.gateway!.controllerNamespace), policyPorts(routedPorts));
   svc.ingressFrom.forEach((src, i) => {
     if (src.kind === IngressSourceKind.CIDR) {
       const block = src.value!.includes(':')
@@ -58,7 +55,7 @@ function allowPolicy(
         : kplus.NetworkPolicyIpBlock.ipv4(scope, `${id}:Cidr${i}`, src.value!);
       policy.addIngressRule(block, policyPorts(svc.ports));
     } else if (src.kind === IngressSourceKind.NAMESPACE) {
-      policy.addIngressRule(kplus.Namespaces.select(scope, `${id}:Namespace${i}`, { names: [src.value!] }), policyPorts(svc.ports));
+      policy.addIngressRule(peers.namespace(src.value!), policyPorts(svc.ports));
     }
   });
   // Any source is a rule without `from`, which cdk8s-plus cannot write; ipBlock 0.0.0.0/0 would miss node
@@ -70,8 +67,4 @@ function allowPolicy(
 /** A port in cdk8s's typed form: the policy's typed ApiObject converts its JSON after the patches. */
 function policyPortJson(p: ResolvedPort): Record<string, unknown> {
   return { port: kplus.k8s.IntOrString.fromNumber(p.port), protocol: p.protocol };
-}
-
-function policyPorts(ports: readonly ResolvedPort[]): kplus.NetworkPolicyPort[] {
-  return ports.map((p) => (p.protocol === Protocol.UDP ? kplus.NetworkPolicyPort.udp(p.port) : kplus.NetworkPolicyPort.tcp(p.port)));
 }
