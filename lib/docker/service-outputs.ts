@@ -5,7 +5,10 @@ import { DockerPlan } from '../docker-plan';
 export interface ServiceOutputs {
   /** Docker container names: replicas, then sidecars, in plan order. */
   readonly containers: string[];
-  /** `http://localhost:<port>` for each published TCP port, as seen from the Docker host. */
+  /**
+   * `http://<address>:<port>` for each published TCP port, as seen from the Docker host: the address it is published
+   * on (`127.0.0.1` by default; `localhost` for a port published on every interface).
+   */
   readonly urls: string[];
   /** Names of the Docker networks its containers join. */
   readonly networks: string[];
@@ -19,7 +22,7 @@ export function serviceOutputs(plan: DockerPlan): Record<string, ServiceOutputs>
     const o = (out[c.service] ??= { containers: [], urls: [], networks: [] });
     o.containers.push(c.containerName);
     for (const p of c.ports) {
-      const url = `http://localhost:${p.publish}`;
+      const url = `http://${hostOf(p.publishAddress)}:${p.publish}`;
       if (p.publish !== undefined && p.protocol === Protocol.TCP && !o.urls.includes(url)) o.urls.push(url);
     }
     for (const n of c.networks) {
@@ -28,4 +31,10 @@ export function serviceOutputs(plan: DockerPlan): Record<string, ServiceOutputs>
     }
   }
   return out;
+}
+
+/** The host part of a URL reaching a port published on `address` from the Docker host itself. */
+function hostOf(address: string | undefined): string {
+  if (address === undefined || address === '0.0.0.0' || address === '::') return 'localhost';
+  return address.includes(':') ? `[${address}]` : address;
 }

@@ -280,3 +280,21 @@ test("a sidecar's health check and files are its own: the seed fills its file vo
   expect(r.seeds.get(`${main}-files`)).toBeUndefined();
   expect(r.containers.get(main)!.inputs.healthcheck).toBeUndefined();
 });
+
+test('output URLs name the address each port is published on: 127.0.0.1 by default, localhost for every interface, IPv6 bracketed', async () => {
+  const r = await renderApplication(
+    app((a) => {
+      web(a, { ports: [{ port: 8080, publish: 8080 }] });
+      new Microservice(a, 'api', {
+        image,
+        ports: [
+          { port: 9000, publish: 9000, publishAddress: '0.0.0.0' },
+          { port: 9001, publish: 9001, publishAddress: '::1' },
+          { port: 9002, publish: 9002, publishAddress: '10.0.0.5' },
+        ],
+      });
+    }),
+  );
+  expect(r.app.services.web.urls).toEqual(['http://127.0.0.1:8080']);
+  expect(r.app.services.api.urls).toEqual(['http://localhost:9000', 'http://[::1]:9001', 'http://10.0.0.5:9002']);
+});

@@ -81,9 +81,9 @@ test('the entry point deploys the configured stack and exports its services and 
   expect(containers.sort()).toEqual(['flask-redis-gateway', 'flask-redis-redis-1', 'flask-redis-web-1']);
   expect(program.services.web).toEqual({
     containers: ['flask-redis-web-1'],
-    urls: ['http://localhost:5000'],
+    urls: ['http://127.0.0.1:5000'],
     networks: ['flask-redis-web', 'flask-redis-redis', 'flask-redis--edge'],
   });
-  expect(program.services.gateway.urls).toEqual(['http://localhost:8080']);
+  expect(program.services.gateway.urls).toEqual(['http://127.0.0.1:8080']);
   expect(program.diagnostics).toEqual([]);
 });

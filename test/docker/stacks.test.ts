@@ -371,7 +371,7 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
         networks: string[];
       };
       e.containers.push(c.name);
-      for (const p of publishes) if (!e.urls.includes(`http://localhost:${p}`)) e.urls.push(`http://localhost:${p}`);
+      for (const p of publishes) if (!e.urls.includes(`http://127.0.0.1:${p}`)) e.urls.push(`http://127.0.0.1:${p}`);
       for (const [network, m] of members) if (m.has(c.name) && !e.networks.includes(network)) e.networks.push(network);
     }
     expect(Object.keys(outputs.services).sort()).toEqual(Object.keys(expected).sort());
