@@ -1,23 +1,10 @@
 import { parse } from 'yaml';
-import { Image, Monitoring } from '../../lib/model';
-import { dockerComposeConfig, httpService, itWithCompose, networksOf, newApp, render, svc } from './helpers';
+import { Image } from '../../lib/model';
+import { monitoredApp } from '../model/helpers';
+import { dockerComposeConfig, itWithCompose, networksOf, render, svc } from './helpers';
 
 /** A replicated service with metrics, one without, and a Monitoring publishing its UI. */
-function monitored() {
-  const app = newApp({}, 'mon');
-  const db = httpService(app, 'db', { ports: [{ port: 5432 }] });
-  httpService(app, 'api', {
-    replicas: 2,
-    dependsOn: [db],
-    ports: [
-      { port: 8080, name: 'http' },
-      { port: 9102, name: 'metrics' },
-    ],
-    metrics: { port: 9102 },
-  });
-  new Monitoring(app, 'monitoring', { image: Image.fromRegistry('mc-e2e/prometheus:2'), publish: 19090 });
-  return app;
-}
+const monitored = () => monitoredApp({ name: 'mon', monitoring: { image: Image.fromRegistry('mc-e2e/prometheus:2'), publish: 19090 } });
 
 describe('Monitoring in compose', () => {
   const r = render(monitored());

@@ -1,5 +1,6 @@
 import {
   Application,
+  ApplicationProps,
   Cpu,
   DependencyCondition,
   DiagnosticLevel,
@@ -9,6 +10,7 @@ import {
   IngressSource,
   Image,
   Memory,
+  MonitoringProps,
   Monitoring,
   PodSecurityLevel,
   Probe,
@@ -19,7 +21,7 @@ import {
 } from '../../lib/model';
 import { DockerContainerPlan, DockerPlan, DockerRole, dockerEnvValue, GATEWAY_CONFIG_PATH, planDocker } from '../../lib/docker-plan';
 import { parse } from 'yaml';
-import { httpService, IMAGE, newApp, worker } from '../model/helpers';
+import { httpService, IMAGE, monitoredApp, newApp, worker } from '../model/helpers';
 
 function plan(app: Application, target = 'docker'): DockerPlan {
   return planDocker(app.resolve(), target);
@@ -646,22 +648,8 @@ describe('publish address (decided here for both Docker targets)', () => {
 });
 
 describe('monitoring (Prometheus in both Docker targets)', () => {
-  const monitored = (props: ConstructorParameters<typeof Monitoring>[2] = {}, appProps = {}) => {
-    const app = newApp(appProps);
-    const db = httpService(app, 'db', { ports: [{ port: 5432 }] });
-    httpService(app, 'api', {
-      replicas: 2,
-      dependsOn: [db],
-      ports: [
-        { port: 8080, name: 'http' },
-        { port: 9102, name: 'metrics' },
-      ],
-      metrics: { port: 9102 },
-    });
-    httpService(app, 'jobs', { metrics: { port: 8080, path: '/prom' } });
-    new Monitoring(app, 'monitoring', props);
-    return plan(app);
-  };
+  const monitored = (monitoring: MonitoringProps = {}, app: ApplicationProps = {}) =>
+    plan(monitoredApp({ app, monitoring, more: (a) => httpService(a, 'jobs', { metrics: { port: 8080, path: '/prom' } }) }));
 
   test('Prometheus joins exactly the networks of the services it scrapes, with no alias there, and no edge network', () => {
     const p = monitored();

@@ -4,7 +4,8 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
-import { Application, Image, Microservice, Monitoring } from '../../lib/model';
+import { Application, Image } from '../../lib/model';
+import { monitoredApp } from '../model/helpers';
 import { installMocks, renderApplication, T } from './harness';
 
 beforeAll(async () => {
@@ -12,23 +13,8 @@ beforeAll(async () => {
   jest.spyOn(pulumi.log, 'warn').mockImplementation(async () => undefined);
 });
 
-const image = Image.fromRegistry('ghcr.io/acme/web:1.0.0');
-
 function monitored(name: string, publish?: number): Application {
-  const a = new Application(name);
-  const db = new Microservice(a, 'db', { image, ports: [{ port: 5432 }] });
-  new Microservice(a, 'api', {
-    image,
-    replicas: 2,
-    dependsOn: [db],
-    ports: [
-      { port: 8080, name: 'http' },
-      { port: 9102, name: 'metrics' },
-    ],
-    metrics: { port: 9102 },
-  });
-  new Monitoring(a, 'monitoring', { image: Image.fromRegistry('mc-e2e/prometheus:2'), ...(publish ? { publish } : {}) });
-  return a;
+  return monitoredApp({ name, monitoring: { image: Image.fromRegistry('mc-e2e/prometheus:2'), ...(publish ? { publish } : {}) } });
 }
 
 test('Prometheus runs the image entrypoint with its flags as command, as nobody, read-only, on the scraped networks only', async () => {

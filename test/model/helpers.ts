@@ -1,6 +1,15 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { Application, ApplicationProps, Image, Microservice, MicroserviceProps, ValidationError } from '../../lib/model';
+import {
+  Application,
+  ApplicationProps,
+  Image,
+  Microservice,
+  MicroserviceProps,
+  Monitoring,
+  MonitoringProps,
+  ValidationError,
+} from '../../lib/model';
 
 /** A pinned registry image every fixture service uses unless it says otherwise. */
 export const IMAGE = Image.fromRegistry('nginx:1.27-alpine');
@@ -33,4 +42,31 @@ export function validationErrors(app: Application): string[] {
 /** A fresh application named `app`. */
 export function newApp(props: ApplicationProps = {}, name = 'app'): Application {
   return new Application(name, props);
+}
+
+/** Options of {@link monitoredApp}. */
+export interface MonitoredAppOptions {
+  readonly name?: string;
+  readonly app?: ApplicationProps;
+  readonly monitoring?: MonitoringProps;
+  /** Adds services after `db` and `api`, before the Monitoring. */
+  readonly more?: (app: Application) => void;
+}
+
+/** `db` (no metrics), `api` (2 replicas, metrics on 9102, depends on db), what `more` adds, then a Monitoring. */
+export function monitoredApp(options: MonitoredAppOptions = {}): Application {
+  const app = newApp(options.app, options.name);
+  const db = httpService(app, 'db', { ports: [{ port: 5432 }] });
+  httpService(app, 'api', {
+    replicas: 2,
+    dependsOn: [db],
+    ports: [
+      { port: 8080, name: 'http' },
+      { port: 9102, name: 'metrics' },
+    ],
+    metrics: { port: 9102 },
+  });
+  options.more?.(app);
+  new Monitoring(app, 'monitoring', options.monitoring);
+  return app;
 }
