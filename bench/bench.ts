@@ -145,7 +145,8 @@ function main(): void {
       `validating 10,000 chained services (each depends on the previous one), median of 3: ${chainS.toFixed(2)} s (target < 2 s)`,
     );
     console.log(
-      'ours: synthStacks with the Kubernetes, compose and diagram renderers; the change report npm run synth prints after it is timed apart',
+      'ours: synthStacks with the Kubernetes, compose and diagram renderers; ' +
+        'the change report npm run synth prints after it is timed apart',
     );
     console.log('targets: n100_ratio <= 1.25, n1000_s <= 3, cost linear in N (ms/svc flat)');
     const ratio100 = med('ours', 100) / med('raw', 100);

@@ -65,9 +65,8 @@ function main(argv) {
   const choices = { hostBindMounts: Object.values(lib.HostBindMounts), security: Object.values(lib.ImportSecurity) };
   for (const [option, values] of Object.entries(choices)) {
     if (flags[option] !== undefined && !values.includes(flags[option])) {
-      process.stderr.write(
-        `error: --${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be one of ${values.join(', ')}, got ${JSON.stringify(flags[option])}\n`,
-      );
+      const flag = `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      process.stderr.write(`error: ${flag} must be one of ${values.join(', ')}, got ${JSON.stringify(flags[option])}\n`);
       return 2;
     }
   }
@@ -118,7 +117,8 @@ function main(argv) {
   const errors = result.diagnostics.filter((d) => d.level === 'error').length;
   if (errors > 0) {
     process.stderr.write(
-      `error: ${errors} import error${errors > 1 ? 's' : ''} above: the printed stack leaves ${errors > 1 ? 'those keys' : 'that key'} out\n`,
+      `error: ${errors} import error${errors > 1 ? 's' : ''} above: ` +
+        `the printed stack leaves ${errors > 1 ? 'those keys' : 'that key'} out\n`,
     );
     return 1;
   }

@@ -20,7 +20,8 @@ export function deploy(opts?: pulumi.ComponentResourceOptions): DockerApplicatio
   const factory = Object.prototype.hasOwnProperty.call(STACKS, stack) ? STACKS[stack] : undefined;
   if (!factory) {
     throw new pulumi.RunError(
-      `config '${config.name}:${CONFIG_STACK}' must be one of ${Object.keys(STACKS).join(', ')}, got '${stack}'; run 'pulumi config set ${CONFIG_STACK} <name>'`,
+      `config '${config.name}:${CONFIG_STACK}' must be one of ${Object.keys(STACKS).join(', ')}, got '${stack}'; ` +
+        `run 'pulumi config set ${CONFIG_STACK} <name>'`,
     );
   }
   const imageOverrides = readImageOverrides(config);

@@ -49,7 +49,10 @@ const healthProbes = (
   livenessProbe: Probe.http(path, { port, initialDelaySeconds: live, periodSeconds: 3 }),
 });
 
-/** A MongoDB as the original runs it (writable /tmp), as the image's mongodb user; `mongo` pinned to the 3.4 of the authors' compose file. */
+/**
+ * A MongoDB as the original runs it (writable /tmp), as the image's mongodb user; `mongo` pinned to the 3.4 of the
+ * authors' compose file.
+ */
 function mongo(app: Application, name: string, image = Image.fromRegistry('mongo:3.4')): Microservice {
   return new Microservice(app, name, {
     image,

@@ -453,7 +453,13 @@ export function finishEnvironment(d: ServiceDraft, ctx: ImportContext): void {
   if (secretKeys.length === 0) return;
   const reasons = [...new Set(secretKeys.map((s) => s.why))].map((why) => {
     const names = secretKeys.filter((s) => s.why === why).map((s) => s.name);
-    return `${names.join(', ')} ${names.length > 1 && why === 'looks like a credential' ? 'look like credentials' : names.length > 1 ? why.replace(/^holds/, 'hold') : why}`;
+    const verb =
+      names.length > 1 && why === 'looks like a credential'
+        ? 'look like credentials'
+        : names.length > 1
+          ? why.replace(/^holds/, 'hold')
+          : why;
+    return `${names.join(', ')} ${verb}`;
   });
   const keys = secretKeys.map((s) => s.key);
   ctx.report.warn(

@@ -15,9 +15,8 @@ export function toMermaid(application: Application | ResolvedApplication): strin
       ? `${s.autoscaling.minReplicas}..${s.autoscaling.maxReplicas} replicas (cpu ${s.autoscaling.targetCpuPercent}%)`
       : `${s.replicas} replica${s.replicas === 1 ? '' : 's'}`;
     const sidecars = s.sidecars.length > 0 ? `<br/>+ ${s.sidecars.map((c) => c.name).join(', ')}` : '';
-    lines.push(
-      `  ${id('svc', s.name)}["<b>${s.name}</b><br/>${escape(s.image.reference)}<br/>${scale}${ports ? `<br/>ports ${ports}` : ''}${sidecars}"]`,
-    );
+    const portsLine = ports ? `<br/>ports ${ports}` : '';
+    lines.push(`  ${id('svc', s.name)}["<b>${s.name}</b><br/>${escape(s.image.reference)}<br/>${scale}${portsLine}${sidecars}"]`);
   }
   for (const s of app.services) {
     for (const d of s.dependencies) lines.push(`  ${id('svc', s.name)} -->|${d.condition}| ${id('svc', d.service)}`);

@@ -127,7 +127,10 @@ export interface DockerPlan {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Key of the application's edge network (a key no service name can take: service names are DNS labels); its Docker name is `<app>--edge`, which no `<app>-<service>` can be either. */
+/**
+ * Key of the application's edge network (a key no service name can take: service names are DNS labels); its Docker
+ * name is `<app>--edge`, which no `<app>-<service>` can be either.
+ */
 export const EDGE_NETWORK_KEY = '_edge';
 
 /** Options of {@link planDocker}. */

@@ -7,8 +7,8 @@ import { DockerContainerPlan, DockerHealthcheck, DockerPlan } from '../docker-pl
  * inputs, and what follows for the arguments below. The README's "What `pulumi up` creates" and the real-engine
  * judge (test/e2e/pulumi-engine.test.ts) rely on each line.
  * - `ports`: an entry without `external` is published on a random host port >= 32768 (types/input.d.ts,
- *   ContainerPort.external), on `ip` (the provider's default 0.0.0.0; the plan always sets it). Containers on a user network reach every port of each
- *   other without any entry, so only published ports are passed.
+ *   ContainerPort.external), on `ip` (the provider's default 0.0.0.0; the plan always sets it). Containers on a
+ *   user network reach every port of each other without any entry, so only published ports are passed.
  * - `destroyGraceSeconds`: delete (also of a replacement) stops the container with this timeout, and with an
  *   explicit timeout of 0 when unset, which overrides the container's own stop timeout: SIGKILL at once.
  * - `healthcheck`, `tmpfs`: neither forces a replacement and the provider's update applies neither, so both are

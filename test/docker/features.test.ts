@@ -215,7 +215,7 @@ test('every Docker object is replaced by deleting it first, since its name is fi
   for (const n of names) expect(n).toMatch(/:true$/);
 });
 
-test('issue 9 under the Pulumi backend: servicePort and fromEndpoint give the container port, probe headers reach the health check, Probe.none() runs none', async () => {
+test('issue 9, Pulumi: servicePort/fromEndpoint = container port, probe headers in the health check, Probe.none() runs none', async () => {
   const r = await renderApplication(
     app((a) => {
       const api = new Microservice(a, 'api', {

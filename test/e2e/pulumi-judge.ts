@@ -10,23 +10,29 @@
  * | name, image                    | POST /containers/create?name=  Image                | resourceDockerContainerCreate          |
  * | entrypoints, command           | Entrypoint, Cmd                                     |                                        |
  * | envs, user, labels             | Env, User, Labels                                   |                                        |
- * | ports {internal, external, ip} | ExposedPorts; HostConfig.PortBindings {HostIp, HostPort}; no `external`: HostPort "" = a random port >= 32768 | input.d.ts ContainerPort.external; portSetToDockerPorts |
- * | healthcheck {tests, interval, timeout, startPeriod, retries} | Healthcheck {Test, Interval, Timeout, StartPeriod (ns, time.ParseDuration), Retries} | |
+ * | ports {internal, external, ip} | ExposedPorts; HostConfig.PortBindings               | input.d.ts ContainerPort.external;     |
+ * |                                | {HostIp, HostPort}; no `external`: HostPort "" =    | portSetToDockerPorts                   |
+ * |                                | a random port >= 32768                              |                                        |
+ * | healthcheck {tests, interval,  | Healthcheck {Test, Interval, Timeout, StartPeriod   |                                        |
+ * | timeout, startPeriod, retries} | (ns, time.ParseDuration), Retries}                  |                                        |
  * | stopSignal, stopTimeout        | StopSignal, StopTimeout                             |                                        |
  * | tmpfs, readOnly                | HostConfig.Tmpfs, ReadonlyRootfs                    |                                        |
  * | capabilities, securityOpts     | HostConfig.CapDrop/CapAdd, SecurityOpt              |                                        |
  * | restart                        | HostConfig.RestartPolicy.Name                       |                                        |
- * | memory, memorySwap, memoryReservation (MB) | HostConfig.Memory, MemorySwap, MemoryReservation (x 1024 x 1024) | container.d.ts memorySwap |
+ * | memory, memorySwap,            | HostConfig.Memory, MemorySwap, MemoryReservation    | container.d.ts memorySwap              |
+ * | memoryReservation (MB)         | (x 1024 x 1024)                                     |                                        |
  * | cpus                           | HostConfig.NanoCpus (cpus x 1e9)                    | container.d.ts cpus                    |
  * | logDriver, logOpts             | HostConfig.LogConfig {Type, Config}                 |                                        |
  * | volumes {volumeName, containerPath, readOnly} | HostConfig.Binds `name:path[:ro]`    | volumeSetToDockerVolumes               |
  * | networkMode `container:<id>`   | HostConfig.NetworkMode                              |                                        |
  * | networksAdvanced {name, aliases} | POST /networks/bridge/disconnect, then POST /networks/{name}/connect {EndpointConfig.Aliases} | |
- * | uploads {file, content}        | PUT /containers/{id}/archive?path=/ (one tar per file, mode 0644) | docker cp refuses a read-only root |
+ * | uploads {file, content}        | PUT /containers/{id}/archive?path=/ (one tar per    | docker cp refuses a read-only root     |
+ * |                                | file, mode 0644)                                    |                                        |
  * | start (default true)           | POST /containers/{id}/start                         | container.d.ts start                   |
  * | mustRun (default true)         | the container must still run after the start        | container.d.ts mustRun                 |
  * | wait, waitTimeout              | poll GET /containers/{id}/json until Health.Status healthy | container.d.ts wait            |
- * | destroyGraceSeconds (delete)   | POST /containers/{id}/stop?t=<n> (unset: t=0), then DELETE /containers/{id}?force=1&v=1 | container.d.ts destroyGraceSeconds; resourceDockerContainerDelete |
+ * | destroyGraceSeconds (delete)   | POST /containers/{id}/stop?t=<n> (unset: t=0),      | container.d.ts destroyGraceSeconds;    |
+ * |                                | then DELETE /containers/{id}?force=1&v=1            | resourceDockerContainerDelete          |
  * | Network {name}                 | POST /networks/create {Name, Driver: bridge, CheckDuplicate} |                               |
  * | Volume {name}                  | POST /volumes/create {Name}                         |                                        |
  * | Image {imageName, build}       | `docker build -t imageName -f dockerfile context` (the provider builds on the Docker host) | |

@@ -126,7 +126,8 @@ const CASES: Case[] = [
   },
   {
     name: 'fails more services than an application may have, at once',
-    compose: `services:\n${Array.from({ length: COMPOSE_IMPORT_LIMITS.maxServices + 1 }, (_, i) => `  s${i}: {image: "${PINNED}"}\n`).join('')}`,
+    compose:
+      'services:\n' + Array.from({ length: COMPOSE_IMPORT_LIMITS.maxServices + 1 }, (_, i) => `  s${i}: {image: "${PINNED}"}\n`).join(''),
     fails: /defines 10001 services, more than the 10000/,
   },
   {

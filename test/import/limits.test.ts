@@ -132,7 +132,9 @@ describe('credentials in generated applications', () => {
     fc.assert(
       fc.property(app, (spec) => {
         const dir = tempProject({
-          '.env': `DB_PASSWORD=${spec.password}\nAPI_TOKEN=${spec.token}\nDATABASE_URL=postgres://app:${spec.urlPassword}@${spec.services[0]}/app\n`,
+          '.env':
+            `DB_PASSWORD=${spec.password}\nAPI_TOKEN=${spec.token}\n` +
+            `DATABASE_URL=postgres://app:${spec.urlPassword}@${spec.services[0]}/app\n`,
           'app/Dockerfile': 'FROM scratch\n',
         });
         const [db, ...clients] = spec.services;

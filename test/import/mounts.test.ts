@@ -270,7 +270,8 @@ describe('secrets', () => {
     const messages = result.diagnostics.filter((d) => d.field === 'secrets').map((d) => `${d.service}: ${d.message}`);
     expect(messages).toEqual([
       expect.stringContaining(
-        "db: secret \"db-password\" is mounted from key 'db-password' of secret 'db-password'; create it: kubectl create secret generic db-password --from-file=db-password=db/password.txt",
+        "db: secret \"db-password\" is mounted from key 'db-password' of secret 'db-password'; " +
+          'create it: kubectl create secret generic db-password --from-file=db-password=db/password.txt',
       ),
       expect.stringContaining('--from-literal=api_token="$API_TOKEN"'),
       expect.stringMatching(/db: mode of "cert" cannot be carried over/),

@@ -126,14 +126,15 @@ describeWithCluster('the real API server accepts every stack', () => {
 
   if (cases.length > 0)
     test.each(cases)(
-      'dist/%s.k8s.yaml: all %d objects accepted by server dry-run and real apply into an empty cluster, a second apply leaves all unchanged%s',
+      'dist/%s.k8s.yaml: all %d objects accepted by server dry-run and real apply into an empty cluster, ' +
+        'a second apply leaves all unchanged%s',
       async (_stack, _n, _converted, rendered, objects) => {
         await judge(rendered, objects);
       },
       300_000,
     );
 
-  test('quantities and zero values the server would rewrite (1.5Gi, 2000m, 1024Mi, initialDelaySeconds 0, replicas 0, backoffLimit 0): a second apply leaves all unchanged', async () => {
+  test('server-rewritten values (1.5Gi, 2000m, 1024Mi, initialDelaySeconds/replicas/backoffLimit 0): a re-apply is a no-op', async () => {
     const rendered = Testing.synth(new ApplicationChart(Testing.app(), 'zero-prone', { application: zeroProne() })) as K8sObject[];
     const { objects } = for120(rendered);
     await judge(rendered, objects);

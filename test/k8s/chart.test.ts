@@ -142,7 +142,8 @@ describe('Kubernetes name clashes', () => {
     const cdk8sApp = new App();
     expect(() => new ApplicationChart(cdk8sApp, 'c', { application: app })).toThrow(UnsupportedError);
     expect(() => new ApplicationChart(cdk8sApp, 'c', { application: app })).toThrow(
-      "error [kubernetes] service 'db-headless': 'name' clashes with the headless Service 'db-headless' of StatefulSet 'db'; rename the service",
+      "error [kubernetes] service 'db-headless': 'name' clashes with the headless Service 'db-headless' of StatefulSet 'db'; " +
+        'rename the service',
     );
     expect(cdk8sApp.node.children).toHaveLength(0);
   });

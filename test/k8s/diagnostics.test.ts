@@ -82,7 +82,8 @@ describe('diagnostics', () => {
         service: 'web',
         field: 'stopSignal',
         message:
-          'SIGINT cannot be expressed in Kubernetes 1.27, which stops containers with SIGTERM: make the process exit on SIGTERM, or send SIGINT from a preStop hook',
+          'SIGINT cannot be expressed in Kubernetes 1.27, which stops containers with SIGTERM: ' +
+          'make the process exit on SIGTERM, or send SIGINT from a preStop hook',
       },
     ]);
     expect(formatDiagnostic(ds[0])).toMatch(/^warning \[kubernetes\] service 'web': 'stopSignal' SIGINT cannot be expressed/);

@@ -63,7 +63,11 @@ describe('egress policies', () => {
     const app = newApp();
     worker(app, 'w', { egress: [Egress.cidr('10.0.0.0/33'), Egress.host('not a host'), Egress.cidr('0.0.0.0/0', { ports: [0] })] });
     expect(() => synth(app)).toThrow(
-      /'egress\[0\]' must be an IPv4 or IPv6 CIDR block such as '0.0.0.0\/0', got "10.0.0.0\/33"[\s\S]*'egress\[1\]' must be a DNS host name, got "not a host"[\s\S]*'egress\[2\].ports' must hold integers in 1..65535, got 0/,
+      new RegExp(
+        /'egress\[0\]' must be an IPv4 or IPv6 CIDR block such as '0.0.0.0\/0', got "10.0.0.0\/33"/.source +
+          /[\s\S]*'egress\[1\]' must be a DNS host name, got "not a host"/.source +
+          /[\s\S]*'egress\[2\].ports' must hold integers in 1..65535, got 0/.source,
+      ),
     );
   });
 

@@ -42,7 +42,7 @@ describe('Monitoring in Kubernetes', () => {
     expect(find(objects, 'Service', 'monitoring').spec).toMatchObject({ type: 'ClusterIP', ports: [{ port: 9090, targetPort: 9090 }] });
   });
 
-  test('the Prometheus pod runs as 65534 with fsGroup 65534, is hardened (the stacks test runs it through the restricted profile) and mounts no token (no RBAC)', () => {
+  test('the Prometheus pod runs as 65534, fsGroup 65534, is hardened (restricted profile: stacks test), mounts no token (no RBAC)', () => {
     const { objects } = monitored();
     const deployment = find(objects, 'Deployment', 'monitoring');
     expect(podSpec(deployment).securityContext).toMatchObject({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, runAsNonRoot: true });

@@ -109,7 +109,7 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
 });
 
 describe('pod security', () => {
-  test('every pod runs RuntimeDefault seccomp and requests no AppArmor profile unless asked (a kubelet without AppArmor refuses the request)', () => {
+  test('every pod runs RuntimeDefault seccomp, requests no AppArmor profile unless asked (a kubelet without AppArmor refuses it)', () => {
     const app = newApp();
     const db = httpService(app, 'db');
     httpService(app, 'web', { dependsOn: [db], sidecars: [{ name: 'proxy', image: db.props.image }] });

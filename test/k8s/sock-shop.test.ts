@@ -30,7 +30,8 @@ type Field =
 const TMP = 'an in-memory /tmp is writable in every container here (the default); the original mounts one for some services only';
 const PINNED = "the original pulls 'mongo' unpinned; every image here is pinned, to mongo:3.4 as in the authors' own compose file";
 const STORE =
-  'started as root with CHOWN/SETGID/SETUID so the entrypoint can drop to the image user; here it starts as that user (999), which the restricted Pod Security profile admits and needs no capability';
+  'started as root with CHOWN/SETGID/SETUID so the entrypoint can drop to the image user; ' +
+  'here it starts as that user (999), which the restricted Pod Security profile admits and needs no capability';
 /** Intended differences: service -> field -> reason. */
 const INTENDED: Record<string, Partial<Record<Field, string>>> = {
   catalogue: { writablePaths: TMP },
@@ -73,13 +74,17 @@ const INTENDED: Record<string, Partial<Record<Field, string>>> = {
       `the entrypoint writes /etc/rabbitmq and /var/lib/rabbitmq (a VOLUME of the image): with a read-only root they ` +
       `are listed as writable paths; ${TMP}`,
     servicePorts:
-      'the Service carries every container port of the main container (15672 management too) and no sidecar port: the exporter (9090) is scraped from the pod via prometheus annotations, not through the Service',
+      'the Service carries every container port of the main container (15672 management too) and no sidecar port: ' +
+      'the exporter (9090) is scraped from the pod via prometheus annotations, not through the Service',
     sidecars:
-      "the exporter sidecar is hardened like every container (non-root 10001, read-only root with a writable /tmp, drop ALL), the original gives it no securityContext; its image is pinned (v0.29.0), the original pulls 'kbudde/rabbitmq-exporter' unpinned",
+      'the exporter sidecar is hardened like every container (non-root 10001, read-only root with a writable /tmp, drop ALL), ' +
+      "the original gives it no securityContext; its image is pinned (v0.29.0), the original pulls 'kbudde/rabbitmq-exporter' unpinned",
   },
   'catalogue-db': {
     resources: 'the original sets none; every container here gets the application default requests and limits',
-    env: "MYSQL_ROOT_PASSWORD is a secretKeyRef (secret 'catalogue-db', key 'root-password'), never a plaintext value in YAML; the original writes 'fake_password'",
+    env:
+      "MYSQL_ROOT_PASSWORD is a secretKeyRef (secret 'catalogue-db', key 'root-password'), never a plaintext value in YAML; " +
+      "the original writes 'fake_password'",
     capabilities:
       'the original has no securityContext (all default capabilities, root); here the mysql user (999) with every capability dropped',
     user: 'the original runs as the image default (root); here the mysql user 999',

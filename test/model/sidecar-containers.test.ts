@@ -67,7 +67,8 @@ test("fails when a sidecar's probe, files or options are wrong, naming the sidec
     "service 'web': 'sidecars[proxy].livenessProbe' must be a check; Probe.none() is for 'healthcheck' only",
     "service 'web': unknown option 'extra' in 'sidecars[proxy].secretFiles[0]' (known: secretName, key, mountPath)",
     "service 'web': 'sidecars[proxy].configFiles[0].mountPath' must be an absolute path, got \"relative.yaml\"",
-    "service 'web': 'sidecars[proxy].security.writablePaths[0]' mount path \"/tmp\" clashes with 'sidecars[proxy].configFiles[1].mountPath'",
+    "service 'web': 'sidecars[proxy].security.writablePaths[0]' mount path \"/tmp\" " +
+      "clashes with 'sidecars[proxy].configFiles[1].mountPath'",
     "service 'web': 'sidecars[agent].startupProbe' is a tcp probe but the sidecar declares no ports",
   ]);
 });

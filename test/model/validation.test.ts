@@ -844,7 +844,10 @@ const CASES: InvalidCase[] = [
     title: 'a misspelt service option (replica for replicas)',
     define: (app) => httpService(app, 'web', { replica: 3 } as never),
     errors: [
-      /^service 'web': unknown option 'replica' \(known: image, command, args, env, ports, resources, security, livenessProbe, .*, secretFiles, name, labels, .*replicas, .*metrics\)$/,
+      new RegExp(
+        /^service 'web': unknown option 'replica' \(known: image, command, args, env, ports, resources, security, livenessProbe, /.source +
+          /.*, secretFiles, name, labels, .*replicas, .*metrics\)$/.source,
+      ),
     ],
   },
   {
@@ -891,7 +894,10 @@ const CASES: InvalidCase[] = [
       `service 'web': unknown option 'hostPort' in 'ports[0]' (known: port, name, protocol, appProtocol, publish, servicePort, ` +
         `publishAddress)`,
       `service 'web': unknown option 'limits' in 'resources.cpu' (known: request, limit)`,
-      /^service 'web': unknown option 'privileged' in 'security' \(known: user, group, runAsNonRoot, readOnlyRootFilesystem, writablePaths, allowPrivilegeEscalation, capabilitiesAdd\b.*\)$/,
+      new RegExp(
+        /^service 'web': unknown option 'privileged' in 'security' \(known: user, group, runAsNonRoot, readOnlyRootFilesystem, /.source +
+          /writablePaths, allowPrivilegeEscalation, capabilitiesAdd\b.*\)$/.source,
+      ),
       `service 'web': unknown option 'cpu' in 'autoscaling' (known: minReplicas, maxReplicas, targetCpuPercent)`,
       `service 'web': unknown option 'sizeGi' in 'volumes[0]' (known: name, mountPath, size, scratch, readOnly)`,
       `service 'web': unknown option 'scheme' in 'metrics' (known: port, path)`,
@@ -906,7 +912,10 @@ const CASES: InvalidCase[] = [
       }),
     errors: [
       `service 'web': unknown option 'pinned' in 'image' (known: allowUnpinned)`,
-      /^service 'web': unknown option 'privileged' in 'sidecars\[proxy\]' \(known: image, command, args, env, ports, resources, security, livenessProbe, readinessProbe, startupProbe, healthcheck, configFiles, secretFiles, name\)$/,
+      new RegExp(
+        /^service 'web': unknown option 'privileged' in 'sidecars\[proxy\]' \(known: image, command, args, env, ports, resources, /.source +
+          /security, livenessProbe, readinessProbe, startupProbe, healthcheck, configFiles, secretFiles, name\)$/.source,
+      ),
     ],
   },
   {
