@@ -270,53 +270,56 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
           volumes.push({ key: volumeKey, name: `${app.name}-${volumeKey}`, service: s.name, volume: v.name });
           return { volume: volumeKey, target: v.mountPath, readOnly: v.readOnly };
         });
-      containers.push({
-        ...containerBase(app, s, s),
-        key,
-        containerName: `${app.name}-${s.name}-${index}`,
-        service: s.name,
-        role: DockerRole.SERVICE,
-        index,
-        ports,
-        networks: [
-          { network: s.name, aliases: ownNetworkAliases },
-          ...s.dependencies.map((d) => ({ network: d.service, aliases: [] })),
-          ...scraped.map((t) => ({ network: t, aliases: [] })),
-          ...edge(onEdge(s)),
-        ],
-        volumeMounts: persistent,
-        tmpfs: [...writable(s), ...s.volumes.filter((v) => v.scratch).map((v) => v.mountPath)],
-        configMounts: s.configFiles.map((file) => ({ file, target: file.mountPath })),
-        secretMounts: s.secretFiles.map((f) => ({ secret: f.secret, target: f.mountPath })),
-        healthcheck,
-        restart: restartOf(s.restartPolicy),
-        stopSignal: s.stopSignal,
-        stopGracePeriodSeconds: s.stopGracePeriodSeconds,
-        labels: { ...s.labels, ...metricsLabels(s), ...confinementLabels(s.security) },
-        dependsOn,
-      });
-      s.sidecars.forEach((sc, i) => {
-        containers.push({
-          ...containerBase(app, sc, s),
-          key: sidecarKey(key, sc.name),
-          containerName: `${app.name}-${s.name}-${index}-${sc.name}`,
+      // Object.assign, not a spread literal: V8 builds a literal that spreads another object on its slow path.
+      containers.push(
+        Object.assign(containerBase(app, s, s), {
+          key,
+          containerName: `${app.name}-${s.name}-${index}`,
           service: s.name,
-          role: DockerRole.SIDECAR,
+          role: DockerRole.SERVICE,
           index,
-          ports: [],
-          networks: [],
-          networkModeOf: key,
-          volumeMounts: [],
-          tmpfs: writable(sc),
-          configMounts: sc.configFiles.map((file) => ({ file, target: file.mountPath })),
-          secretMounts: sc.secretFiles.map((f) => ({ secret: f.secret, target: f.mountPath })),
-          healthcheck: sidecarHealthchecks[i],
+          ports,
+          networks: [
+            { network: s.name, aliases: ownNetworkAliases },
+            ...s.dependencies.map((d) => ({ network: d.service, aliases: [] })),
+            ...scraped.map((t) => ({ network: t, aliases: [] })),
+            ...edge(onEdge(s)),
+          ],
+          volumeMounts: persistent,
+          tmpfs: [...writable(s), ...s.volumes.filter((v) => v.scratch).map((v) => v.mountPath)],
+          configMounts: s.configFiles.map((file) => ({ file, target: file.mountPath })),
+          secretMounts: s.secretFiles.map((f) => ({ secret: f.secret, target: f.mountPath })),
+          healthcheck,
           restart: restartOf(s.restartPolicy),
-          // The stop signal is the main image's matter; the grace period is the service's, like a pod's.
+          stopSignal: s.stopSignal,
           stopGracePeriodSeconds: s.stopGracePeriodSeconds,
-          labels: { ...s.labels, 'app.kubernetes.io/component': 'sidecar', ...confinementLabels(sc.security) },
-          dependsOn: [{ key, condition: DependencyCondition.STARTED }],
-        });
+          labels: { ...s.labels, ...metricsLabels(s), ...confinementLabels(s.security) },
+          dependsOn,
+        }),
+      );
+      s.sidecars.forEach((sc, i) => {
+        containers.push(
+          Object.assign(containerBase(app, sc, s), {
+            key: sidecarKey(key, sc.name),
+            containerName: `${app.name}-${s.name}-${index}-${sc.name}`,
+            service: s.name,
+            role: DockerRole.SIDECAR,
+            index,
+            ports: [],
+            networks: [],
+            networkModeOf: key,
+            volumeMounts: [],
+            tmpfs: writable(sc),
+            configMounts: sc.configFiles.map((file) => ({ file, target: file.mountPath })),
+            secretMounts: sc.secretFiles.map((f) => ({ secret: f.secret, target: f.mountPath })),
+            healthcheck: sidecarHealthchecks[i],
+            restart: restartOf(s.restartPolicy),
+            // The stop signal is the main image's matter; the grace period is the service's, like a pod's.
+            stopGracePeriodSeconds: s.stopGracePeriodSeconds,
+            labels: { ...s.labels, 'app.kubernetes.io/component': 'sidecar', ...confinementLabels(sc.security) },
+            dependsOn: [{ key, condition: DependencyCondition.STARTED }],
+          }),
+        );
       });
     }
   }
