@@ -74,8 +74,10 @@ export function composeService(c: DockerContainerPlan, ctx: ServiceContext): Com
     ),
     logging: compact({ driver: c.logging.driver, options: nonEmptyRecord(c.logging.options) }),
   };
-  // Overriding `environment` in the spread keeps its place in the key order.
-  return compact({ ...literalDeep(service), environment: environment(c.env) });
+  // Setting `environment` on the (new) literal copy keeps its place in the key order.
+  const literalService = literalDeep(service);
+  literalService.environment = environment(c.env);
+  return compact(literalService);
 }
 
 /** Environment values: literal, except secrets, which compose interpolates so no plaintext is in the file. */
