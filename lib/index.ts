@@ -6,7 +6,7 @@
  */
 
 // Defining an application
-export { Application, Gateway, Microservice, findMicroservices } from './model';
+export { Application, Gateway, Microservice, Monitoring, findMicroservices } from './model';
 export { Cpu, Egress, EgressKind, EndpointForm, EnvSource, EnvValue, Image, Memory, Probe, ProbeKind } from './model';
 export {
   DependencyCondition,
@@ -44,6 +44,7 @@ export type {
   MemoryResources,
   MetricsProps,
   MicroserviceProps,
+  MonitoringProps,
   PortProbeOptions,
   PortProps,
   ProbesProps,
@@ -71,6 +72,8 @@ export type {
   ResolvedGateway,
   ResolvedImage,
   ResolvedLogging,
+  ResolvedMetrics,
+  ResolvedMonitoring,
   ResolvedPort,
   ResolvedProbe,
   ResolvedResources,
@@ -78,6 +81,7 @@ export type {
   ResolvedSecretFile,
   ResolvedSecretRef,
   ResolvedSeccompProfile,
+  ResolvedScrapeTarget,
   ResolvedSecurity,
   ResolvedService,
   ResolvedVolume,

@@ -10,6 +10,7 @@ import {
   Memory,
   Microservice,
   MicroserviceProps,
+  Monitoring,
   Probe,
 } from '../lib/model';
 import { MongoDatabase } from './mongo-database';
@@ -47,8 +48,6 @@ export class ShopService extends Microservice {
 export function shop(props: ApplicationProps = {}): Application {
   const app = new Application('shop', {
     namespace: 'shop',
-    // Prometheus in this namespace scrapes every service's metrics port (and nothing else).
-    monitoringNamespace: 'monitoring',
     config: { LOG_LEVEL: 'info', CURRENCY: 'EUR' },
     resources: {
       cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
@@ -110,7 +109,8 @@ export function shop(props: ApplicationProps = {}): Application {
       { path: '/api/payments', service: payments },
     ],
   });
-  app.acknowledge('k8s-metrics', "the cluster's monitoring namespace gets its own NetworkPolicy to the metrics ports, outside this stack");
+  // The shop's own Prometheus scrapes every replica of every service's metrics port (and nothing else).
+  new Monitoring(app, 'monitoring');
   app.acknowledge('docker-livenessProbe', 'in Docker the liveness probe is the health status; restart: always covers crashes');
   payments.acknowledge(
     'k8s-egress',

@@ -2,7 +2,7 @@ import { Application, ResolvedApplication } from '../model';
 
 /**
  * The architecture as a Mermaid flowchart: services (replicas, ports), dependencies, gateway routes, persistent
- * volumes and published host ports. Deterministic, so a diff of the diagram shows a change of architecture.
+ * volumes, published host ports and what the monitoring's Prometheus scrapes (dotted `metrics` edges). Deterministic, so a diff of the diagram shows a change of architecture.
  */
 export function toMermaid(application: Application | ResolvedApplication): string {
   const app = application instanceof Application ? application.resolve() : application;
@@ -26,6 +26,10 @@ export function toMermaid(application: Application | ResolvedApplication): strin
     for (const p of s.ports.filter((x) => x.publish !== undefined)) {
       lines.push(`  ${id('host', `${p.publish}`)}(("host :${p.publish}"))`, `  ${id('host', `${p.publish}`)} --> ${id('svc', s.name)}`);
     }
+  }
+  if (app.monitoring) {
+    const m = app.monitoring;
+    for (const t of m.targets) lines.push(`  ${id('svc', m.service)} -.->|"metrics :${t.port}"| ${id('svc', t.service)}`);
   }
   if (app.gateway) {
     const g = app.gateway;

@@ -114,8 +114,8 @@ export interface DockerContainerPlan {
 export interface DockerPlan {
   readonly app: string;
   /**
-   * One network per service, `internal` (no route out of the host): only the service, its dependents and (if
-   * routed) the gateway join it. Then, when any container needs it, the application's edge network
+   * One network per service, `internal` (no route out of the host): only the service, its dependents, (if
+   * routed) the gateway and (if it has metrics) the monitoring's Prometheus join it. Then, when any container needs it, the application's edge network
    * ({@link EDGE_NETWORK_KEY}, not internal), joined by the services with external `egress` or published ports and
    * by the gateway.
    */
@@ -246,6 +246,12 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
       return keysOf(byName.get(d.service)!).map((key) => ({ key, condition }));
     });
     const ownNetworkAliases = [s.name];
+    // The monitoring's Prometheus joins the network of every service it scrapes (and no other): there the
+    // service's alias resolves to all its replicas.
+    const scraped =
+      app.monitoring?.service === s.name
+        ? app.monitoring.targets.map((t) => t.service).filter((t) => !s.dependencies.some((d) => d.service === t))
+        : [];
 
     for (const index of range(s.replicas)) {
       const key = instanceKey(s, index);
@@ -267,6 +273,7 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
         networks: [
           { network: s.name, aliases: ownNetworkAliases },
           ...s.dependencies.map((d) => ({ network: d.service, aliases: [] })),
+          ...scraped.map((t) => ({ network: t, aliases: [] })),
           ...edge(onEdge(s)),
         ],
         volumeMounts: persistent,

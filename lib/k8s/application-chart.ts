@@ -5,6 +5,7 @@ import { Application, Diagnostic, ResolvedApplication, UnsupportedError } from '
 import { appConfigMap } from './config-maps';
 import { kubernetesDiagnostics, kubernetesNameClashes } from './diagnostics';
 import { createIngress } from './ingress';
+import { createMetricsServices, kubernetesService } from './monitoring';
 import { MicroserviceObjects, renderMicroservice } from './microservice-objects';
 import { createNetworkPolicies } from './network-policies';
 import { References } from './references';
@@ -32,9 +33,9 @@ export interface ApplicationChartProps extends ChartProps {
  * The objects come out in the form the API server stores them (no zero values it drops, canonical quantities),
  * so applying unchanged output again changes nothing.
  *
- * Prometheus scraping: metrics endpoints get `prometheus.io/*` pod annotations, but the default-deny
- * NetworkPolicy applies to Prometheus too (reported in `diagnostics`); allow your monitoring namespace with a
- * NetworkPolicy of your own.
+ * Prometheus scraping: metrics endpoints get `prometheus.io/*` pod annotations; the application's Monitoring (its
+ * Prometheus) or its `monitoringNamespace` is let through the default-deny NetworkPolicy to exactly the metrics
+ * ports. With neither, nothing may scrape (reported in `diagnostics`).
  */
 export class ApplicationChart extends Chart {
   /** The resolved model this chart renders. */
@@ -43,6 +44,8 @@ export class ApplicationChart extends Chart {
   public readonly diagnostics: Diagnostic[];
   /** The gateway's Ingress, when the application has a gateway with routes. */
   public readonly ingress?: kplus.Ingress;
+  /** The headless `<service>-metrics` Service of each service the application's Monitoring scrapes. */
+  public readonly metricsServices: kplus.Service[];
   /** The default-deny policy followed by each service's allow policy. */
   public readonly networkPolicies: kplus.NetworkPolicy[];
   /** The Namespace object, when the application names a namespace. */
@@ -65,7 +68,13 @@ export class ApplicationChart extends Chart {
     }
     const refs = new References(this, appConfigMap(this, model));
     // One scope per service, named after it; the chart's other ids are capitalised, so they cannot clash.
-    this.objects = new Map(model.services.map((svc) => [svc.name, renderMicroservice(new Construct(this, svc.name), svc, model, refs)]));
+    this.objects = new Map(
+      model.services.map((svc) => [
+        svc.name,
+        renderMicroservice(new Construct(this, svc.name), kubernetesService(svc, model), model, refs),
+      ]),
+    );
+    this.metricsServices = createMetricsServices(this, model);
     const services = new Map([...this.objects].flatMap(([name, o]) => (o.service ? [[name, o.service] as const] : [])));
     this.ingress = model.gateway && createIngress(this, model.gateway, model, services);
     this.networkPolicies = createNetworkPolicies(this, model);

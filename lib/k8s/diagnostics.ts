@@ -11,7 +11,7 @@ import {
   RestartPolicy,
   ServiceType,
 } from '../model';
-import { headlessServiceName, waitContainerName } from './names';
+import { headlessServiceName, metricsServiceName, waitContainerName } from './names';
 import { WorkloadKind, workloadKind } from './workload';
 
 const TARGET = 'kubernetes';
@@ -96,14 +96,14 @@ const SERVICE_RULES: ServiceRule[] = [
         : [],
     ),
   (svc, app) =>
-    svc.metrics && app.monitoringNamespace === undefined
+    svc.metrics && app.monitoringNamespace === undefined && !app.monitoring
       ? [
           {
             field: 'metrics',
             message:
               `port ${svc.metrics.port} carries prometheus.io scrape annotations, but the default-deny NetworkPolicy also ` +
-              `blocks Prometheus: set the application's monitoringNamespace (or add a NetworkPolicy) to let your monitoring ` +
-              `namespace reach port ${svc.metrics.port}`,
+              `blocks Prometheus: add a Monitoring to the application, or set its monitoringNamespace (or add a NetworkPolicy) ` +
+              `to let your monitoring namespace reach port ${svc.metrics.port}`,
           },
         ]
       : [],
@@ -166,8 +166,8 @@ export function kubernetesDiagnostics(app: ResolvedApplication): Diagnostic[] {
 }
 
 /**
- * Names the Kubernetes rendering cannot give out twice: a service called like another one's headless Service,
- * a sidecar called like a wait-for init container. Errors, since renaming behind the user's back would break
+ * Names the Kubernetes rendering cannot give out twice: a service called like another one's headless Service (a
+ * StatefulSet's or a scraped service's `<service>-metrics`), a sidecar called like a wait-for init container. Errors, since renaming behind the user's back would break
  * the DNS names other services rely on.
  */
 export function kubernetesNameClashes(app: ResolvedApplication): Diagnostic[] {
@@ -180,6 +180,18 @@ export function kubernetesNameClashes(app: ResolvedApplication): Diagnostic[] {
   });
   const serviceNames = new Set(app.services.filter((s) => s.ports.length > 0).map((s) => s.name));
   const out: Diagnostic[] = [];
+  for (const t of app.monitoring?.targets ?? []) {
+    const name = metricsServiceName(t.service);
+    if (serviceNames.has(name)) {
+      out.push(
+        error(
+          name,
+          'name',
+          `clashes with the headless Service '${name}' the monitoring scrapes '${t.service}' through; rename the service`,
+        ),
+      );
+    }
+  }
   for (const svc of app.services) {
     const headless = headlessServiceName(svc.name);
     if (workloadKind(svc) === WorkloadKind.STATEFUL_SET && serviceNames.has(headless)) {

@@ -11,7 +11,8 @@ export const CLUSTER_DNS = { namespace: 'kube-system', labels: { 'k8s-app': 'kub
 
 /**
  * The service's egress policy (the default-deny policy denies all other egress): its dependencies' pods on their
- * ports, the cluster DNS on UDP and TCP 53, and its declared external destinations. A host cannot be named in a
+ * ports, the cluster DNS on UDP and TCP 53, and its declared external destinations; the monitoring server also
+ * reaches the pods it scrapes, on their metrics ports only. A host cannot be named in a
  * NetworkPolicy: it becomes a rule on its ports to any address (reported in the chart's diagnostics).
  */
 export function egressPolicy(
@@ -35,6 +36,14 @@ export function egressPolicy(
     const target = byName.get(dep.service)!;
     policy.addEgressRule(kplus.Pods.select(scope, `${id}:To:${dep.service}`, { labels: target.selectorLabels }), policyPorts(target.ports));
   }
+  if (app.monitoring?.service === svc.name) {
+    for (const t of app.monitoring.targets) {
+      const target = byName.get(t.service)!;
+      policy.addEgressRule(kplus.Pods.select(scope, `${id}:Scrape:${t.service}`, { labels: target.selectorLabels }), [
+        kplus.NetworkPolicyPort.tcp(t.port),
+      ]);
+    }
+  }
   svc.egress.forEach((e, i) => {
     const ports = e.ports.map((p) => kplus.NetworkPolicyPort.tcp(p));
     const blocks =
@@ -53,17 +62,27 @@ export function egressPolicy(
 /** Name of a service's scrape policy. */
 export const metricsPolicyName = (service: string) => `${service}-metrics`;
 
-/** Lets the application's monitoring namespace reach exactly the service's metrics port, when both are set. */
-export function metricsPolicy(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.NetworkPolicy | undefined {
-  if (!svc.metrics || app.monitoringNamespace === undefined) return undefined;
+/**
+ * Lets the scrapers reach exactly the service's metrics port: the pods of the application's monitoring namespace,
+ * when set, and the application's own Prometheus (Monitoring), when there is one. None when nothing scrapes.
+ */
+export function metricsPolicy(
+  scope: Construct,
+  svc: ResolvedService,
+  app: ResolvedApplication,
+  byName: ReadonlyMap<string, ResolvedService>,
+): kplus.NetworkPolicy | undefined {
+  const scraper = app.monitoring?.targets.some((t) => t.service === svc.name) ? byName.get(app.monitoring.service) : undefined;
+  if (!svc.metrics || (app.monitoringNamespace === undefined && !scraper)) return undefined;
   const id = `Metrics:${svc.name}`;
   const policy = new kplus.NetworkPolicy(scope, id, {
     metadata: objectMetadata(metricsPolicyName(svc.name), svc.labels, app.namespace),
     selector: kplus.Pods.select(scope, `${id}:Pods`, { labels: svc.selectorLabels }),
   });
-  policy.addIngressRule(kplus.Namespaces.select(scope, `${id}:From`, { names: [app.monitoringNamespace] }), [
-    kplus.NetworkPolicyPort.tcp(svc.metrics.port),
-  ]);
+  const port = [kplus.NetworkPolicyPort.tcp(svc.metrics.port)];
+  if (app.monitoringNamespace !== undefined)
+    policy.addIngressRule(kplus.Namespaces.select(scope, `${id}:From`, { names: [app.monitoringNamespace] }), port);
+  if (scraper) policy.addIngressRule(kplus.Pods.select(scope, `${id}:FromMonitoring`, { labels: scraper.selectorLabels }), port);
   return policy;
 }
 

@@ -12,6 +12,9 @@ export const filesConfigMapName = (service: string) => `${service}-files`;
 /** The headless Service governing a StatefulSet (pod DNS `<service>-0.<service>-headless`). */
 export const headlessServiceName = (service: string) => `${service}-headless`;
 
+/** The headless Service the application's Prometheus finds every pod of a scraped service by (its metrics port only). */
+export const metricsServiceName = (service: string) => `${service}-metrics`;
+
 /** The PersistentVolumeClaim of a single-replica service's persistent volume (volume names are app-unique). */
 export const claimName = (volume: string) => volume;
 

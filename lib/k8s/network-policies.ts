@@ -25,7 +25,7 @@ export function createNetworkPolicies(scope: Construct, app: ResolvedApplication
   const byName = new Map(app.services.map((s) => [s.name, s]));
   const allows = app.services.flatMap((svc) => allowPolicy(scope, svc, app, byName) ?? []);
   const egress = app.services.map((svc) => egressPolicy(scope, svc, app, byName));
-  const metrics = app.services.flatMap((svc) => metricsPolicy(scope, svc, app) ?? []);
+  const metrics = app.services.flatMap((svc) => metricsPolicy(scope, svc, app, byName) ?? []);
   return [denyAll, ...allows, ...egress, ...metrics];
 }
 

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApplication, ResolvedService, ServiceType } from '../model';
 import { objectMetadata } from './metadata';
-import { headlessServiceName } from './names';
+import { headlessServiceName, metricsServiceName } from './names';
 
 const SERVICE_TYPES: Record<ServiceType, kplus.ServiceType> = {
   [ServiceType.CLUSTER_IP]: kplus.ServiceType.CLUSTER_IP,
@@ -40,11 +40,28 @@ export function createGoverningService(scope: Construct, svc: ResolvedService, a
   );
 }
 
+/**
+ * The headless Service `<service>-metrics` of a scraped service: its metrics port only, no cluster IP, so its DNS
+ * name resolves to the address of every ready pod (Prometheus' `dns_sd_configs` scrape each replica).
+ */
+export function createMetricsService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.Service {
+  const port = svc.ports.find((p) => p.port === svc.metrics!.port)!;
+  return new GoverningService(
+    scope,
+    `MetricsService:${svc.name}`,
+    {
+      metadata: objectMetadata(metricsServiceName(svc.name), svc.labels, app.namespace),
+      ports: [{ port: port.port, targetPort: port.port, name: port.name, protocol: kplus.Protocol[port.protocol] }],
+    },
+    svc.selectorLabels,
+  );
+}
+
 function servicePorts(svc: ResolvedService): kplus.ServicePort[] {
   return svc.ports.map((p) => ({ port: p.servicePort, targetPort: p.port, name: p.name, protocol: kplus.Protocol[p.protocol] }));
 }
 
-/** A headless Service that selects its pods by the service's selector labels. */
+/** A headless Service that selects its pods by the service's selector labels (a StatefulSet's, a metrics one). */
 class GoverningService extends kplus.Service {
   constructor(
     scope: Construct,

@@ -11,6 +11,7 @@ export * from './image';
 export * from './lifecycle';
 export * from './metrics';
 export * from './microservice';
+export * from './monitoring';
 export * from './names';
 export * from './pod';
 export * from './ports';

@@ -11,6 +11,7 @@ import { resolveServiceIdentity, serviceNameOf } from './identity';
 import { resolveLifecycle } from './lifecycle';
 import { findMicroservices, MICROSERVICE_OPTIONS } from './microservice';
 import { resolveMetrics } from './metrics';
+import { monitoringOfServer, monitoringsOf, prometheusConfig, resolveMonitoring } from './monitoring';
 import { publishedPortRules, resolveExposure } from './ports';
 import { resolvePod } from './pod';
 import { resolveEgress } from './egress';
@@ -59,7 +60,9 @@ export function resolveApplication(app: Application): ResolvedApplication {
 
   const resolved = new Map<ServiceEntry, ResolvedService>();
   for (const s of services) {
-    const report = prefixed(into(serviceErrors), `service '${s.name}': `);
+    // The Prometheus server of a Monitoring is a service, but its user wrote a Monitoring: messages say so.
+    const monitoring = monitoringOfServer(s.construct);
+    const report = prefixed(into(serviceErrors), monitoring ? `monitoring '${monitoring.node.id}': ` : `service '${s.name}': `);
     resolved.set(
       s,
       resolveService(s, ctx, settings, { dependents: dependents.get(s.name) ?? [], routed: routed.has(s.name), volumeOwners }, report),
@@ -92,6 +95,24 @@ export function resolveApplication(app: Application): ResolvedApplication {
     );
   appErrors.push(...gatewayErrors);
   const order = dependencyOrder(ctx, into(appErrors));
+  const monitorings = monitoringsOf(app);
+  const monitoring = resolveMonitoring(
+    monitorings,
+    app.name,
+    order.map((s) => resolved.get(s)!),
+    into(appErrors),
+  );
+  if (monitoring) {
+    // The server's configuration lists the scraped services; here with their Docker names (network aliases), which
+    // the Kubernetes backend replaces with its headless Services' names.
+    const entry = ctx.byConstruct.get(monitorings[0].server)!;
+    const server = resolved.get(entry)!;
+    const content = prometheusConfig(app.name, monitoring, (t) => t.service);
+    resolved.set(entry, {
+      ...server,
+      configFiles: server.configFiles.map((f) => (f.mountPath === monitoring.configPath ? { ...f, content } : f)),
+    });
+  }
   secretClashRules([...resolved.values()].flatMap(secretRefsOf), into(appErrors));
   podSecurityAdmissionRules(
     settings,
@@ -110,6 +131,7 @@ export function resolveApplication(app: Application): ResolvedApplication {
     labels: settings.labels,
     services: order.map((s) => resolved.get(s)!),
     gateway: gateway && gateway.routes.length > 0 ? gateway : undefined,
+    ...(monitoring ? { monitoring } : {}),
     config: settings.config,
     waitImage: settings.waitImage,
     logging: settings.logging,

@@ -11,6 +11,7 @@ import type { ResolvedGateway } from './gateway';
 import type { ResolvedServiceIdentity } from './identity';
 import type { ResolvedLifecycle } from './lifecycle';
 import type { ResolvedMetrics } from './metrics';
+import type { ResolvedMonitoring } from './monitoring';
 import type { ResolvedPod } from './pod';
 import type { ResolvedExposure } from './ports';
 import type { ResolvedProbes } from './probes';
@@ -50,6 +51,8 @@ export interface ResolvedApplication {
   /** Services, dependencies before dependents (stable topological order). */
   readonly services: ResolvedService[];
   readonly gateway?: ResolvedGateway;
+  /** The Prometheus of the application's Monitoring (its server is one of `services`) and what it scrapes. */
+  readonly monitoring?: ResolvedMonitoring;
   readonly config: Record<string, string>;
   readonly waitImage: string;
   readonly logging: ResolvedLogging;

@@ -7,7 +7,9 @@ import {
   EnvValue,
   Gateway,
   IngressSource,
+  Image,
   Memory,
+  Monitoring,
   PodSecurityLevel,
   Probe,
   Protocol,
@@ -16,6 +18,7 @@ import {
   UnsupportedError,
 } from '../../lib/model';
 import { DockerContainerPlan, DockerPlan, DockerRole, dockerEnvValue, GATEWAY_CONFIG_PATH, planDocker } from '../../lib/docker-plan';
+import { parse } from 'yaml';
 import { httpService, IMAGE, newApp, worker } from '../model/helpers';
 
 function plan(app: Application, target = 'docker'): DockerPlan {
@@ -588,5 +591,79 @@ describe('publish address (decided here for both Docker targets)', () => {
     expect(() => planDocker(app.resolve(), 'docker', { publishAddress: 'localhost' })).toThrow(
       /'publishAddress' must be an IPv4 or IPv6 address such as '127.0.0.1' or '0.0.0.0', got "localhost"/,
     );
+  });
+});
+
+describe('monitoring (Prometheus in both Docker targets)', () => {
+  const monitored = (props: ConstructorParameters<typeof Monitoring>[2] = {}, appProps = {}) => {
+    const app = newApp(appProps);
+    const db = httpService(app, 'db', { ports: [{ port: 5432 }] });
+    httpService(app, 'api', {
+      replicas: 2,
+      dependsOn: [db],
+      ports: [
+        { port: 8080, name: 'http' },
+        { port: 9102, name: 'metrics' },
+      ],
+      metrics: { port: 9102 },
+    });
+    httpService(app, 'jobs', { metrics: { port: 8080, path: '/prom' } });
+    new Monitoring(app, 'monitoring', props);
+    return plan(app);
+  };
+
+  test('Prometheus joins exactly the networks of the services it scrapes, with no alias there, and no edge network', () => {
+    const p = monitored();
+    expect(container(p, 'monitoring').networks).toEqual([
+      { network: 'monitoring', aliases: ['monitoring'] },
+      { network: 'api', aliases: [] },
+      { network: 'jobs', aliases: [] },
+    ]);
+    expect(p.networks.map((n) => n.key)).not.toContain('_edge');
+    // The scraped services join nothing new.
+    expect(container(p, 'api-1').networks.map((n) => n.network)).toEqual(['api', 'db']);
+  });
+
+  test('the flags are arguments, the TSDB a volume, the configuration a file naming each service by its network alias', () => {
+    const c = container(monitored({ image: Image.fromRegistry('mc-e2e/prometheus:2') }), 'monitoring');
+    expect(c.image.reference).toBe('mc-e2e/prometheus:2');
+    expect(c.command).toBeUndefined();
+    expect(c.args).toEqual([
+      '--config.file=/etc/prometheus/prometheus.yml',
+      '--storage.tsdb.path=/prometheus',
+      '--web.listen-address=:9090',
+    ]);
+    expect(c.volumeMounts).toEqual([{ volume: 'monitoring-data', target: '/prometheus', readOnly: false }]);
+    expect(c.configMounts.map((m) => m.target)).toEqual(['/etc/prometheus/prometheus.yml']);
+    const config = parse(c.configMounts[0].file.content);
+    expect(config.scrape_configs).toEqual([
+      { job_name: 'api', metrics_path: '/metrics', dns_sd_configs: [{ names: ['api'], type: 'A', port: 9102, refresh_interval: '15s' }] },
+      { job_name: 'jobs', metrics_path: '/prom', dns_sd_configs: [{ names: ['jobs'], type: 'A', port: 8080, refresh_interval: '15s' }] },
+    ]);
+  });
+
+  test('hardened as every service: nobody (65534), read-only root, all capabilities dropped; no health check (the image may lack wget)', () => {
+    const c = container(monitored(), 'monitoring');
+    expect(c).toMatchObject({ user: '65534:65534', readOnly: true, capDrop: ['ALL'], securityOpt: ['no-new-privileges:true'] });
+    expect(c.tmpfs).toEqual(['/tmp']);
+    expect(c.healthcheck).toBeUndefined();
+    expect(c.ports).toEqual([{ port: 9090, protocol: Protocol.TCP }]);
+  });
+
+  test("publish binds the UI to the application's publish address and puts Prometheus on the edge network", () => {
+    const p = monitored({ publish: 19090 }, { publishAddress: '0.0.0.0' });
+    const c = container(p, 'monitoring');
+    expect(c.ports).toEqual([{ port: 9090, protocol: Protocol.TCP, publish: 19090, publishAddress: '0.0.0.0' }]);
+    expect(c.networks.map((n) => n.network)).toEqual(['monitoring', 'api', 'jobs', '_edge']);
+    expect(container(monitored({ publish: 19090 }), 'monitoring').ports[0].publishAddress).toBe('127.0.0.1');
+  });
+
+  test('without services with metrics Prometheus joins only its own network', () => {
+    const app = newApp();
+    httpService(app, 'web');
+    new Monitoring(app, 'monitoring', { port: 9095 });
+    const c = container(plan(app), 'monitoring');
+    expect(c.networks).toEqual([{ network: 'monitoring', aliases: ['monitoring'] }]);
+    expect(parse(c.configMounts[0].file.content).scrape_configs).toEqual([]);
   });
 });
