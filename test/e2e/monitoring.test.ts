@@ -1,0 +1,231 @@
+/*
+ * Issue 12 on the real engine (compose): the seeds' flask-redis web serves Prometheus metrics (prometheus_client,
+ * Debian's python3-prometheus-client in the base image) on its own port, and a Monitoring (Prometheus from Debian's
+ * `prometheus` package, mc-e2e/prometheus:2) added to a copy of the stack finds it by DNS and scrapes it: its API
+ * reports the target up and the app's own counter. Prometheus runs as 65534 on a read-only root with its TSDB on a
+ * named volume, and from its network namespace web's metrics port answers while redis (no metrics) cannot be reached,
+ * not even by address.
+ */
+import { Image, Monitoring } from '../../lib/model';
+import { flaskRedis } from '../../stacks/flask-redis';
+import { deploy, Deployment } from './apps';
+import { securityViolations } from './checks';
+import {
+  BUSYBOX_IMAGE,
+  ContainerInfo,
+  describeWithDocker,
+  docker,
+  E2E_TIMEOUT,
+  ensureImages,
+  execIn,
+  freePort,
+  httpGet,
+  IMAGE_OVERRIDES,
+  PROMETHEUS_IMAGE,
+  RunResult,
+  SETUP_TIMEOUT,
+  uniqueProjectName,
+  waitFor,
+} from './engine';
+
+const HITS = /I have been seen (\d+) times/;
+const METRICS_PORT = 8000;
+const REDIS_PORT = 6379;
+/** Short, so the first scrape comes within seconds of the start (the default is 15 s). */
+const SCRAPE_SECONDS = 2;
+
+interface PromTarget {
+  labels: Record<string, string>;
+  scrapeUrl: string;
+  health: string;
+  lastError: string;
+}
+
+describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-redis web (compose)', () => {
+  let d: Deployment | undefined;
+  const helpers: string[] = [];
+  const appName = uniqueProjectName('mce2e-mon-');
+  let promPort = 0;
+  let webPort = 0;
+  let startedAt = 0;
+
+  /** GET on Prometheus's API (published on 127.0.0.1); the parsed `data`, or a throw. */
+  async function api<T>(urlPath: string): Promise<T> {
+    const r = await httpGet(promPort, urlPath);
+    if (r.status !== 200) throw new Error(`GET ${urlPath}: HTTP ${r.status}: ${r.body.slice(0, 300)}`);
+    const body = JSON.parse(r.body) as { status: string; data: T };
+    if (body.status !== 'success') throw new Error(`GET ${urlPath}: ${r.body.slice(0, 300)}`);
+    return body.data;
+  }
+
+  /** The value of the only sample of an instant query, or undefined while there is none. */
+  async function scalar(query: string): Promise<number | undefined> {
+    const data = await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
+      `/api/v1/query?query=${encodeURIComponent(query)}`,
+    );
+    if (data.result.length > 1) throw new Error(`${query}: ${data.result.length} series: ${JSON.stringify(data.result)}`);
+    return data.result.length === 1 ? Number(data.result[0].value[1]) : undefined;
+  }
+
+  /** Runs `script` in a busybox helper in `container`'s network namespace (no shell tools needed in it), bounded. */
+  async function fromNetnsOf(container: ContainerInfo, script: string): Promise<RunResult> {
+    const name = `${appName}-probe-${helpers.length + 1}`;
+    helpers.push(name);
+    try {
+      return await docker(
+        [
+          'run',
+          '--rm',
+          '--name',
+          name,
+          '--network',
+          `container:${container.name}`,
+          '--user',
+          '65534:65534',
+          '--cap-drop',
+          'ALL',
+          '--read-only',
+          BUSYBOX_IMAGE,
+          'sh',
+          '-c',
+          script,
+        ],
+        { allowFailure: true, timeoutMs: 60_000 },
+      );
+    } finally {
+      await docker(['rm', '-f', name], { allowFailure: true });
+    }
+  }
+
+  beforeAll(async () => {
+    await ensureImages();
+    [promPort, webPort] = [await freePort(), await freePort()];
+    const gatewayPort = await freePort();
+    const app = flaskRedis({ imageOverrides: IMAGE_OVERRIDES }, { name: appName, webPublish: webPort, gatewayPublish: gatewayPort });
+    new Monitoring(app, 'monitoring', {
+      image: Image.fromRegistry(PROMETHEUS_IMAGE),
+      publish: promPort,
+      scrapeIntervalSeconds: SCRAPE_SECONDS,
+    });
+    d = await deploy(app, 'mce2emon');
+    const upAt = Date.now();
+    await d.project.start(600_000);
+    startedAt = upAt;
+  }, SETUP_TIMEOUT);
+
+  afterAll(async () => {
+    for (const h of helpers) await docker(['rm', '-f', h], { allowFailure: true });
+    await d?.destroy();
+  }, E2E_TIMEOUT);
+
+  test(
+    "Prometheus's API reports web's target up (found by DNS on web's alias, job = service) and up{job=\"web\"} == 1",
+    async () => {
+      const started = Date.now();
+      process.stderr.write(
+        `e2e monitoring: docker-compose up --build to a healthy project: ${((started - startedAt) / 1000).toFixed(1)} s\n`,
+      );
+      const targets = await waitFor(
+        "web's target to be up in /api/v1/targets",
+        async () => {
+          const data = await api<{ activeTargets: PromTarget[] }>('/api/v1/targets?state=active');
+          const web = data.activeTargets.filter((t) => t.labels.job === 'web');
+          if (web.length === 0) throw new Error(`no target of job web yet: ${JSON.stringify(data.activeTargets)}`);
+          if (web.some((t) => t.health !== 'up')) throw new Error(`not up: ${JSON.stringify(web)}`);
+          return data.activeTargets;
+        },
+        90_000,
+        1000,
+      );
+      process.stderr.write(`e2e monitoring: web's target up ${((Date.now() - started) / 1000).toFixed(1)} s later (polled from then on)\n`);
+      // Only web has metrics: redis, the gateway and Prometheus itself are no targets.
+      expect(targets.map((t) => t.labels.job)).toEqual(['web']);
+      // One target for the one replica, on one of web's addresses (Docker's DNS answers the alias on each network
+      // Prometheus shares with web: web's own and the edge).
+      const webIps = Object.values((await d!.project.container('web')).networks).map((n) => n.IPAddress);
+      expect(webIps.map((ip) => `http://${ip}:${METRICS_PORT}/metrics`)).toContain(targets[0].scrapeUrl);
+      expect(await waitFor('up{job="web"}', () => scalar('up{job="web"}'), 30_000)).toBe(1);
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    "the app's own counter reaches Prometheus: flask_redis_hits_total follows the hits on the published port",
+    async () => {
+      const before = (await scalar('flask_redis_hits_total{job="web"}')) ?? 0;
+      for (let i = 0; i < 3; i++) {
+        const r = await httpGet(webPort, '/');
+        expect([r.status, HITS.test(r.body)]).toEqual([200, true]);
+      }
+      const after = await waitFor(
+        'flask_redis_hits_total{job="web"} to count the three hits',
+        async () => {
+          const v = await scalar('flask_redis_hits_total{job="web"}');
+          if (v === undefined || v < before + 3) throw new Error(`flask_redis_hits_total = ${v}, before ${before}`);
+          return v;
+        },
+        60_000,
+        1000,
+      );
+      expect(after).toBe(before + 3);
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    "from Prometheus's network namespace web's metrics port answers; redis (no metrics) cannot be reached, even by address",
+    async () => {
+      const prometheus = await d!.project.container('monitoring');
+      const web = await d!.project.container('web');
+      const redis = await d!.project.container('redis');
+      const redisIp = redis.networks[`${appName}-redis`]?.IPAddress;
+      expect(redisIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+
+      const metrics = await fromNetnsOf(prometheus, `timeout 5 wget -q -O - http://web:${METRICS_PORT}/metrics`);
+      expect([metrics.code, /^flask_redis_hits_total /m.test(metrics.stdout)]).toEqual([0, true]);
+
+      // Redis answers PING from web's namespace (web depends on it): the probe itself works.
+      const ping = `printf 'PING\\r\\n' | timeout 5 nc`;
+      const fromWeb = await fromNetnsOf(web, `${ping} ${redisIp} ${REDIS_PORT}`);
+      expect(fromWeb.stdout).toContain('+PONG');
+      // Not from Prometheus's: not by name (Docker's DNS answers web there, not redis), and not by address.
+      const lookup = (name: string) => `nslookup ${name} 127.0.0.11 >/dev/null 2>&1 && echo resolved || echo unresolved`;
+      const byName = await fromNetnsOf(prometheus, `${lookup('web')}; ${lookup('redis')}`);
+      expect(byName.stdout.trim().split('\n')).toEqual(['resolved', 'unresolved']);
+      const byAddress = await fromNetnsOf(prometheus, `${ping} ${redisIp} ${REDIS_PORT} 2>&1; echo "exit=$?"`);
+      process.stderr.write(`e2e monitoring: redis ${redisIp}:${REDIS_PORT} from Prometheus's namespace: ${byAddress.stdout.trim()}\n`);
+      expect(byAddress.stdout).not.toContain('+PONG');
+      expect(byAddress.stdout).toMatch(/exit=[1-9]/);
+
+      // Prometheus sits on its own network, web's (the service it scrapes) and the edge (its published port); not redis's.
+      expect(Object.keys(prometheus.networks).sort()).toEqual([`${appName}--edge`, `${appName}-monitoring`, `${appName}-web`].sort());
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'Prometheus runs hardened: uid 65534, no capabilities, read-only root; its TSDB is written to a named volume',
+    async () => {
+      const prometheus = await d!.project.container('monitoring');
+      expect(await securityViolations(prometheus)).toEqual([]);
+      expect((await execIn(prometheus.name, 'id -u')).stdout.trim()).toBe('65534');
+      const tsdb = prometheus.raw.Mounts.find((m: { Destination: string }) => m.Destination === '/prometheus');
+      expect([tsdb?.Type, tsdb?.RW]).toEqual(['volume', true]);
+      const config = prometheus.raw.Mounts.find((m: { Destination: string }) => m.Destination === '/etc/prometheus/prometheus.yml');
+      expect([config?.Type, config?.RW]).toEqual(['bind', false]);
+      // The TSDB is really written there (the write-ahead log), by 65534.
+      const wal = await execIn(prometheus.name, 'stat -c "%u %F" /prometheus/wal');
+      expect(wal.stdout.trim()).toBe('65534 directory');
+      // The flags are the image's entrypoint's arguments, and Prometheus took them.
+      const flags = await api<Record<string, string>>('/api/v1/status/flags');
+      expect([flags['config.file'], flags['storage.tsdb.path'], flags['web.listen-address']]).toEqual([
+        '/etc/prometheus/prometheus.yml',
+        '/prometheus',
+        ':9090',
+      ]);
+      // The published API listens on 127.0.0.1 only.
+      expect((await docker(['port', prometheus.name, '9090/tcp'])).stdout.trim().split('\n')).toEqual([`127.0.0.1:${promPort}`]);
+    },
+    E2E_TIMEOUT,
+  );
+});
