@@ -4,12 +4,16 @@
  * `prometheus` package, mc-e2e/prometheus:2) added to a copy of the stack finds it by DNS and scrapes it: its API
  * reports the target up and the app's own counter. Prometheus runs as 65534 on a read-only root with its TSDB on a
  * named volume, and from its network namespace web's metrics port answers while redis (no metrics) cannot be reached,
- * not even by address.
+ * not even by address. The same application through the Pulumi program (its registered inputs sent to the engine
+ * by pulumi-judge.ts): the configuration reaches the read-only container through the seed, and web's target is up.
  */
+import * as pulumi from '@pulumi/pulumi';
 import { Image, Monitoring } from '../../lib/model';
 import { flaskRedis } from '../../stacks/flask-redis';
+import { installMocks, renderApplication } from '../docker/harness';
 import { deploy, Deployment } from './apps';
 import { securityViolations } from './checks';
+import { JudgedDeployment } from './pulumi-judge';
 import {
   BUSYBOX_IMAGE,
   ContainerInfo,
@@ -41,6 +45,41 @@ interface PromTarget {
   lastError: string;
 }
 
+/** GET on Prometheus's API published on 127.0.0.1:<port>; the parsed `data`, or a throw. */
+async function api<T>(port: number, urlPath: string): Promise<T> {
+  const r = await httpGet(port, urlPath);
+  if (r.status !== 200) throw new Error(`GET ${urlPath}: HTTP ${r.status}: ${r.body.slice(0, 300)}`);
+  const body = JSON.parse(r.body) as { status: string; data: T };
+  if (body.status !== 'success') throw new Error(`GET ${urlPath}: ${r.body.slice(0, 300)}`);
+  return body.data;
+}
+
+/** The value of the only sample of an instant query, or undefined while there is none. */
+async function scalar(port: number, query: string): Promise<number | undefined> {
+  const data = await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
+    port,
+    `/api/v1/query?query=${encodeURIComponent(query)}`,
+  );
+  if (data.result.length > 1) throw new Error(`${query}: ${data.result.length} series: ${JSON.stringify(data.result)}`);
+  return data.result.length === 1 ? Number(data.result[0].value[1]) : undefined;
+}
+
+/** Polls /api/v1/targets (bounded) until job `job` has targets, all up; returns every active target. */
+function targetsUp(port: number, job: string, timeoutMs = 90_000): Promise<PromTarget[]> {
+  return waitFor(
+    `${job}'s target to be up in /api/v1/targets`,
+    async () => {
+      const data = await api<{ activeTargets: PromTarget[] }>(port, '/api/v1/targets?state=active');
+      const ofJob = data.activeTargets.filter((t) => t.labels.job === job);
+      if (ofJob.length === 0) throw new Error(`no target of job ${job} yet: ${JSON.stringify(data.activeTargets)}`);
+      if (ofJob.some((t) => t.health !== 'up')) throw new Error(`not up: ${JSON.stringify(ofJob)}`);
+      return data.activeTargets;
+    },
+    timeoutMs,
+    1000,
+  );
+}
+
 describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-redis web (compose)', () => {
   let d: Deployment | undefined;
   const helpers: string[] = [];
@@ -48,24 +87,6 @@ describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-
   let promPort = 0;
   let webPort = 0;
   let startedAt = 0;
-
-  /** GET on Prometheus's API (published on 127.0.0.1); the parsed `data`, or a throw. */
-  async function api<T>(urlPath: string): Promise<T> {
-    const r = await httpGet(promPort, urlPath);
-    if (r.status !== 200) throw new Error(`GET ${urlPath}: HTTP ${r.status}: ${r.body.slice(0, 300)}`);
-    const body = JSON.parse(r.body) as { status: string; data: T };
-    if (body.status !== 'success') throw new Error(`GET ${urlPath}: ${r.body.slice(0, 300)}`);
-    return body.data;
-  }
-
-  /** The value of the only sample of an instant query, or undefined while there is none. */
-  async function scalar(query: string): Promise<number | undefined> {
-    const data = await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
-      `/api/v1/query?query=${encodeURIComponent(query)}`,
-    );
-    if (data.result.length > 1) throw new Error(`${query}: ${data.result.length} series: ${JSON.stringify(data.result)}`);
-    return data.result.length === 1 ? Number(data.result[0].value[1]) : undefined;
-  }
 
   /** Runs `script` in a busybox helper in `container`'s network namespace (no shell tools needed in it), bounded. */
   async function fromNetnsOf(container: ContainerInfo, script: string): Promise<RunResult> {
@@ -125,18 +146,7 @@ describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-
       process.stderr.write(
         `e2e monitoring: docker-compose up --build to a healthy project: ${((started - startedAt) / 1000).toFixed(1)} s\n`,
       );
-      const targets = await waitFor(
-        "web's target to be up in /api/v1/targets",
-        async () => {
-          const data = await api<{ activeTargets: PromTarget[] }>('/api/v1/targets?state=active');
-          const web = data.activeTargets.filter((t) => t.labels.job === 'web');
-          if (web.length === 0) throw new Error(`no target of job web yet: ${JSON.stringify(data.activeTargets)}`);
-          if (web.some((t) => t.health !== 'up')) throw new Error(`not up: ${JSON.stringify(web)}`);
-          return data.activeTargets;
-        },
-        90_000,
-        1000,
-      );
+      const targets = await targetsUp(promPort, 'web');
       process.stderr.write(`e2e monitoring: web's target up ${((Date.now() - started) / 1000).toFixed(1)} s later (polled from then on)\n`);
       // Only web has metrics: redis, the gateway and Prometheus itself are no targets.
       expect(targets.map((t) => t.labels.job)).toEqual(['web']);
@@ -144,7 +154,7 @@ describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-
       // Prometheus shares with web: web's own and the edge).
       const webIps = Object.values((await d!.project.container('web')).networks).map((n) => n.IPAddress);
       expect(webIps.map((ip) => `http://${ip}:${METRICS_PORT}/metrics`)).toContain(targets[0].scrapeUrl);
-      expect(await waitFor('up{job="web"}', () => scalar('up{job="web"}'), 30_000)).toBe(1);
+      expect(await waitFor('up{job="web"}', () => scalar(promPort, 'up{job="web"}'), 30_000)).toBe(1);
     },
     E2E_TIMEOUT,
   );
@@ -152,7 +162,7 @@ describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-
   test(
     "the app's own counter reaches Prometheus: flask_redis_hits_total follows the hits on the published port",
     async () => {
-      const before = (await scalar('flask_redis_hits_total{job="web"}')) ?? 0;
+      const before = (await scalar(promPort, 'flask_redis_hits_total{job="web"}')) ?? 0;
       for (let i = 0; i < 3; i++) {
         const r = await httpGet(webPort, '/');
         expect([r.status, HITS.test(r.body)]).toEqual([200, true]);
@@ -160,7 +170,7 @@ describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-
       const after = await waitFor(
         'flask_redis_hits_total{job="web"} to count the three hits',
         async () => {
-          const v = await scalar('flask_redis_hits_total{job="web"}');
+          const v = await scalar(promPort, 'flask_redis_hits_total{job="web"}');
           if (v === undefined || v < before + 3) throw new Error(`flask_redis_hits_total = ${v}, before ${before}`);
           return v;
         },
@@ -217,7 +227,7 @@ describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-
       const wal = await execIn(prometheus.name, 'stat -c "%u %F" /prometheus/wal');
       expect(wal.stdout.trim()).toBe('65534 directory');
       // The flags are the image's entrypoint's arguments, and Prometheus took them.
-      const flags = await api<Record<string, string>>('/api/v1/status/flags');
+      const flags = await api<Record<string, string>>(promPort, '/api/v1/status/flags');
       expect([flags['config.file'], flags['storage.tsdb.path'], flags['web.listen-address']]).toEqual([
         '/etc/prometheus/prometheus.yml',
         '/prometheus',
@@ -225,6 +235,56 @@ describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-
       ]);
       // The published API listens on 127.0.0.1 only.
       expect((await docker(['port', prometheus.name, '9090/tcp'])).stdout.trim().split('\n')).toEqual([`127.0.0.1:${promPort}`]);
+    },
+    E2E_TIMEOUT,
+  );
+});
+
+describeWithDocker('monitoring on the real engine: the same through the Pulumi program (judged)', () => {
+  let d: JudgedDeployment | undefined;
+  const appName = uniqueProjectName('mce2e-monp-');
+  const PUBLISH = 9090; // the judge publishes every registered host port on a free one (hostPorts)
+
+  beforeAll(async () => {
+    await ensureImages();
+    await installMocks();
+    jest.spyOn(pulumi.log, 'warn').mockImplementation(async () => undefined);
+    const app = flaskRedis({ imageOverrides: IMAGE_OVERRIDES }, { name: appName });
+    new Monitoring(app, 'monitoring', {
+      image: Image.fromRegistry(PROMETHEUS_IMAGE),
+      publish: PUBLISH,
+      scrapeIntervalSeconds: SCRAPE_SECONDS,
+    });
+    const { records } = await renderApplication(app);
+    d = new JudgedDeployment(records, { app: appName, prefix: uniqueProjectName('mce2emonj') });
+    await d.up();
+  }, SETUP_TIMEOUT);
+
+  afterAll(async () => {
+    await d?.destroy();
+  }, E2E_TIMEOUT);
+
+  test(
+    'web\'s target is up and up{job="web"} == 1; the configuration came through the seed, the TSDB is on the volume',
+    async () => {
+      const port = d!.hostPorts.get(PUBLISH)!;
+      const started = Date.now();
+      const targets = await targetsUp(port, 'web');
+      process.stderr.write(
+        `e2e monitoring (Pulumi): web's target up ${((Date.now() - started) / 1000).toFixed(1)} s after the judge's up\n`,
+      );
+      expect(targets.map((t) => t.labels.job)).toEqual(['web']);
+      expect(await waitFor('up{job="web"}', () => scalar(port, 'up{job="web"}'), 30_000)).toBe(1);
+      const name = `${appName}-monitoring-1`;
+      const c = await d!.inspect(name);
+      expect([c.Config.User, c.HostConfig.ReadonlyRootfs]).toEqual(['65534:65534', true]);
+      const mounts = Object.fromEntries(
+        (c.Mounts as Array<{ Destination: string; Type: string; RW: boolean }>).map((m) => [m.Destination, [m.Type, m.RW]]),
+      );
+      expect(mounts).toEqual({ '/prometheus': ['volume', true], '/etc/prometheus': ['volume', false] });
+      const container = c.Name.replace(/^\//, '');
+      expect((await execIn(container, 'stat -c "%u %F" /prometheus/wal')).stdout.trim()).toBe('65534 directory');
+      expect((await execIn(container, 'grep -c job_name /etc/prometheus/prometheus.yml')).stdout.trim()).toBe('1');
     },
     E2E_TIMEOUT,
   );
