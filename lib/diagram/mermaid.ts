@@ -2,7 +2,8 @@ import { Application, ResolvedApplication } from '../model';
 
 /**
  * The architecture as a Mermaid flowchart: services (replicas, ports), dependencies, gateway routes, persistent
- * volumes, published host ports and what the monitoring's Prometheus scrapes (dotted `metrics` edges). Deterministic, so a diff of the diagram shows a change of architecture.
+ * volumes, published host ports and what the monitoring's Prometheus scrapes (dotted `metrics` edges).
+ * Deterministic, so a diff of the diagram shows a change of architecture.
  */
 export function toMermaid(application: Application | ResolvedApplication): string {
   const app = application instanceof Application ? application.resolve() : application;

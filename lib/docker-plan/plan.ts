@@ -115,9 +115,9 @@ export interface DockerPlan {
   readonly app: string;
   /**
    * One network per service, `internal` (no route out of the host): only the service, its dependents, (if
-   * routed) the gateway and (if it has metrics) the monitoring's Prometheus join it. Then, when any container needs it, the application's edge network
-   * ({@link EDGE_NETWORK_KEY}, not internal), joined by the services with external `egress` or published ports and
-   * by the gateway.
+   * routed) the gateway and (if it has metrics) the monitoring's Prometheus join it. Then, when any container needs
+   * it, the application's edge network ({@link EDGE_NETWORK_KEY}, not internal), joined by the services with
+   * external `egress` or published ports and by the gateway.
    */
   readonly networks: Array<{ readonly key: string; readonly name: string; readonly service: string; readonly internal: boolean }>;
   /** Persistent volumes (one per replica for replicated services, like a StatefulSet). */

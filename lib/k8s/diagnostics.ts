@@ -167,8 +167,8 @@ export function kubernetesDiagnostics(app: ResolvedApplication): Diagnostic[] {
 
 /**
  * Names the Kubernetes rendering cannot give out twice: a service called like another one's headless Service (a
- * StatefulSet's or a scraped service's `<service>-metrics`), a sidecar called like a wait-for init container. Errors, since renaming behind the user's back would break
- * the DNS names other services rely on.
+ * StatefulSet's or a scraped service's `<service>-metrics`), a sidecar called like a wait-for init container.
+ * Errors, since renaming behind the user's back would break the DNS names other services rely on.
  */
 export function kubernetesNameClashes(app: ResolvedApplication): Diagnostic[] {
   const error = (service: string, field: string, message: string): Diagnostic => ({

@@ -12,8 +12,8 @@ export const CLUSTER_DNS = { namespace: 'kube-system', labels: { 'k8s-app': 'kub
 /**
  * The service's egress policy (the default-deny policy denies all other egress): its dependencies' pods on their
  * ports, the cluster DNS on UDP and TCP 53, and its declared external destinations; the monitoring server also
- * reaches the pods it scrapes, on their metrics ports only. A host cannot be named in a
- * NetworkPolicy: it becomes a rule on its ports to any address (reported in the chart's diagnostics).
+ * reaches the pods it scrapes, on their metrics ports only. A host cannot be named in a NetworkPolicy: it becomes a
+ * rule on its ports to any address (reported in the chart's diagnostics).
  */
 export function egressPolicy(
   scope: Construct,

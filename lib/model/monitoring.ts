@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { LABEL_COMPONENT, pathBelowRoot } from './identity';
 import { Image } from './image';
 import { Microservice } from './microservice';
-import { serviceNameFromPath } from './names';
+import { isDnsLabel, serviceNameFromPath } from './names';
 import { Probe } from './probes';
 import { ResourcesProps } from './resources';
 import { SecurityProps } from './security';
@@ -160,7 +160,7 @@ function serverProps(m: Monitoring, p: MonitoringProps) {
     // /usr/bin/prometheus in Debian's package). Only flags every Prometheus 2.x knows.
     args: [`--config.file=${MONITORING_CONFIG_PATH}`, `--storage.tsdb.path=${MONITORING_STORAGE_PATH}`, `--web.listen-address=:${port}`],
     ports: [{ port, name: 'http', ...(publish !== undefined ? { publish } : {}) }],
-    volumes: [{ name: `${typeof name === 'string' ? name : 'monitoring'}-data`, mountPath: MONITORING_STORAGE_PATH }],
+    volumes: [{ name: tsdbVolumeName(name), mountPath: MONITORING_STORAGE_PATH }],
     // The content is generated where the application resolves: it lists the services with metrics.
     configFiles: [{ mountPath: MONITORING_CONFIG_PATH, content: '' }],
     readinessProbe: Probe.http('/-/ready', { port }),
@@ -169,6 +169,11 @@ function serverProps(m: Monitoring, p: MonitoringProps) {
     resources: p.resources,
     security,
   };
+}
+
+/** `<service>-data`, a DNS label whatever the name (a bad name is reported once, as the name). */
+function tsdbVolumeName(name: unknown): string {
+  return typeof name === 'string' && isDnsLabel(name) ? `${name.slice(0, 58).replace(/-+$/, '')}-data` : 'monitoring-data';
 }
 
 /**

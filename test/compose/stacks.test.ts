@@ -69,23 +69,28 @@ describe('shop', () => {
   const r = rendered.shop;
   const app = STACKS.shop().resolve();
 
-  test('every instance joins exactly its own network and those of its dependencies', () => {
+  const scraped = app.monitoring!.targets.map((t) => t.service);
+
+  test('every instance joins exactly its own network and those of its dependencies (Prometheus: of the services it scrapes)', () => {
+    expect(scraped).toEqual(['users', 'catalog', 'payments', 'orders', 'notifications']);
     for (const s of app.services) {
       for (const key of instancesOf(r, s.name)) {
         // Services with external egress or published ports also join the edge network.
         const edge = s.egress.length > 0 || s.ports.some((p) => p.publish !== undefined) ? ['_edge'] : [];
-        expect(networksOf(svc(r, key)).sort()).toEqual([s.name, ...s.dependencies.map((d) => d.service), ...edge].sort());
+        const monitored = s.name === app.monitoring!.service ? scraped : [];
+        expect(networksOf(svc(r, key)).sort()).toEqual([s.name, ...s.dependencies.map((d) => d.service), ...monitored, ...edge].sort());
       }
     }
   });
 
-  test('the members of each network are exactly the service, its dependents and (if routed) the gateway', () => {
+  test('the members of each network are exactly the service, its dependents, (if routed) the gateway and (if scraped) Prometheus', () => {
     for (const s of app.services) {
       const members = Object.entries(r.file.services)
         .filter(([, c]) => networksOf(c).includes(s.name))
         .map(([k]) => k);
       const expected = [s.name, ...s.dependents].flatMap((n) => instancesOf(r, n));
       if (s.routed) expected.push('gateway');
+      if (scraped.includes(s.name)) expected.push('monitoring');
       expect(members.sort()).toEqual(expected.sort());
     }
   });
@@ -116,7 +121,7 @@ describe('shop', () => {
   test('secrets are variables and a provided file; the catalog config file is an asset', () => {
     expect(svc(r, 'users-db').environment!.POSTGRES_PASSWORD).toBe('${USERS_DB_PASSWORD}');
     expect(svc(r, 'payments').secrets).toEqual([{ source: 'payments-psp_webhook-cert', target: '/etc/payments/webhook.pem' }]);
-    expect(r.files.map((f) => f.path)).toEqual(['shop/catalog/catalog.yaml', 'shop/gateway/nginx.conf']);
+    expect(r.files.map((f) => f.path)).toEqual(['shop/catalog/catalog.yaml', 'shop/monitoring/prometheus.yml', 'shop/gateway/nginx.conf']);
   });
 
   test("the database runs as its image's user with its writable run dir", () => {

@@ -43,7 +43,8 @@ export function expectedContainers(app: ResolvedApplication): ExpectedContainer[
 
 /**
  * Members of each service's network, from the declared dependencies: the service's replicas, the replicas of
- * every service that declares a dependency on it, and the gateway when a route targets it.
+ * every service that declares a dependency on it, the gateway when a route targets it, and the monitoring's
+ * Prometheus when it scrapes it.
  */
 export function expectedNetworkMembers(app: ResolvedApplication): Map<string, Set<string>> {
   const members = new Map(app.services.map((s) => [networkName(app, s.name), new Set(replicaNames(app, s))]));
@@ -51,6 +52,10 @@ export function expectedNetworkMembers(app: ResolvedApplication): Map<string, Se
     for (const d of s.dependencies) for (const n of replicaNames(app, s)) members.get(networkName(app, d.service))!.add(n);
   }
   for (const r of app.gateway?.routes ?? []) members.get(networkName(app, r.service))!.add(gatewayName(app)!);
+  // The monitoring's Prometheus joins the network of every service it scrapes.
+  const server = app.services.find((s) => s.name === app.monitoring?.service);
+  for (const t of app.monitoring?.targets ?? [])
+    for (const n of replicaNames(app, server!)) members.get(networkName(app, t.service))!.add(n);
   // The edge network (not internal): services with external egress or published ports, and the gateway.
   const edge = new Set([
     ...app.services
