@@ -32,6 +32,7 @@ import * as net from 'net';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import { DEFAULT_MONITORING_IMAGE } from '../../lib/model/monitoring';
 
 // ---------------------------------------------------------------------------------------------------------------
 // processes
@@ -221,6 +222,8 @@ export const IMAGE_OVERRIDES: Record<string, string> = {
   'redis:7.2-alpine': REDIS_IMAGE,
   'nginx:1.27-alpine': NGINX_IMAGE,
   'busybox:1.36.1': BUSYBOX_IMAGE,
+  // Monitoring's default image (the shop's Prometheus); Debian's prometheus stands in for it.
+  [DEFAULT_MONITORING_IMAGE]: PROMETHEUS_IMAGE,
 };
 
 interface ImageRecipe {
