@@ -3,8 +3,8 @@
  * Debian's python3-prometheus-client in the base image) on its own port, and a Monitoring (Prometheus from Debian's
  * `prometheus` package, mc-e2e/prometheus:2) added to a copy of the stack finds it by DNS and scrapes it: its API
  * reports the target up and the app's own counter. Prometheus runs as 65534 on a read-only root with its TSDB on a
- * named volume, and from its network namespace web's metrics port answers while redis (no metrics) cannot be reached,
- * not even by address. The same application through the Pulumi program (its registered inputs sent to the engine
+ * named volume (a new container there keeps the samples), and from its network namespace web's metrics port answers
+ * while redis (no metrics) cannot be reached, not even by address. The same application through the Pulumi program (its registered inputs sent to the engine
  * by pulumi-judge.ts): the configuration reaches the read-only container through the seed, and web's target is up.
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -235,6 +235,37 @@ describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-
       ]);
       // The published API listens on 127.0.0.1 only.
       expect((await docker(['port', prometheus.name, '9090/tcp'])).stdout.trim().split('\n')).toEqual([`127.0.0.1:${promPort}`]);
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'Prometheus stops gracefully on SIGTERM, and a new container on the same volume still has the scraped samples',
+    async () => {
+      const old = await d!.project.container('monitoring');
+      const samples = 'count_over_time(up{job="web"}[1h])';
+      const before = await waitFor(samples, () => scalar(promPort, samples), 30_000);
+      expect(before).toBeGreaterThan(0);
+      const stopStarted = Date.now();
+      await d!.project.compose(['rm', '--stop', '--force', 'monitoring'], { timeoutMs: 120_000 });
+      const stopSeconds = (Date.now() - stopStarted) / 1000;
+      process.stderr.write(`e2e monitoring: Prometheus stopped and removed in ${stopSeconds.toFixed(1)} s\n`);
+      expect(stopSeconds).toBeLessThan(10); // the stop grace period: SIGKILL would have come only after it
+      await d!.project.up({ build: false });
+      const fresh = await d!.project.container('monitoring');
+      expect(fresh.id).not.toBe(old.id);
+      // The head block comes back from the write-ahead log on the volume: no sample is lost, new ones follow.
+      const after = await waitFor(
+        `${samples} after the restart`,
+        async () => {
+          const v = await scalar(promPort, samples);
+          if (v === undefined || v <= before) throw new Error(`${samples} = ${v}, before the restart ${before}`);
+          return v;
+        },
+        60_000,
+        1000,
+      );
+      expect(after).toBeGreaterThan(before);
     },
     E2E_TIMEOUT,
   );
