@@ -4,11 +4,25 @@
  * that always clean up after themselves.
  *
  * Images built here are a cache shared by every test file and every run (label `mc-e2e.cache`):
- *   mc-e2e-base:bookworm  debootstrap minbase + redis-server, nginx-light, python3-flask, python3-redis
+ *   mc-e2e-base:bookworm  debootstrap minbase + redis-server, nginx-light, python3-flask, python3-redis,
+ *                         python3-prometheus-client
  *   python:3.12-slim      FROM the base (the stacks' Dockerfiles build FROM it; pip is skipped offline)
  *   mc-e2e/redis:7.2      FROM the base, /data owned by 999:1000 like the official redis image
  *   mc-e2e/nginx:1.22     FROM the base (Debian's nginx-light), for the gateway
  *   mc-e2e/busybox:1.35   FROM scratch + the host's busybox-static
+ *   mc-e2e/prometheus:2   FROM the base + the files of Debian's `prometheus` package (2.42), laid out like the
+ *                         official prom/prometheus image: ENTRYPOINT /usr/bin/prometheus, USER 65534 (nobody),
+ *                         /prometheus owned by 65534 (so a fresh named volume there is writable), config in
+ *                         /etc/prometheus. The package is fetched with `apt-get download` and only its binary,
+ *                         /etc/prometheus and /usr/share/prometheus are copied: `apt-get install` pulls in the
+ *                         classic web UI's JavaScript libraries (218 MB in /usr/share/javascript; a 410 MB layer
+ *                         instead of 50 MB; the HTTP API needs none of them), and `dpkg-deb -x` straight into /
+ *                         replaces the merged-/usr symlinks (/lib, /bin) with directories.
+ *                         A separate image rather than a base package: the base stays small, and a change to this
+ *                         recipe rebuilds this image (seconds) instead of the base (debootstrap, minutes).
+ * Each image carries the hash of its recipe (derived images: also the base's image id); a changed recipe rebuilds
+ * it (and, for the base, everything built FROM it), an unchanged one is reused. The recipes fetch packages from
+ * the Debian mirror, whose state the hash does not cover: clean the cache to pick up a point release.
  * Remove them (and whatever a killed run left behind) with `node scripts/run-ts.js test/e2e/clean-cache.ts`.
  */
 import { spawn, spawnSync } from 'child_process';
@@ -18,6 +32,7 @@ import * as net from 'net';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import { DEFAULT_MONITORING_IMAGE } from '../../lib/model/monitoring';
 
 // ---------------------------------------------------------------------------------------------------------------
 // processes
@@ -191,10 +206,14 @@ export const PYTHON_IMAGE = 'python:3.12-slim';
 export const REDIS_IMAGE = 'mc-e2e/redis:7.2';
 export const NGINX_IMAGE = 'mc-e2e/nginx:1.22';
 export const BUSYBOX_IMAGE = 'mc-e2e/busybox:1.35';
+/** Prometheus from Debian bookworm's `prometheus` package, laid out like prom/prometheus (see the header). */
+export const PROMETHEUS_IMAGE = 'mc-e2e/prometheus:2';
+/** Where PROMETHEUS_IMAGE keeps its TSDB by default (owned by 65534, like the official image's). */
+export const PROMETHEUS_DATA_DIR = '/prometheus';
 
 /** The label every cached image carries; its value is the hash of the recipe that built it. */
 export const CACHE_LABEL = 'mc-e2e.cache';
-export const BASE_PACKAGES = ['redis-server', 'nginx-light', 'python3-flask', 'python3-redis'];
+export const BASE_PACKAGES = ['redis-server', 'nginx-light', 'python3-flask', 'python3-redis', 'python3-prometheus-client'];
 const SUITE = 'bookworm';
 const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -203,6 +222,8 @@ export const IMAGE_OVERRIDES: Record<string, string> = {
   'redis:7.2-alpine': REDIS_IMAGE,
   'nginx:1.27-alpine': NGINX_IMAGE,
   'busybox:1.36.1': BUSYBOX_IMAGE,
+  // Monitoring's default image (the shop's Prometheus); Debian's prometheus stands in for it.
+  [DEFAULT_MONITORING_IMAGE]: PROMETHEUS_IMAGE,
 };
 
 interface ImageRecipe {
@@ -256,6 +277,20 @@ function derivedRecipes(): ImageRecipe[] {
       tag: BUSYBOX_IMAGE,
       dockerfile: ['FROM scratch', 'COPY rootfs/ /', `ENV ${PATH_ENV}`, 'CMD ["sh"]'].join('\n') + '\n',
       context: (dir) => busyboxRootfs(path.join(dir, 'rootfs')),
+    },
+    {
+      tag: PROMETHEUS_IMAGE,
+      dockerfile: fromBase([
+        'RUN set -e; apt-get update; cd /tmp; apt-get download prometheus; dpkg-deb -x prometheus_*.deb pkg; ' +
+          'cp -a pkg/usr/bin/prometheus /usr/bin/; cp -a pkg/etc/prometheus /etc/; cp -a pkg/usr/share/prometheus /usr/share/; ' +
+          `rm -rf pkg prometheus_*.deb /var/lib/apt/lists/* /var/cache/apt/*.bin; mkdir -p ${PROMETHEUS_DATA_DIR}; ` +
+          `chown 65534:65534 ${PROMETHEUS_DATA_DIR}`,
+        'USER 65534:65534',
+        `WORKDIR ${PROMETHEUS_DATA_DIR}`,
+        'EXPOSE 9090',
+        'ENTRYPOINT ["/usr/bin/prometheus"]',
+        `CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=${PROMETHEUS_DATA_DIR}"]`,
+      ]),
     },
   ];
 }

@@ -6,15 +6,18 @@
 import { Recorded } from '../docker/harness';
 import { installMocks, renderStack, secretValue, setConfig } from '../docker/harness';
 import * as pulumi from '@pulumi/pulumi';
+import { STACKS } from '../../stacks';
 import { securityViolations } from './checks';
 import {
   BUSYBOX_IMAGE,
   describeWithDocker,
+  docker,
   E2E_TIMEOUT,
   ensureImages,
   execIn,
   httpGet,
   IMAGE_OVERRIDES,
+  PROMETHEUS_IMAGE,
   SETUP_TIMEOUT,
   waitFor,
 } from './engine';
@@ -210,6 +213,65 @@ describeWithDocker("Pulumi backend on a real engine: the shop's containers, netw
       );
       const gatewayNetworks = Object.keys((await d!.inspect('shop-gateway')).NetworkSettings.Networks);
       expect(gatewayNetworks.some((n) => n.endsWith('-users-db'))).toBe(false);
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    "the shop's Prometheus (Debian's, for prom/prometheus) loads its generated configuration and finds every replica by alias",
+    async () => {
+      const model = STACKS.shop({ imageOverrides: IMAGE_OVERRIDES }).resolve();
+      const expected = Object.fromEntries(
+        model.monitoring!.targets.map((t) => [t.service, model.services.find((s) => s.name === t.service)!.replicas]),
+      );
+      expect(Object.keys(expected).length).toBeGreaterThan(1);
+      const prometheus = await d!.inspect(`shop-${model.monitoring!.service}-1`);
+      expect([prometheus.Config.Image, prometheus.State.Running]).toEqual([PROMETHEUS_IMAGE, true]);
+      // Prometheus's image has no HTTP client: a busybox in its network namespace asks its API.
+      const ask = async () => {
+        const r = await docker(
+          [
+            'run',
+            '--rm',
+            '--network',
+            `container:${prometheus.Id}`,
+            '--user',
+            '65534:65534',
+            '--cap-drop',
+            'ALL',
+            BUSYBOX_IMAGE,
+            'timeout',
+            '5',
+            'wget',
+            '-q',
+            '-O',
+            '-',
+            `http://127.0.0.1:${model.monitoring!.port}/api/v1/targets?state=active`,
+          ],
+          { allowFailure: true, timeoutMs: 60_000 },
+        );
+        if (r.code !== 0) throw new Error(`wget: exit ${r.code} ${r.stderr}`);
+        return JSON.parse(r.stdout).data.activeTargets as Array<{ labels: Record<string, string>; lastError: string; health: string }>;
+      };
+      // The first DNS lookups may come before the scraped containers exist; they repeat every scrape interval.
+      const targets = await waitFor(
+        'one target per replica of every scraped service',
+        async () => {
+          const t = await ask();
+          const counts: Record<string, number> = {};
+          for (const x of t) counts[x.labels.job] = (counts[x.labels.job] ?? 0) + 1;
+          if (JSON.stringify(counts, Object.keys(expected).sort()) !== JSON.stringify(expected, Object.keys(expected).sort()))
+            throw new Error(`targets per job ${JSON.stringify(counts)}, expected ${JSON.stringify(expected)}`);
+          if (t.some((x) => x.health === 'unknown')) throw new Error('not every target scraped yet');
+          return t;
+        },
+        90_000,
+        2000,
+      );
+      // Idle busybox stands in for the shop's services: each target is reached and refuses (nothing listens), which
+      // a network Prometheus is not on would not answer at all.
+      for (const t of targets)
+        expect([t.labels.job, t.health, t.lastError]).toEqual([t.labels.job, 'down', expect.stringMatching(/connection refused/)]);
     },
     E2E_TIMEOUT,
   );

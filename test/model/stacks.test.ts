@@ -51,7 +51,14 @@ describe('flask-redis', () => {
     expect(web.image.build).toBeDefined();
     expect(fs.existsSync(path.join(web.image.build!.context, web.image.build!.dockerfile))).toBe(true);
     expect(fs.readFileSync(path.join(web.image.build!.context, web.image.build!.dockerfile), 'utf8')).toMatch(/^FROM python:3/m);
-    expect(web.ports).toEqual([expect.objectContaining({ port: 5000, publish: 5000 })]);
+    expect(web.ports).toEqual([
+      expect.objectContaining({ port: 5000, publish: 5000 }),
+      expect.objectContaining({ port: 8000, name: 'metrics', publish: undefined }),
+    ]);
+  });
+
+  test('web serves Prometheus metrics on its own, unpublished port 8000', () => {
+    expect(web.metrics).toEqual({ port: 8000, path: '/metrics' });
   });
 
   test('web depends on redis and gets its address', () => {
