@@ -281,7 +281,7 @@ test("a sidecar's health check and files are its own: the seed fills its file vo
   expect(r.containers.get(main)!.inputs.healthcheck).toBeUndefined();
 });
 
-test('output URLs name the address each port is published on (127.0.0.1 by default, localhost for all interfaces, IPv6 bracketed)', async () => {
+test('output URLs name the address a port is published on (127.0.0.1 by default; localhost for all; IPv6 bracketed)', async () => {
   const r = await renderApplication(
     app((a) => {
       web(a, { ports: [{ port: 8080, publish: 8080 }] });

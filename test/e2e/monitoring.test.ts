@@ -4,8 +4,9 @@
  * `prometheus` package, mc-e2e/prometheus:2) added to a copy of the stack finds it by DNS and scrapes it: its API
  * reports the target up and the app's own counter. Prometheus runs as 65534 on a read-only root with its TSDB on a
  * named volume (a new container there keeps the samples), and from its network namespace web's metrics port answers
- * while redis (no metrics) cannot be reached, not even by address. The same application through the Pulumi program (its registered inputs sent to the engine
- * by pulumi-judge.ts): the configuration reaches the read-only container through the seed, and web's target is up.
+ * while redis (no metrics) cannot be reached, not even by address. The same application through the Pulumi program
+ * (its registered inputs sent to the engine by pulumi-judge.ts): the configuration reaches the read-only container
+ * through the seed, and web's target is up.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { Image, Monitoring } from '../../lib/model';
