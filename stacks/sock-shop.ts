@@ -50,6 +50,16 @@ const healthProbes = (
 });
 
 /**
+ * Not in the original, which gives these containers no probe: Kubernetes routes no traffic to a pod before its port
+ * listens. Docker targets keep the original's behaviour (no health check: these images have no `nc`), so
+ * dependents there wait for the container to start, as before.
+ */
+const tcpReadiness = (port: number): Pick<MicroserviceProps, 'readinessProbe' | 'healthcheck'> => ({
+  readinessProbe: Probe.tcp({ port, periodSeconds: 5 }),
+  healthcheck: Probe.none(),
+});
+
+/**
  * A MongoDB as the original runs it (writable /tmp), as the image's mongodb user; `mongo` pinned to the 3.4 of the
  * authors' compose file.
  */
@@ -58,6 +68,7 @@ function mongo(app: Application, name: string, image = Image.fromRegistry('mongo
     image,
     nodeSelector: LINUX,
     ports: [{ port: 27017, name: 'mongo' }],
+    ...tcpReadiness(27017),
     // The image declares /data/db a volume; the original's read-only root leaves it writable that way.
     security: storeSecurity(['/data/db']),
   });
@@ -77,6 +88,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
     env: { JAVA_OPTS: EnvValue.fromValue(JAVA_OPTS) },
     resources: resources([100, 300], [200, 500]),
     ports: [{ port: 80 }],
+    ...tcpReadiness(80),
     security: appSecurity,
     dependsOn: [cartsDb],
   });
@@ -90,6 +102,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
       MYSQL_DATABASE: EnvValue.fromValue('socksdb'),
     },
     ports: [{ port: 3306, name: 'mysql' }],
+    ...tcpReadiness(3306),
     // No securityContext in the original (root, writable root filesystem): here the mysql user with writable
     // data, socket and temporary directories.
     security: storeSecurity(['/var/lib/mysql', '/var/run/mysqld']),
@@ -134,6 +147,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
       { port: 15672, name: 'management' },
       { port: 5672, name: 'rabbitmq' },
     ],
+    ...tcpReadiness(5672),
     // The image declares /var/lib/rabbitmq a volume; its entrypoint writes the generated config to /etc/rabbitmq.
     security: storeSecurity(['/var/lib/rabbitmq', '/etc/rabbitmq']),
     sidecars: [
@@ -141,6 +155,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
         name: 'rabbitmq-exporter',
         image: Image.fromRegistry('kbudde/rabbitmq-exporter:v0.29.0'),
         ports: [{ port: 9090, name: 'exporter' }],
+        ...tcpReadiness(9090),
         security: { user: 10001, group: 10001 },
       },
     ],
@@ -151,6 +166,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
     env: { ZIPKIN: EnvValue.fromValue('zipkin.jaeger.svc.cluster.local'), JAVA_OPTS: EnvValue.fromValue(JAVA_OPTS) },
     resources: resources([100, 300], [300, 500]),
     ports: [{ port: 80 }],
+    ...tcpReadiness(80),
     security: appSecurity,
     dependsOn: [rabbitmq],
   });
@@ -160,6 +176,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
     env: { JAVA_OPTS: EnvValue.fromValue(JAVA_OPTS) },
     resources: resources([100, 300], [300, 500]),
     ports: [{ port: 80 }],
+    ...tcpReadiness(80),
     security: appSecurity,
     dependsOn: [rabbitmq],
   });
@@ -171,6 +188,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
     env: { JAVA_OPTS: EnvValue.fromValue(JAVA_OPTS) },
     resources: resources([100, 500], [300, 500]),
     ports: [{ port: 80 }],
+    ...tcpReadiness(80),
     security: appSecurity,
     dependsOn: [ordersDb, carts, user, payment, shipping],
   });
@@ -179,6 +197,7 @@ export function sockShop(props: ApplicationProps = {}): Application {
     image: Image.fromRegistry('redis:alpine'),
     nodeSelector: LINUX,
     ports: [{ port: 6379, name: 'redis' }],
+    ...tcpReadiness(6379),
     security: storeSecurity(['/data']),
   });
   const frontEnd = new Microservice(app, 'front-end', {
@@ -196,5 +215,9 @@ export function sockShop(props: ApplicationProps = {}): Application {
   frontEnd.acknowledge('k8s-ingressFrom', 'the shop front is public: the original exposes NodePort 30001 to everyone');
   app.acknowledge('docker-nodeSelector', 'the original places pods on Linux nodes; Docker runs everything on its one engine');
   app.acknowledge('docker-livenessProbe', 'in Docker the liveness probe is the health status; restart: always covers crashes');
+  app.acknowledge(
+    'docker-dependsOn',
+    "the original's compose file has no health checks either: in Docker a service starts once its dependencies' containers have",
+  );
   return app;
 }

@@ -2,7 +2,7 @@
  * What the Docker rendering must contain, computed from the resolved model alone (never from the Docker plan),
  * so the tests check the plan and its translation together.
  */
-import { DependencyCondition, ResolvedApplication, ResolvedService } from '../../lib/model';
+import { DependencyCondition, ProbeKind, ResolvedApplication, ResolvedService } from '../../lib/model';
 
 export interface ExpectedContainer {
   readonly name: string;
@@ -89,8 +89,16 @@ export function expectedDependsOn(app: ResolvedApplication): Map<string, string[
 
 /** Services some dependent waits for with condition `healthy`. */
 export function awaitedHealthyServices(app: ResolvedApplication): Set<string> {
+  // Docker has a health check to wait for unless there is none (Probe.none()) or it would be a Kubernetes gRPC probe.
+  const byName = new Map(app.services.map((s) => [s.name, s]));
+  const dockerChecked = (name: string) => {
+    const h = byName.get(name)!;
+    return h.healthcheck !== undefined && !(h.healthcheck.kind === ProbeKind.GRPC && h.healthcheckField !== 'healthcheck');
+  };
   return new Set(
-    app.services.flatMap((s) => s.dependencies.filter((d) => d.condition === DependencyCondition.HEALTHY).map((d) => d.service)),
+    app.services.flatMap((s) =>
+      s.dependencies.filter((d) => d.condition === DependencyCondition.HEALTHY && dockerChecked(d.service)).map((d) => d.service),
+    ),
   );
 }
 
