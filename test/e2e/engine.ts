@@ -338,10 +338,10 @@ function derivedHash(recipe: ImageRecipe, baseId: string): string {
   return recipeHash(recipe.dockerfile, baseId, recipe.context ? 'ctx' : '');
 }
 
-async function imagesUpToDate(): Promise<boolean> {
+async function imagesUpToDate(recipes: readonly ImageRecipe[]): Promise<boolean> {
   if ((await imageLabel(BASE_IMAGE)) !== BASE_HASH) return false;
   const baseId = (await imageId(BASE_IMAGE))!;
-  for (const r of derivedRecipes()) {
+  for (const r of recipes) {
     const label = await imageLabel(r.tag);
     if (label === undefined && r.tag === PYTHON_IMAGE && (await imageId(r.tag))) continue; // someone else's python
     if (label !== derivedHash(r, baseId)) return false;
@@ -391,23 +391,29 @@ function alive(pid: number): boolean {
   }
 }
 
-let imagesReady: Promise<void> | undefined;
+const imagesReady = new Map<string, Promise<void>>();
 
 /**
- * Makes sure the local images exist, building what is missing or stale; once per process, and only one process
- * builds at a time.
+ * Makes sure the local images exist (all, or the derived images `tags` and the base), building what is missing or
+ * stale; once per process, and only one process builds at a time.
  */
-export function ensureImages(): Promise<void> {
-  imagesReady ??= (async () => {
-    if (await imagesUpToDate()) return;
-    await withImageLock(async () => {
-      if (await imagesUpToDate()) return; // another worker built them while we waited
-      await buildBase();
-      const baseId = (await imageId(BASE_IMAGE))!;
-      for (const r of derivedRecipes()) await buildDerived(r, baseId);
-    });
-  })();
-  return imagesReady;
+export function ensureImages(tags?: readonly string[]): Promise<void> {
+  const recipes = () => derivedRecipes().filter((r) => !tags || tags.includes(r.tag));
+  const key = tags ? [...tags].sort().join(',') : '*';
+  let ready = imagesReady.get(key);
+  if (!ready) {
+    ready = (async () => {
+      if (await imagesUpToDate(recipes())) return;
+      await withImageLock(async () => {
+        if (await imagesUpToDate(recipes())) return; // another worker built them while we waited
+        await buildBase();
+        const baseId = (await imageId(BASE_IMAGE))!;
+        for (const r of recipes()) await buildDerived(r, baseId);
+      });
+    })();
+    imagesReady.set(key, ready);
+  }
+  return ready;
 }
 
 async function buildBase(): Promise<void> {

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { run, RunResult, sleep, waitFor } from '../e2e/engine';
+import { ensureImages, PYTHON_IMAGE, REDIS_IMAGE, run, RunResult, sleep, waitFor } from '../e2e/engine';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 const CACHE = process.env.KUBE_LOCAL_DIR ?? '/var/tmp/k8s-local';
@@ -96,6 +96,21 @@ export function kubectl(args: string[], options: { input?: string; allowFailure?
 /** `docker args` on the node's own dockerd (never the machine's main engine). */
 export function nodeDocker(args: string[], timeoutMs = 600_000): Promise<RunResult> {
   return run('docker', args, { env: { DOCKER_HOST: NODE_DOCKER_HOST }, timeoutMs });
+}
+
+/**
+ * Builds the e2e suite's python and redis images (FROM its debootstrap base) on the node's dockerd. Only those:
+ * the node's builds cannot reach the Debian mirror, which the Prometheus image's build needs.
+ */
+export async function ensureNodeImages(): Promise<void> {
+  const saved = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = NODE_DOCKER_HOST;
+  try {
+    await ensureImages([PYTHON_IMAGE, REDIS_IMAGE]);
+  } finally {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+  }
 }
 
 /** One line of `kubectl apply` output: `<kind>[.<group>]/<name> <verb>`. */

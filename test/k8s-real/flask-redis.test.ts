@@ -11,15 +11,15 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { ensureImages, REDIS_IMAGE } from '../e2e/engine';
+import { REDIS_IMAGE } from '../e2e/engine';
 import {
   createVolumeFor,
   describeWithCluster,
   emptyCluster,
+  ensureNodeImages,
   for120,
   K8sObject,
   kubectl,
-  NODE_DOCKER_HOST,
   nodeDocker,
   POD_TIMEOUT,
   readObjects,
@@ -52,14 +52,7 @@ function get(host: string, port: number, urlPath = '/', timeoutMs = 5000): Promi
  * debootstrap base: python with flask and redis, redis), then the stack's own Dockerfile.
  */
 async function loadImages(): Promise<void> {
-  const saved = process.env.DOCKER_HOST;
-  process.env.DOCKER_HOST = NODE_DOCKER_HOST;
-  try {
-    await ensureImages();
-  } finally {
-    if (saved === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = saved;
-  }
+  await ensureNodeImages();
   await nodeDocker(['tag', REDIS_IMAGE, 'redis:7.2-alpine']);
   await nodeDocker(['build', '-q', '-t', 'flask-redis/web:1.0.0', path.join(ROOT, 'stacks', 'flask-redis', 'web')]);
   await nodeDocker(['image', 'inspect', 'busybox:1.36.1']); // the wait image, made by scripts/kube-local.sh

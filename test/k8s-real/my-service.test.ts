@@ -5,13 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ensureImages } from '../e2e/engine';
 import {
   describeWithCluster,
   emptyCluster,
+  ensureNodeImages,
   for120,
   kubectl,
-  NODE_DOCKER_HOST,
   nodeDocker,
   POD_TIMEOUT,
   readObjects,
@@ -34,14 +33,7 @@ describeWithCluster('my-service scales 3 -> 5 on a real cluster', () => {
     five = synthStacks({ MY_SERVICE_REPLICAS: '5' }, ['my-service']);
     await emptyCluster();
     await schedulePods(true);
-    const saved = process.env.DOCKER_HOST;
-    process.env.DOCKER_HOST = NODE_DOCKER_HOST;
-    try {
-      await ensureImages();
-    } finally {
-      if (saved === undefined) delete process.env.DOCKER_HOST;
-      else process.env.DOCKER_HOST = saved;
-    }
+    await ensureNodeImages();
     await nodeDocker(['build', '-q', '-t', 'my-service:1.0.0', path.join(ROOT, 'stacks', 'my-service', 'app')]);
   }, 1_200_000);
 
