@@ -10,6 +10,7 @@ export function webMongo(props: ApplicationProps = {}): Application {
     image: Image.fromDockerfile(path.join(__dirname, 'web-mongo', 'web'), { tag: 'web-mongo/web:1.0.0' }),
     ports: [{ port: 8080, name: 'http', publish: 8080 }],
     dependsOn: [db],
+    readinessProbe: Probe.http('/healthz'),
     livenessProbe: Probe.http('/healthz'),
   });
   web.acknowledge('k8s-ports', 'the seed publishes port 8080 with docker run -p; in Kubernetes use kubectl port-forward');
