@@ -1,8 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { EgressKind, ResolvedApplication, ResolvedService } from '../model';
-import { objectMetadata } from './metadata';
-import { PolicyPeers, policyPorts } from './policy-peers';
+import { cidrPeer, dnsPeer, namespacePeer, networkPolicy, podsPeer, policyPorts, tcpPort } from './policy-peers';
 
 /** Name of a service's egress policy. */
 export const egressPolicyName = (service: string) => `${service}-egress`;
@@ -18,36 +17,25 @@ export function egressPolicy(
   svc: ResolvedService,
   app: ResolvedApplication,
   byName: ReadonlyMap<string, ResolvedService>,
-  peers: PolicyPeers,
-): kplus.NetworkPolicy {
-  const id = `Egress:${svc.name}`;
-  const policy = new kplus.NetworkPolicy(scope, id, {
-    metadata: objectMetadata(egressPolicyName(svc.name), svc.labels, app.namespace),
-    selector: peers.podsOf(svc),
-    egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
-  });
-  policy.addEgressRule(peers.dns(), [kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)]);
+): kplus.k8s.KubeNetworkPolicy {
+  const dnsPorts = [{ port: kplus.k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, tcpPort(53)];
+  const egress: kplus.k8s.NetworkPolicyEgressRule[] = [{ to: [dnsPeer()], ports: dnsPorts }];
   for (const dep of svc.dependencies) {
     const target = byName.get(dep.service)!;
-    policy.addEgressRule(peers.podsOf(target), policyPorts(target.ports));
+    egress.push({ to: [podsPeer(target)], ports: policyPorts(target.ports) });
   }
   if (app.monitoring?.service === svc.name) {
-    for (const t of app.monitoring.targets)
-      policy.addEgressRule(peers.podsOf(byName.get(t.service)!), [kplus.NetworkPolicyPort.tcp(t.port)]);
+    for (const t of app.monitoring.targets) egress.push({ to: [podsPeer(byName.get(t.service)!)], ports: [tcpPort(t.port)] });
   }
-  svc.egress.forEach((e, i) => {
-    const ports = e.ports.map((p) => kplus.NetworkPolicyPort.tcp(p));
-    const blocks =
-      e.kind === EgressKind.CIDR
-        ? [
-            e.value.includes(':')
-              ? kplus.NetworkPolicyIpBlock.ipv6(scope, `${id}:Cidr${i}`, e.value)
-              : kplus.NetworkPolicyIpBlock.ipv4(scope, `${id}:Cidr${i}`, e.value),
-          ]
-        : [kplus.NetworkPolicyIpBlock.anyIpv4(scope, `${id}:Host${i}:V4`), kplus.NetworkPolicyIpBlock.anyIpv6(scope, `${id}:Host${i}:V6`)];
-    for (const block of blocks) policy.addEgressRule(block, ports.length > 0 ? ports : undefined);
+  for (const e of svc.egress) {
+    const ports = e.ports.length > 0 ? e.ports.map(tcpPort) : undefined;
+    const cidrs = e.kind === EgressKind.CIDR ? [e.value] : ['0.0.0.0/0', '::/0'];
+    for (const cidr of cidrs) egress.push({ to: [cidrPeer(cidr)], ports });
+  }
+  return networkPolicy(scope, `Egress:${svc.name}`, egressPolicyName(svc.name), svc.labels, app.namespace, svc.selectorLabels, {
+    policyTypes: ['Egress'],
+    egress,
   });
-  return policy;
 }
 
 /** Name of a service's scrape policy. */
@@ -62,17 +50,15 @@ export function metricsPolicy(
   svc: ResolvedService,
   app: ResolvedApplication,
   byName: ReadonlyMap<string, ResolvedService>,
-  peers: PolicyPeers,
-): kplus.NetworkPolicy | undefined {
+): kplus.k8s.KubeNetworkPolicy | undefined {
   const scraper = app.monitoring?.targets.some((t) => t.service === svc.name) ? byName.get(app.monitoring.service) : undefined;
   if (!svc.metrics || (app.monitoringNamespace === undefined && !scraper)) return undefined;
-  const id = `Metrics:${svc.name}`;
-  const policy = new kplus.NetworkPolicy(scope, id, {
-    metadata: objectMetadata(metricsPolicyName(svc.name), svc.labels, app.namespace),
-    selector: peers.podsOf(svc),
+  const ports = [tcpPort(svc.metrics.port)];
+  const ingress: kplus.k8s.NetworkPolicyIngressRule[] = [];
+  if (app.monitoringNamespace !== undefined) ingress.push({ from: [namespacePeer(app.monitoringNamespace)], ports });
+  if (scraper) ingress.push({ from: [podsPeer(scraper)], ports });
+  return networkPolicy(scope, `Metrics:${svc.name}`, metricsPolicyName(svc.name), svc.labels, app.namespace, svc.selectorLabels, {
+    policyTypes: ['Ingress'],
+    ingress,
   });
-  const port = [kplus.NetworkPolicyPort.tcp(svc.metrics.port)];
-  if (app.monitoringNamespace !== undefined) policy.addIngressRule(peers.namespace(app.monitoringNamespace), port);
-  if (scraper) policy.addIngressRule(peers.podsOf(scraper), port);
-  return policy;
 }

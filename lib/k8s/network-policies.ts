@@ -1,11 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { IngressSourceKind, LABEL_PART_OF, ResolvedApplication, ResolvedPort, ResolvedService } from '../model';
+import { IngressSourceKind, LABEL_PART_OF, ResolvedApplication, ResolvedService } from '../model';
 import { egressPolicy, metricsPolicy } from './egress-policies';
-import { addOpenIngressRule } from './patches';
-import { objectMetadata } from './metadata';
 import { allowPolicyName, defaultDenyPolicyName } from './names';
-import { PolicyPeers, policyPorts } from './policy-peers';
+import { cidrPeer, namespacePeer, networkPolicy, podsPeer, policyPorts } from './policy-peers';
 
 /**
  * NetworkPolicies from the dependency graph: every pod of the application denies ingress by default, and a
@@ -15,19 +13,21 @@ import { PolicyPeers, policyPorts } from './policy-peers';
  * Egress is denied by default too, and each service's egress policy allows its dependencies, the cluster DNS and
  * its declared `egress` (see egress-policies.ts).
  */
-export function createNetworkPolicies(scope: Construct, app: ResolvedApplication): kplus.NetworkPolicy[] {
+export function createNetworkPolicies(scope: Construct, app: ResolvedApplication): kplus.k8s.KubeNetworkPolicy[] {
   if (app.services.length === 0) return [];
-  const denyAll = new kplus.NetworkPolicy(scope, 'DefaultDeny', {
-    metadata: objectMetadata(defaultDenyPolicyName(app.name), app.labels, app.namespace),
-    selector: kplus.Pods.select(scope, 'AppPods', { labels: { [LABEL_PART_OF]: app.name } }),
-    ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
-    egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
-  });
+  const denyAll = networkPolicy(
+    scope,
+    'DefaultDeny',
+    defaultDenyPolicyName(app.name),
+    app.labels,
+    app.namespace,
+    { [LABEL_PART_OF]: app.name },
+    { policyTypes: ['Egress', 'Ingress'] },
+  );
   const byName = new Map(app.services.map((s) => [s.name, s]));
-  const peers = new PolicyPeers(scope);
-  const allows = app.services.flatMap((svc) => allowPolicy(scope, svc, app, byName, peers) ?? []);
-  const egress = app.services.map((svc) => egressPolicy(scope, svc, app, byName, peers));
-  const metrics = app.services.flatMap((svc) => metricsPolicy(scope, svc, app, byName, peers) ?? []);
+  const allows = app.services.flatMap((svc) => allowPolicy(scope, svc, app, byName) ?? []);
+  const egress = app.services.map((svc) => egressPolicy(scope, svc, app, byName));
+  const metrics = app.services.flatMap((svc) => metricsPolicy(scope, svc, app, byName) ?? []);
   return [denyAll, ...allows, ...egress, ...metrics];
 }
 
@@ -37,34 +37,21 @@ function allowPolicy(
   svc: ResolvedService,
   app: ResolvedApplication,
   byName: ReadonlyMap<string, ResolvedService>,
-  peers: PolicyPeers,
-): kplus.NetworkPolicy | undefined {
+): kplus.k8s.KubeNetworkPolicy | undefined {
   const routedPorts = svc.ports.filter((p) => app.gateway?.routes.some((r) => r.service === svc.name && r.port === p.port));
   if (svc.ports.length === 0 || (svc.dependents.length === 0 && routedPorts.length === 0 && svc.ingressFrom.length === 0)) return undefined;
-  const id = `Allow:${svc.name}`;
-  const policy = new kplus.NetworkPolicy(scope, id, {
-    metadata: objectMetadata(allowPolicyName(svc.name), svc.labels, app.namespace),
-    selector: peers.podsOf(svc),
+  const ports = policyPorts(svc.ports);
+  const ingress: kplus.k8s.NetworkPolicyIngressRule[] = svc.dependents.map((d) => ({ from: [podsPeer(byName.get(d)!)], ports }));
+  if (routedPorts.length > 0) ingress.push({ from: [namespacePeer(app.gateway!.controllerNamespace)], ports: policyPorts(routedPorts) });
+  for (const src of svc.ingressFrom) {
+    if (src.kind === IngressSourceKind.CIDR) ingress.push({ from: [cidrPeer(src.value!)], ports });
+    else if (src.kind === IngressSourceKind.NAMESPACE) ingress.push({ from: [namespacePeer(src.value!)], ports });
+  }
+  // Any source is a rule without `from`; ipBlock 0.0.0.0/0 would miss node addresses that some CNIs (Cilium) class
+  // apart, and load-balanced traffic often arrives from them. It comes after the other rules.
+  if (svc.ingressFrom.some((src) => src.kind === IngressSourceKind.ANYWHERE)) ingress.push({ ports });
+  return networkPolicy(scope, `Allow:${svc.name}`, allowPolicyName(svc.name), svc.labels, app.namespace, svc.selectorLabels, {
+    policyTypes: ['Ingress'],
+    ingress,
   });
-  for (const dependent of svc.dependents) policy.addIngressRule(peers.podsOf(byName.get(dependent)!), policyPorts(svc.ports));
-  if (routedPorts.length > 0) policy.addIngressRule(peers.namespace(app.gateway!.controllerNamespace), policyPorts(routedPorts));
-  svc.ingressFrom.forEach((src, i) => {
-    if (src.kind === IngressSourceKind.CIDR) {
-      const block = src.value!.includes(':')
-        ? kplus.NetworkPolicyIpBlock.ipv6(scope, `${id}:Cidr${i}`, src.value!)
-        : kplus.NetworkPolicyIpBlock.ipv4(scope, `${id}:Cidr${i}`, src.value!);
-      policy.addIngressRule(block, policyPorts(svc.ports));
-    } else if (src.kind === IngressSourceKind.NAMESPACE) {
-      policy.addIngressRule(peers.namespace(src.value!), policyPorts(svc.ports));
-    }
-  });
-  // Any source is a rule without `from`, which cdk8s-plus cannot write; ipBlock 0.0.0.0/0 would miss node
-  // addresses that some CNIs (Cilium) class apart, and load-balanced traffic often arrives from them.
-  if (svc.ingressFrom.some((src) => src.kind === IngressSourceKind.ANYWHERE)) addOpenIngressRule(policy, svc.ports.map(policyPortJson));
-  return policy;
-}
-
-/** A port in cdk8s's typed form: the policy's typed ApiObject converts its JSON after the patches. */
-function policyPortJson(p: ResolvedPort): Record<string, unknown> {
-  return { port: kplus.k8s.IntOrString.fromNumber(p.port), protocol: p.protocol };
 }

@@ -39,18 +39,6 @@ export function setJobInstances(job: kplus.Job, instances: number): void {
   ApiObject.of(job).addJsonPatch(JsonPatch.add('/spec/parallelism', instances), JsonPatch.add('/spec/completions', instances));
 }
 
-/**
- * Adds an ingress rule without `from` (any source) on `ports` to a NetworkPolicy; the policy's other rules, if
- * any, come first.
- */
-export function addOpenIngressRule(policy: kplus.NetworkPolicy, ports: Array<Record<string, unknown>>): void {
-  const obj = ApiObject.of(policy);
-  const spec = (obj.toJson() as { spec?: { ingress?: unknown[]; policyTypes?: string[] } }).spec;
-  if (!spec?.policyTypes) obj.addJsonPatch(JsonPatch.add('/spec/policyTypes', ['Ingress']));
-  else if (!spec.policyTypes.includes('Ingress')) obj.addJsonPatch(JsonPatch.add('/spec/policyTypes/-', 'Ingress'));
-  obj.addJsonPatch(spec?.ingress ? JsonPatch.add('/spec/ingress/-', { ports }) : JsonPatch.add('/spec/ingress', [{ ports }]));
-}
-
 /** Schedules the pods on nodes with `labels` (cdk8s-plus writes node affinity, not the plain nodeSelector). */
 export function setNodeSelector(workload: kplus.Workload, labels: Record<string, string>): void {
   ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { ...labels }));

@@ -1,54 +1,68 @@
 /*
- * The peers NetworkPolicies name: a service's pods, a namespace, the cluster DNS. One construct per peer for the
- * whole chart, shared by every policy and rule that names it (a peer is only its selector), instead of one per rule:
- * at 1,000 services that is thousands of constructs fewer to build and walk.
+ * NetworkPolicies as plain Kubernetes objects: the peers they name (a service's pods, a namespace, the cluster DNS,
+ * an address block), their ports and the policy itself. Plain `KubeNetworkPolicy` objects, not cdk8s-plus
+ * NetworkPolicies: a large application has thousands of rules, and cdk8s-plus builds a construct and a lazy value
+ * for each, which made the policies a fifth of the Kubernetes synth.
  */
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Protocol, ResolvedPort, ResolvedService } from '../model';
+import { ResolvedPort, ResolvedService } from '../model';
+import { objectMetadata } from './metadata';
+
+type Peer = kplus.k8s.NetworkPolicyPeer;
+type Port = kplus.k8s.NetworkPolicyPort;
+
+/** The label every Namespace carries with its own name (Kubernetes 1.21+). */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Where the cluster DNS runs (kube-dns and CoreDNS both carry `k8s-app: kube-dns`). */
 export const CLUSTER_DNS = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } as const;
 
-/** The chart's policy peers, each created on first use. */
-export class PolicyPeers {
-  private readonly pods = new Map<string, kplus.Pods>();
-  private readonly namespaces = new Map<string, kplus.Namespaces>();
-  private clusterDns?: kplus.Pods;
+/** The pods of `svc` (its selector labels). */
+export const podsPeer = (svc: ResolvedService): Peer => ({ podSelector: { matchLabels: { ...svc.selectorLabels } } });
 
-  constructor(private readonly scope: Construct) {}
+/** Every pod of namespace `name` (the empty pod selector says "every pod", as cdk8s-plus writes it). */
+export const namespacePeer = (name: string): Peer => ({
+  namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
+  podSelector: {},
+});
 
-  /** The pods of `svc` (its selector labels). */
-  public podsOf(svc: ResolvedService): kplus.Pods {
-    let peer = this.pods.get(svc.name);
-    if (!peer) {
-      peer = kplus.Pods.select(this.scope, `Peer:Pods:${svc.name}`, { labels: svc.selectorLabels });
-      this.pods.set(svc.name, peer);
-    }
-    return peer;
-  }
+/** The cluster DNS pods. */
+export const dnsPeer = (): Peer => ({
+  ...namespacePeer(CLUSTER_DNS.namespace),
+  podSelector: { matchLabels: { ...CLUSTER_DNS.labels } },
+});
 
-  /** Every pod of namespace `name`. */
-  public namespace(name: string): kplus.Namespaces {
-    let peer = this.namespaces.get(name);
-    if (!peer) {
-      peer = kplus.Namespaces.select(this.scope, `Peer:Namespace:${name}`, { names: [name] });
-      this.namespaces.set(name, peer);
-    }
-    return peer;
-  }
+/** The addresses of an IPv4 or IPv6 CIDR block. */
+export const cidrPeer = (cidr: string): Peer => ({ ipBlock: { cidr } });
 
-  /** The cluster DNS pods. */
-  public dns(): kplus.Pods {
-    this.clusterDns ??= kplus.Pods.select(this.scope, 'Peer:Dns', {
-      labels: { ...CLUSTER_DNS.labels },
-      namespaces: kplus.Namespaces.select(this.scope, 'Peer:DnsNamespace', { names: [CLUSTER_DNS.namespace] }),
-    });
-    return this.clusterDns;
-  }
-}
+/** A TCP port. */
+export const tcpPort = (port: number): Port => ({ port: kplus.k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
 
 /** The ports of a rule, with their protocols. */
-export function policyPorts(ports: readonly ResolvedPort[]): kplus.NetworkPolicyPort[] {
-  return ports.map((p) => (p.protocol === Protocol.UDP ? kplus.NetworkPolicyPort.udp(p.port) : kplus.NetworkPolicyPort.tcp(p.port)));
+export function policyPorts(ports: readonly ResolvedPort[]): Port[] {
+  return ports.map((p) => ({ port: kplus.k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
+}
+
+/** What a policy says besides its name and the pods it selects. */
+export interface PolicyRules {
+  readonly policyTypes: Array<'Ingress' | 'Egress'>;
+  readonly ingress?: kplus.k8s.NetworkPolicyIngressRule[];
+  readonly egress?: kplus.k8s.NetworkPolicyEgressRule[];
+}
+
+/** A NetworkPolicy `name` of the pods labelled `podLabels`, carrying `labels`. */
+export function networkPolicy(
+  scope: Construct,
+  id: string,
+  name: string,
+  labels: Record<string, string>,
+  namespace: string | undefined,
+  podLabels: Record<string, string>,
+  rules: PolicyRules,
+): kplus.k8s.KubeNetworkPolicy {
+  return new kplus.k8s.KubeNetworkPolicy(scope, id, {
+    metadata: objectMetadata(name, labels, namespace),
+    spec: { podSelector: { matchLabels: { ...podLabels } }, ...rules },
+  });
 }
