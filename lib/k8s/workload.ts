@@ -50,10 +50,13 @@ export function createWorkload(
   app: ResolvedApplication,
   options: WorkloadOptions = {},
 ): ServiceWorkload {
-  const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', {
+  // A plain object, not cdk8s-plus's ServiceAccount (a construct and lazy values for three fields); the workload
+  // names it through a reference.
+  new kplus.k8s.KubeServiceAccount(scope, 'ServiceAccount', {
     metadata: { ...objectMetadata(svc.name, svc.labels, app.namespace), annotations: nonEmpty(svc.serviceAccount.annotations) },
-    automountToken: svc.serviceAccount.automountToken,
+    automountServiceAccountToken: svc.serviceAccount.automountToken,
   });
+  const serviceAccount = kplus.ServiceAccount.fromServiceAccountName(scope, 'ServiceAccountRef', svc.name);
   const common = {
     metadata: objectMetadata(svc.name, svc.labels, app.namespace),
     podMetadata: {
