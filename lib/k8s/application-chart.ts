@@ -47,7 +47,7 @@ export class ApplicationChart extends Chart {
   /** The headless `<service>-metrics` Service of each service the application's Monitoring scrapes. */
   public readonly metricsServices: kplus.Service[];
   /** The default-deny policy followed by each service's allow policy. */
-  public readonly networkPolicies: kplus.k8s.KubeNetworkPolicy[];
+  public readonly networkPolicies: ApiObject[];
   /** The Namespace object, when the application names a namespace. */
   public readonly namespaceObject?: kplus.k8s.KubeNamespace;
   private readonly objects: ReadonlyMap<string, MicroserviceObjects>;

@@ -1,7 +1,18 @@
-import * as kplus from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressKind, ResolvedApplication, ResolvedService } from '../model';
-import { cidrPeer, dnsPeer, namespacePeer, networkPolicy, podsPeer, policyPorts, tcpPort } from './policy-peers';
+import {
+  cidrPeer,
+  dnsPeer,
+  EgressRule,
+  IngressRule,
+  namespacePeer,
+  networkPolicy,
+  podsPeer,
+  policyPorts,
+  Port,
+  tcpPort,
+} from './policy-peers';
 
 /** Name of a service's egress policy. */
 export const egressPolicyName = (service: string) => `${service}-egress`;
@@ -17,9 +28,9 @@ export function egressPolicy(
   svc: ResolvedService,
   app: ResolvedApplication,
   byName: ReadonlyMap<string, ResolvedService>,
-): kplus.k8s.KubeNetworkPolicy {
-  const dnsPorts = [{ port: kplus.k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, tcpPort(53)];
-  const egress: kplus.k8s.NetworkPolicyEgressRule[] = [{ to: [dnsPeer()], ports: dnsPorts }];
+): ApiObject {
+  const dnsPorts: Port[] = [{ port: 53, protocol: 'UDP' }, tcpPort(53)];
+  const egress: EgressRule[] = [{ to: [dnsPeer()], ports: dnsPorts }];
   for (const dep of svc.dependencies) {
     const target = byName.get(dep.service)!;
     egress.push({ to: [podsPeer(target)], ports: policyPorts(target.ports) });
@@ -50,11 +61,11 @@ export function metricsPolicy(
   svc: ResolvedService,
   app: ResolvedApplication,
   byName: ReadonlyMap<string, ResolvedService>,
-): kplus.k8s.KubeNetworkPolicy | undefined {
+): ApiObject | undefined {
   const scraper = app.monitoring?.targets.some((t) => t.service === svc.name) ? byName.get(app.monitoring.service) : undefined;
   if (!svc.metrics || (app.monitoringNamespace === undefined && !scraper)) return undefined;
   const ports = [tcpPort(svc.metrics.port)];
-  const ingress: kplus.k8s.NetworkPolicyIngressRule[] = [];
+  const ingress: IngressRule[] = [];
   if (app.monitoringNamespace !== undefined) ingress.push({ from: [namespacePeer(app.monitoringNamespace)], ports });
   if (scraper) ingress.push({ from: [podsPeer(scraper)], ports });
   return networkPolicy(scope, `Metrics:${svc.name}`, metricsPolicyName(svc.name), svc.labels, app.namespace, svc.selectorLabels, {

@@ -1,9 +1,9 @@
-import * as kplus from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IngressSourceKind, LABEL_PART_OF, ResolvedApplication, ResolvedService } from '../model';
 import { egressPolicy, metricsPolicy } from './egress-policies';
 import { allowPolicyName, defaultDenyPolicyName } from './names';
-import { cidrPeer, namespacePeer, networkPolicy, podsPeer, policyPorts } from './policy-peers';
+import { cidrPeer, IngressRule, namespacePeer, networkPolicy, podsPeer, policyPorts } from './policy-peers';
 
 /**
  * NetworkPolicies from the dependency graph: every pod of the application denies ingress by default, and a
@@ -13,7 +13,7 @@ import { cidrPeer, namespacePeer, networkPolicy, podsPeer, policyPorts } from '.
  * Egress is denied by default too, and each service's egress policy allows its dependencies, the cluster DNS and
  * its declared `egress` (see egress-policies.ts).
  */
-export function createNetworkPolicies(scope: Construct, app: ResolvedApplication): kplus.k8s.KubeNetworkPolicy[] {
+export function createNetworkPolicies(scope: Construct, app: ResolvedApplication): ApiObject[] {
   if (app.services.length === 0) return [];
   const denyAll = networkPolicy(
     scope,
@@ -37,11 +37,11 @@ function allowPolicy(
   svc: ResolvedService,
   app: ResolvedApplication,
   byName: ReadonlyMap<string, ResolvedService>,
-): kplus.k8s.KubeNetworkPolicy | undefined {
+): ApiObject | undefined {
   const routedPorts = svc.ports.filter((p) => app.gateway?.routes.some((r) => r.service === svc.name && r.port === p.port));
   if (svc.ports.length === 0 || (svc.dependents.length === 0 && routedPorts.length === 0 && svc.ingressFrom.length === 0)) return undefined;
   const ports = policyPorts(svc.ports);
-  const ingress: kplus.k8s.NetworkPolicyIngressRule[] = svc.dependents.map((d) => ({ from: [podsPeer(byName.get(d)!)], ports }));
+  const ingress: IngressRule[] = svc.dependents.map((d) => ({ from: [podsPeer(byName.get(d)!)], ports }));
   if (routedPorts.length > 0) ingress.push({ from: [namespacePeer(app.gateway!.controllerNamespace)], ports: policyPorts(routedPorts) });
   for (const src of svc.ingressFrom) {
     if (src.kind === IngressSourceKind.CIDR) ingress.push({ from: [cidrPeer(src.value!)], ports });

@@ -1,16 +1,16 @@
 /*
  * NetworkPolicies as plain Kubernetes objects: the peers they name (a service's pods, a namespace, the cluster DNS,
- * an address block), their ports and the policy itself. Plain `KubeNetworkPolicy` objects, not cdk8s-plus
+ * an address block), their ports and the policy itself. Plain ApiObjects holding the final JSON, not cdk8s-plus
  * NetworkPolicies: a large application has thousands of rules, and cdk8s-plus builds a construct and a lazy value
- * for each, which made the policies a fifth of the Kubernetes synth.
+ * for each, then converts every field through typed functions; that made the policies a fifth of the synth.
  */
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedPort, ResolvedService } from '../model';
 import { objectMetadata } from './metadata';
 
 type Peer = kplus.k8s.NetworkPolicyPeer;
-type Port = kplus.k8s.NetworkPolicyPort;
 
 /** The label every Namespace carries with its own name (Kubernetes 1.21+). */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -36,19 +36,37 @@ export const dnsPeer = (): Peer => ({
 /** The addresses of an IPv4 or IPv6 CIDR block. */
 export const cidrPeer = (cidr: string): Peer => ({ ipBlock: { cidr } });
 
+/** A port of a rule, as the JSON of a NetworkPolicyPort. */
+export interface Port {
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+}
+
 /** A TCP port. */
-export const tcpPort = (port: number): Port => ({ port: kplus.k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
+export const tcpPort = (port: number): Port => ({ port, protocol: 'TCP' });
 
 /** The ports of a rule, with their protocols. */
 export function policyPorts(ports: readonly ResolvedPort[]): Port[] {
-  return ports.map((p) => ({ port: kplus.k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
+  return ports.map((p) => ({ port: p.port, protocol: p.protocol }));
+}
+
+/** An ingress rule: from `from` (any source when absent) to `ports`. */
+export interface IngressRule {
+  readonly from?: Peer[];
+  readonly ports: Port[];
+}
+
+/** An egress rule: to `to`, on `ports` (every port when absent). */
+export interface EgressRule {
+  readonly to: Peer[];
+  readonly ports?: Port[];
 }
 
 /** What a policy says besides its name and the pods it selects. */
 export interface PolicyRules {
   readonly policyTypes: Array<'Ingress' | 'Egress'>;
-  readonly ingress?: kplus.k8s.NetworkPolicyIngressRule[];
-  readonly egress?: kplus.k8s.NetworkPolicyEgressRule[];
+  readonly ingress?: IngressRule[];
+  readonly egress?: EgressRule[];
 }
 
 /** A NetworkPolicy `name` of the pods labelled `podLabels`, carrying `labels`. */
@@ -60,8 +78,10 @@ export function networkPolicy(
   namespace: string | undefined,
   podLabels: Record<string, string>,
   rules: PolicyRules,
-): kplus.k8s.KubeNetworkPolicy {
-  return new kplus.k8s.KubeNetworkPolicy(scope, id, {
+): ApiObject {
+  return new ApiObject(scope, id, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
     metadata: objectMetadata(name, labels, namespace),
     spec: { podSelector: { matchLabels: { ...podLabels } }, ...rules },
   });

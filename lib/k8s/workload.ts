@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApplication, ResolvedService, RestartPolicy } from '../model';
@@ -50,9 +50,11 @@ export function createWorkload(
   app: ResolvedApplication,
   options: WorkloadOptions = {},
 ): ServiceWorkload {
-  // A plain object, not cdk8s-plus's ServiceAccount (a construct and lazy values for three fields); the workload
-  // names it through a reference.
-  new kplus.k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+  // A plain object, not cdk8s-plus's ServiceAccount (a construct, lazy values and typed conversion for three
+  // fields); the workload names it through a reference.
+  new ApiObject(scope, 'ServiceAccount', {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
     metadata: { ...objectMetadata(svc.name, svc.labels, app.namespace), annotations: nonEmpty(svc.serviceAccount.annotations) },
     automountServiceAccountToken: svc.serviceAccount.automountToken,
   });
