@@ -46,7 +46,10 @@ export class ApplicationChart extends Chart {
   public readonly ingress?: kplus.Ingress;
   /** The headless `<service>-metrics` Service of each service the application's Monitoring scrapes. */
   public readonly metricsServices: kplus.Service[];
-  /** The default-deny policy followed by each service's allow policy. */
+  /**
+   * The NetworkPolicies as plain ApiObjects (patch them with `addJsonPatch`): the default-deny policy, then each
+   * service's allow (ingress) policy, its egress policy and its metrics policy.
+   */
   public readonly networkPolicies: ApiObject[];
   /** The Namespace object, when the application names a namespace. */
   public readonly namespaceObject?: kplus.k8s.KubeNamespace;
