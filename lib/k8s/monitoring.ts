@@ -6,7 +6,7 @@
  */
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { prometheusConfig, ResolvedApplication, ResolvedService } from '../model';
+import { ResolvedApplication, ResolvedService, withPrometheusConfig } from '../model';
 import { metricsServiceName } from './names';
 import { createMetricsService } from './service';
 
@@ -17,8 +17,7 @@ import { createMetricsService } from './service';
 export function kubernetesService(svc: ResolvedService, app: ResolvedApplication): ResolvedService {
   const m = app.monitoring;
   if (!m || m.service !== svc.name) return svc;
-  const content = prometheusConfig(app.name, m, (t) => metricsServiceName(t.service));
-  return { ...svc, configFiles: svc.configFiles.map((f) => (f.mountPath === m.configPath ? { ...f, content } : f)) };
+  return withPrometheusConfig(svc, app.name, m, (t) => metricsServiceName(t.service));
 }
 
 /** The headless Service `<service>-metrics` of every service the monitoring scrapes (its metrics port only). */

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { LABEL_COMPONENT, pathBelowRoot } from './identity';
 import { Image } from './image';
 import { Microservice } from './microservice';
+import type { ResolvedService } from './resolved';
 import { isDnsLabel, serviceNameFromPath } from './names';
 import { Probe } from './probes';
 import { ResourcesProps } from './resources';
@@ -250,4 +251,18 @@ export function prometheusConfig(app: string, monitoring: ResolvedMonitoring, dn
     ...jobs,
     '',
   ].join('\n');
+}
+
+/**
+ * The resolved Prometheus server `server` with its generated configuration (the config file at
+ * `monitoring.configPath`), the scrape targets named by `dnsName` as in {@link prometheusConfig}. @internal
+ */
+export function withPrometheusConfig(
+  server: ResolvedService,
+  app: string,
+  monitoring: ResolvedMonitoring,
+  dnsName: (target: ResolvedScrapeTarget) => string,
+): ResolvedService {
+  const content = prometheusConfig(app, monitoring, dnsName);
+  return { ...server, configFiles: server.configFiles.map((f) => (f.mountPath === monitoring.configPath ? { ...f, content } : f)) };
 }

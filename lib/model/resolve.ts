@@ -11,7 +11,7 @@ import { resolveServiceIdentity, serviceNameOf } from './identity';
 import { resolveLifecycle } from './lifecycle';
 import { findMicroservices, MICROSERVICE_OPTIONS } from './microservice';
 import { resolveMetrics } from './metrics';
-import { monitoringOfServer, monitoringsOf, prometheusConfig, resolveMonitoring } from './monitoring';
+import { monitoringOfServer, monitoringsOf, resolveMonitoring, withPrometheusConfig } from './monitoring';
 import { publishedPortRules, resolveExposure } from './ports';
 import { resolvePod } from './pod';
 import { resolveEgress } from './egress';
@@ -105,12 +105,10 @@ export function resolveApplication(app: Application): ResolvedApplication {
     // The server's configuration lists the scraped services; here with their Docker names (network aliases), which
     // the Kubernetes backend replaces with its headless Services' names.
     const entry = ctx.byConstruct.get(monitorings[0].server)!;
-    const server = resolved.get(entry)!;
-    const content = prometheusConfig(app.name, monitoring, (t) => t.service);
-    resolved.set(entry, {
-      ...server,
-      configFiles: server.configFiles.map((f) => (f.mountPath === monitoring.configPath ? { ...f, content } : f)),
-    });
+    resolved.set(
+      entry,
+      withPrometheusConfig(resolved.get(entry)!, app.name, monitoring, (t) => t.service),
+    );
   }
   secretClashRules([...resolved.values()].flatMap(secretRefsOf), into(appErrors));
   podSecurityAdmissionRules(
