@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressKind, ResolvedApplication, ResolvedService } from '../model';
+import { egressPolicyName, metricsPolicyName } from './names';
 import {
   cidrPeer,
   dnsPeer,
@@ -13,9 +14,6 @@ import {
   Port,
   tcpPort,
 } from './policy-peers';
-
-/** Name of a service's egress policy. */
-export const egressPolicyName = (service: string) => `${service}-egress`;
 
 /**
  * The service's egress policy (the default-deny policy denies all other egress): its dependencies' pods on their
@@ -48,9 +46,6 @@ export function egressPolicy(
     egress,
   });
 }
-
-/** Name of a service's scrape policy. */
-export const metricsPolicyName = (service: string) => `${service}-metrics`;
 
 /**
  * Lets the scrapers reach exactly the service's metrics port: the pods of the application's monitoring namespace,

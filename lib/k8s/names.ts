@@ -24,6 +24,12 @@ export const defaultDenyPolicyName = (app: string) => `${app}-default-deny`;
 /** The NetworkPolicy that lets a service's clients in. */
 export const allowPolicyName = (service: string) => `${service}-ingress`;
 
+/** A service's egress policy. */
+export const egressPolicyName = (service: string) => `${service}-egress`;
+
+/** The policy that lets the scrapers reach a service's metrics port. */
+export const metricsPolicyName = (service: string) => `${service}-metrics`;
+
 /** The init container that waits for dependency `dep`. */
 export const waitContainerName = (dep: string) => `wait-for-${dep}`;
 
