@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { DependencyCondition, EnvSource, ResolvedEnvVar, ResolvedImage } from '../model';
-import { DockerContainerPlan, DockerHealthcheck, DockerPortPlan } from '../docker-plan';
+import { DockerContainerPlan, DockerHealthcheck, DockerPortPlan, hostAddress } from '../docker-plan';
 import { AssetLayout, composePath, secretKey } from './assets';
 import { ComposeBuild, ComposeHealthcheck, ComposeService } from './compose-file';
 import { literal, literalDeep, variable } from './interpolation';
@@ -33,7 +33,7 @@ export function composeService(c: DockerContainerPlan, ctx: ServiceContext): Com
     expose: nonEmpty(c.ports.map((p) => `${p.port}/${protocol(p)}`)),
     // Always with the plan's host address (compose, like `docker run -p`, would otherwise listen on 0.0.0.0).
     ports: nonEmpty(
-      c.ports.filter((p) => p.publish !== undefined).map((p) => `${hostIp(p.publishAddress!)}:${p.publish}:${p.port}/${protocol(p)}`),
+      c.ports.filter((p) => p.publish !== undefined).map((p) => `${hostAddress(p.publishAddress!)}:${p.publish}:${p.port}/${protocol(p)}`),
     ),
     networks: c.networkModeOf
       ? undefined
@@ -119,9 +119,4 @@ const protocol = (p: DockerPortPlan) => p.protocol.toLowerCase();
 /** Mebibytes in compose's binary units (`M` is MiB); fractions in KiB. */
 function memory(mib: number): string {
   return Number.isInteger(mib) ? `${mib}M` : `${Math.round(mib * 1024)}K`;
-}
-
-/** A host address in the compose short port syntax: IPv6 in brackets. */
-function hostIp(address: string): string {
-  return address.includes(':') ? `[${address}]` : address;
 }

@@ -143,6 +143,11 @@ export interface DockerPlanOptions {
   readonly publishAddress?: string;
 }
 
+/** A published port's host address as it stands before `:<port>` (`docker run -p`, URLs): IPv6 in brackets. */
+export function hostAddress(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
 /** Compose key / name suffix of replica `index` of `service`: `web` alone, `web-1`..`web-n` when replicated. */
 export function instanceKey(service: ResolvedService, index: number): string {
   return replicaKey(service.name, service.replicas, index);

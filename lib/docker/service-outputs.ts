@@ -1,5 +1,5 @@
 import { Protocol } from '../model';
-import { DockerPlan } from '../docker-plan';
+import { DockerPlan, hostAddress } from '../docker-plan';
 
 /** What `pulumi stack output` shows of one service (or of the gateway). */
 export interface ServiceOutputs {
@@ -36,5 +36,5 @@ export function serviceOutputs(plan: DockerPlan): Record<string, ServiceOutputs>
 /** The host part of a URL reaching a port published on `address` from the Docker host itself. */
 function hostOf(address: string | undefined): string {
   if (address === undefined || address === '0.0.0.0' || address === '::') return 'localhost';
-  return address.includes(':') ? `[${address}]` : address;
+  return hostAddress(address);
 }
