@@ -43,9 +43,9 @@ export class ApplicationChart extends Chart {
   /** What Kubernetes cannot express exactly (target 'kubernetes'), in model order. */
   public readonly diagnostics: Diagnostic[];
   /** The gateway's Ingress, when the application has a gateway with routes. */
-  public readonly ingress?: kplus.Ingress;
+  public readonly ingress?: ApiObject;
   /** The headless `<service>-metrics` Service of each service the application's Monitoring scrapes. */
-  public readonly metricsServices: kplus.Service[];
+  public readonly metricsServices: ApiObject[];
   /**
    * The NetworkPolicies as plain ApiObjects (patch them with `addJsonPatch`): the default-deny policy, then each
    * service's allow (ingress) policy, its egress policy and its metrics policy.
@@ -78,8 +78,7 @@ export class ApplicationChart extends Chart {
       ]),
     );
     this.metricsServices = createMetricsServices(this, model);
-    const services = new Map([...this.objects].flatMap(([name, o]) => (o.service ? [[name, o.service] as const] : [])));
-    this.ingress = model.gateway && createIngress(this, model.gateway, model, services);
+    this.ingress = model.gateway && createIngress(this, model.gateway, model);
     this.networkPolicies = createNetworkPolicies(this, model);
   }
 
@@ -88,7 +87,7 @@ export class ApplicationChart extends Chart {
    * no namespace even when the chart's props give one.
    */
   public toJson(): any[] {
-    return this.synthObjects().map((o: any) => {
+    return this.synthObjects((o: any) => {
       const obj = toServerForm(o);
       if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') delete obj.metadata.namespace;
       return obj;
@@ -100,12 +99,13 @@ export class ApplicationChart extends Chart {
    * quarter of a large synth); when this is the app's only chart and no construct declares a dependency, that
    * order is creation order, so the graph is skipped. The constructs are validated as cdk8s does.
    */
-  private synthObjects(): any[] {
+  private synthObjects(serverForm: (o: any) => any): any[] {
     const all = App.of(this).node.findAll();
-    if (all.some((c) => (c !== this && Chart.isChart(c)) || c.node.dependencies.length > 0)) return super.toJson();
+    if (all.some((c) => (c !== this && Chart.isChart(c)) || c.node.dependencies.length > 0)) return super.toJson().map(serverForm);
     const errors = all.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
     if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-    return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson());
+    // Each object's cdk8s form dies young: converted one by one, not as a second copy of the whole chart.
+    return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => serverForm(o.toJson()));
   }
 
   /** The workload (Deployment, StatefulSet or Job) of `service`, to patch what the model does not cover. */
@@ -114,7 +114,7 @@ export class ApplicationChart extends Chart {
   }
 
   /** The Service named after `service`; throws when the service has no ports (and so no Service). */
-  public serviceOf(service: string): kplus.Service {
+  public serviceOf(service: string): ApiObject {
     const svc = this.objectsOf(service).service;
     if (!svc) throw new Error(`service '${service}' declares no ports, so it has no Kubernetes Service`);
     return svc;

@@ -1,25 +1,26 @@
-import * as kplus from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ResolvedApplication, ResolvedGateway } from '../model';
 import { objectMetadata } from './metadata';
+import { PlainApiObject } from './plain-api-object';
 
-/** The gateway as a networking.k8s.io/v1 Ingress: one Prefix rule per route, on the gateway's host if any. */
-export function createIngress(
-  scope: Construct,
-  gateway: ResolvedGateway,
-  app: ResolvedApplication,
-  services: ReadonlyMap<string, kplus.Service>,
-): kplus.Ingress {
-  const ingress = new kplus.Ingress(scope, 'Gateway', {
+/**
+ * The gateway as a networking.k8s.io/v1 Ingress: one Prefix path per route (sorted by path, as cdk8s-plus writes
+ * them), on the gateway's host if any, each to its service's Service port. The model has checked the routes
+ * (paths, no duplicates, a port on every target), so this is the final JSON.
+ */
+export function createIngress(scope: Construct, gateway: ResolvedGateway, app: ResolvedApplication): ApiObject {
+  const paths = [...gateway.routes]
+    .sort((a, b) => a.path.localeCompare(b.path))
+    .map((route) => ({
+      backend: { service: { name: route.service, port: { number: route.servicePort } } },
+      path: route.path,
+      pathType: 'Prefix',
+    }));
+  return new PlainApiObject(scope, 'Gateway', {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
     metadata: objectMetadata(gateway.name, gateway.labels, app.namespace),
-    className: gateway.ingressClassName,
+    spec: { ingressClassName: gateway.ingressClassName, rules: [{ host: gateway.host, http: { paths } }] },
   });
-  for (const route of gateway.routes) {
-    const service = services.get(route.service);
-    if (!service) throw new Error(`gateway '${gateway.name}': route '${route.path}' targets '${route.service}', which has no Service`);
-    const backend = kplus.IngressBackend.fromService(service, { port: route.servicePort });
-    if (gateway.host) ingress.addHostRule(gateway.host, route.path, backend, kplus.HttpIngressPathType.PREFIX);
-    else ingress.addRule(route.path, backend, kplus.HttpIngressPathType.PREFIX);
-  }
-  return ingress;
 }

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApplication, ResolvedService } from '../model';
@@ -17,7 +18,7 @@ import { createWorkload, ServiceWorkload, WorkloadKind, workloadKind } from './w
 export interface MicroserviceObjects {
   readonly workload: ServiceWorkload;
   /** The Service named after the microservice. @default - none: the service has no ports */
-  readonly service?: kplus.Service;
+  readonly service?: ApiObject;
   /** A StatefulSet's headless Service. @default - none: not a StatefulSet */
   readonly governingService?: kplus.Service;
   /** The HorizontalPodAutoscaler. @default - none: not autoscaled */

@@ -4,7 +4,7 @@
  * needs no RBAC); here its configuration names the headless metrics Services, one per scraped service, which resolve
  * to every ready pod. The NetworkPolicies are in egress-policies.ts.
  */
-import * as kplus from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ResolvedApplication, ResolvedService, withPrometheusConfig } from '../model';
 import { metricsServiceName } from './names';
@@ -21,7 +21,7 @@ export function kubernetesService(svc: ResolvedService, app: ResolvedApplication
 }
 
 /** The headless Service `<service>-metrics` of every service the monitoring scrapes (its metrics port only). */
-export function createMetricsServices(scope: Construct, app: ResolvedApplication): kplus.Service[] {
+export function createMetricsServices(scope: Construct, app: ResolvedApplication): ApiObject[] {
   const byName = new Map(app.services.map((s) => [s.name, s]));
   return (app.monitoring?.targets ?? []).map((t) => createMetricsService(scope, byName.get(t.service)!, app));
 }

@@ -9,6 +9,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedPort, ResolvedService } from '../model';
 import { objectMetadata } from './metadata';
+import { PlainApiObject } from './plain-api-object';
 
 type Peer = kplus.k8s.NetworkPolicyPeer;
 
@@ -79,7 +80,7 @@ export function networkPolicy(
   podLabels: Record<string, string>,
   rules: PolicyRules,
 ): ApiObject {
-  return new ApiObject(scope, id, {
+  return new PlainApiObject(scope, id, {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: objectMetadata(name, labels, namespace),

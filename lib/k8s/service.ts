@@ -1,30 +1,36 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApplication, ResolvedService, ServiceType } from '../model';
 import { objectMetadata } from './metadata';
 import { headlessServiceName, metricsServiceName } from './names';
-
-const SERVICE_TYPES: Record<ServiceType, kplus.ServiceType> = {
-  [ServiceType.CLUSTER_IP]: kplus.ServiceType.CLUSTER_IP,
-  [ServiceType.NODE_PORT]: kplus.ServiceType.NODE_PORT,
-  [ServiceType.LOAD_BALANCER]: kplus.ServiceType.LOAD_BALANCER,
-};
+import { PlainApiObject } from './plain-api-object';
 
 /**
  * The Service named exactly after the microservice, so dependents reach `<service>:<port>`; none without ports.
  * Each port's Service port is its `servicePort` (the container port unless set), its targetPort the container port;
- * a NodePort Service uses each port's `publish` as its nodePort.
+ * a NodePort Service uses each port's `publish` as its nodePort. A plain object with its final JSON (what
+ * cdk8s-plus's Service writes for these props), so a large application does not pay cdk8s-plus's lazy values.
  */
-export function createService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.Service | undefined {
+export function createService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): ApiObject | undefined {
   if (svc.ports.length === 0) return undefined;
   const nodePorts = svc.serviceType === ServiceType.NODE_PORT;
-  const service = new kplus.Service(scope, 'Service', {
+  return new PlainApiObject(scope, 'Service', {
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata: objectMetadata(svc.name, svc.labels, app.namespace),
-    type: SERVICE_TYPES[svc.serviceType],
-    ports: servicePorts(svc).map((p, i) => ({ ...p, nodePort: nodePorts ? svc.ports[i].publish : undefined })),
+    spec: {
+      ports: svc.ports.map((p) => ({
+        name: p.name,
+        nodePort: nodePorts ? p.publish : undefined,
+        port: p.servicePort,
+        protocol: p.protocol,
+        targetPort: p.port,
+      })),
+      selector: { ...svc.selectorLabels },
+      type: svc.serviceType,
+    },
   });
-  for (const [key, value] of Object.entries(svc.selectorLabels)) service.selectLabel(key, value);
-  return service;
 }
 
 /** The headless Service `<service>-headless` that gives each StatefulSet pod a stable DNS name. */
@@ -44,17 +50,19 @@ export function createGoverningService(scope: Construct, svc: ResolvedService, a
  * The headless Service `<service>-metrics` of a scraped service: its metrics port only, no cluster IP, so its DNS
  * name resolves to the address of every ready pod (Prometheus' `dns_sd_configs` scrape each replica).
  */
-export function createMetricsService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): kplus.Service {
+export function createMetricsService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): ApiObject {
   const port = svc.ports.find((p) => p.port === svc.metrics!.port)!;
-  return new GoverningService(
-    scope,
-    `MetricsService:${svc.name}`,
-    {
-      metadata: objectMetadata(metricsServiceName(svc.name), svc.labels, app.namespace),
-      ports: [{ port: port.port, targetPort: port.port, name: port.name, protocol: kplus.Protocol[port.protocol] }],
+  return new PlainApiObject(scope, `MetricsService:${svc.name}`, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: objectMetadata(metricsServiceName(svc.name), svc.labels, app.namespace),
+    spec: {
+      clusterIP: 'None',
+      ports: [{ name: port.name, port: port.port, protocol: port.protocol, targetPort: port.port }],
+      selector: { ...svc.selectorLabels },
+      type: ServiceType.CLUSTER_IP,
     },
-    svc.selectorLabels,
-  );
+  });
 }
 
 function servicePorts(svc: ResolvedService): kplus.ServicePort[] {

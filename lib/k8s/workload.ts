@@ -1,8 +1,9 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApplication, ResolvedService, RestartPolicy } from '../model';
 import { objectMetadata } from './metadata';
+import { PlainApiObject } from './plain-api-object';
 import { dropAddressLabel, setJobInstances, setNodeSelector } from './patches';
 import { podSecurityContext } from './security';
 
@@ -52,7 +53,7 @@ export function createWorkload(
 ): ServiceWorkload {
   // A plain object, not cdk8s-plus's ServiceAccount (a construct, lazy values and typed conversion for three
   // fields); the workload names it through a reference.
-  new ApiObject(scope, 'ServiceAccount', {
+  new PlainApiObject(scope, 'ServiceAccount', {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
     metadata: { ...objectMetadata(svc.name, svc.labels, app.namespace), annotations: nonEmpty(svc.serviceAccount.annotations) },

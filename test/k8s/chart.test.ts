@@ -1,12 +1,12 @@
-import { App, Testing } from 'cdk8s';
+import { App, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ApplicationChart } from '../../lib/k8s';
-import { Microservice, RestartPolicy, UnsupportedError, ValidationError } from '../../lib/model';
+import { Gateway, Microservice, RestartPolicy, UnsupportedError, ValidationError } from '../../lib/model';
 import { find, httpService, IMAGE, newApp, synth, worker } from './helpers';
 import { objectErrors, validateObjects } from './validate-k8s';
 
 describe('escape hatches', () => {
-  test('workloadOf and serviceOf return the cdk8s-plus objects, and patches reach the output', () => {
+  test('workloadOf returns the cdk8s-plus workload, serviceOf the Service, and patches reach the output', () => {
     const app = newApp();
     httpService(app, 'web', { replicas: 2 });
     httpService(app, 'db', { replicas: 2, volumes: [{ name: 'data', mountPath: '/data' }] });
@@ -17,12 +17,14 @@ describe('escape hatches', () => {
     expect(chart.workloadOf('job')).toBeInstanceOf(kplus.Job);
     chart.workloadOf('web').podMetadata.addAnnotation('sidecar.istio.io/inject', 'false');
     chart.serviceOf('web').metadata.addAnnotation('cloud.example.com/lb', 'internal');
+    chart.serviceOf('web').addJsonPatch(JsonPatch.add('/spec/sessionAffinity', 'ClientIP'));
     const objects = Testing.synth(chart);
     validateObjects(objects);
     expect(find(objects, 'Deployment', 'web').spec.template.metadata.annotations).toEqual({
       'sidecar.istio.io/inject': 'false',
     });
     expect(find(objects, 'Service', 'web').metadata.annotations).toEqual({ 'cloud.example.com/lb': 'internal' });
+    expect(find(objects, 'Service', 'web').spec.sessionAffinity).toBe('ClientIP');
   });
 
   test('the chart exposes the resolved model, the Ingress and the NetworkPolicies', () => {
@@ -32,6 +34,18 @@ describe('escape hatches', () => {
     expect(chart.model.services.map((s) => s.name)).toEqual(['web']);
     expect(chart.ingress).toBeUndefined();
     expect(chart.networkPolicies.map((p) => p.name)).toEqual(['app-default-deny', 'web-egress']);
+  });
+
+  test('the Ingress is an ApiObject a user can patch', () => {
+    const app = newApp();
+    new Gateway(app, 'gateway', { routes: [{ path: '/', service: httpService(app, 'web') }] });
+    const chart = new ApplicationChart(Testing.app(), 'c', { application: app });
+    chart.ingress!.metadata.addAnnotation('nginx.ingress.kubernetes.io/proxy-body-size', '8m');
+    chart.ingress!.addJsonPatch(JsonPatch.add('/spec/tls', [{ hosts: ['shop.example.com'], secretName: 'tls' }]));
+    const ingress = find(Testing.synth(chart), 'Ingress', 'gateway');
+    expect(ingress.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' });
+    expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'tls' }]);
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'web', port: { number: 8080 } });
   });
 
   test('fails for a service the application does not have', () => {

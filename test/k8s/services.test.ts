@@ -80,6 +80,8 @@ describe('Ingress', () => {
       backend: { service: { name: 'users', port: { number: 8080 } } },
     });
     expect(paths['/admin'].backend.service).toEqual({ name: 'orders', port: { number: 9090 } });
+    // Sorted by path, as cdk8s-plus writes them: the order of the routes does not show in the output.
+    expect(ing.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/admin', '/api/users']);
   });
 
   test('without a host the rule matches any host; without a class the cluster default is used', () => {
