@@ -1,7 +1,8 @@
 /*
  * One measurement in its own process (so peak RSS belongs to it alone):
- * `run-ts bench/measure.ts <ours|raw> <n> <outdir>` prints `{"ms":..,"cpuMs":..,"peakMb":..,"reportMs":..}`.
- * Modules are loaded before the clock starts: the figure is the synth, not Node's start-up.
+ * `node --expose-gc run-ts bench/measure.ts <ours|raw> <n> <outdir>` prints
+ * `{"ms":..,"cpuMs":..,"peakMb":..,"reportMs":..}`. Modules are loaded, and their garbage collected, before the
+ * clock starts: the figure is the synth, not Node's start-up.
  */
 import { benchSpecs } from './spec';
 
@@ -12,6 +13,10 @@ const ours = side === 'ours' ? (require('./ours') as typeof import('./ours')) : 
 const raw = side === 'raw' ? (require('./raw') as typeof import('./raw')) : undefined;
 const synth = side === 'ours' ? (require('../lib/synth') as typeof import('../lib/synth')) : undefined;
 
+// Start-up's garbage is collected before the clock starts, on both sides (the bench runs node with --expose-gc):
+// otherwise the first collections of the measured run copy what module loading left behind, a cost that grows
+// with how much code a side loads, not with what its synth does.
+(globalThis as { gc?: () => void }).gc?.();
 const start = process.hrtime.bigint();
 const cpuStart = process.cpuUsage();
 const result = ours ? ours.synthOurs(specs, outdir) : raw!.synthRaw(specs, outdir);
