@@ -84,7 +84,8 @@ export class ApplicationChart extends Chart {
 
   /**
    * The chart's objects in the form the API server stores them; the Namespace is cluster-scoped, so it carries
-   * no namespace even when the chart's props give one.
+   * no namespace even when the chart's props give one. Each object is a fresh tree: no array or object occurs in
+   * two places (the server form copies every one).
    */
   public toJson(): any[] {
     return this.synthObjects((o: any) => {

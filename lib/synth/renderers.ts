@@ -10,8 +10,10 @@ import { fastYamlDocuments } from '../yaml';
 export const kubernetesRenderer: Renderer = (stack: string, application: Application) => {
   const chart = new ApplicationChart(new App(), stack, { application });
   const docs = chart.toJson();
-  // What `app.synthYaml()` writes for a one-chart app (same documents, same bytes), without yaml's slow writer.
-  return { files: [{ path: `${stack}.k8s.yaml`, content: fastYamlDocuments(docs), data: docs }], diagnostics: chart.diagnostics };
+  // What `app.synthYaml()` writes for a one-chart app (same documents, same bytes), without yaml's slow writer. The
+  // documents are fresh trees (no object in two places), so there is nothing to write as an alias, nor to look for.
+  const content = fastYamlDocuments(docs, { aliasDuplicateObjects: false });
+  return { files: [{ path: `${stack}.k8s.yaml`, content, data: docs }], diagnostics: chart.diagnostics };
 };
 
 /**

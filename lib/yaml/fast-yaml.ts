@@ -171,17 +171,23 @@ function scalarText(v: unknown): string {
 }
 
 function keyText(key: string): string {
-  if (SAFE_PLAIN.test(key) && !SPECIAL_WORDS.has(key)) return key;
-  // A document marker is written differently at the start of a line than inside: leave it to `yaml`.
-  if (key.startsWith('---') || key.startsWith('...')) throw FALLBACK;
+  // Keys repeat across documents (apiVersion, metadata, name...): one map lookup instead of the checks below.
   let text = keyCache.get(key);
   if (text === undefined) {
-    const line = stringify({ [key]: 0 }, YAML_OPTIONS);
-    text = line.indexOf('\n') === line.length - 1 && line.endsWith(': 0\n') ? line.slice(0, -4) : '';
+    text = computeKeyText(key);
     cache(keyCache, key, text);
   }
   if (text === '') throw FALLBACK;
   return text;
+}
+
+/** How `yaml` writes `key`; '' when this writer must leave the document to `yaml`. */
+function computeKeyText(key: string): string {
+  if (SAFE_PLAIN.test(key) && !SPECIAL_WORDS.has(key)) return key;
+  // A document marker is written differently at the start of a line than inside: leave it to `yaml`.
+  if (key.startsWith('---') || key.startsWith('...')) return '';
+  const line = stringify({ [key]: 0 }, YAML_OPTIONS);
+  return line.indexOf('\n') === line.length - 1 && line.endsWith(': 0\n') ? line.slice(0, -4) : '';
 }
 
 /** Bounded, so a long-running process rendering many different values does not grow without end. */

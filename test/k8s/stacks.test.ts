@@ -16,6 +16,19 @@ describe.each(Object.keys(STACKS))('stack %s', (stack) => {
     for (const o of objects) expect(o.metadata.labels['app.kubernetes.io/part-of']).toBe(chart.model.name);
     for (const svc of chart.model.services) expect(chart.workloadOf(svc.name).name).toBe(svc.name);
   });
+
+  test('the objects are fresh trees: no array or object occurs twice (the YAML writer looks for no aliases)', () => {
+    const { chart } = synth(STACKS[stack]());
+    const seen = new Set<object>();
+    const walk = (v: unknown): void => {
+      if (v === null || typeof v !== 'object') return;
+      expect(seen.has(v)).toBe(false);
+      seen.add(v);
+      for (const child of Object.values(v)) walk(child);
+    };
+    chart.toJson().forEach(walk);
+    expect(seen.size).toBeGreaterThan(50);
+  });
 });
 
 describe('seed stacks', () => {
