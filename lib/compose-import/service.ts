@@ -433,7 +433,7 @@ export function finishEnvironment(d: ServiceDraft, ctx: ImportContext): void {
       ctx.report.warn(
         d.composeName,
         field,
-        `variable ${show(name)} is not a valid variable name in the model ([A-Za-z_][A-Za-z0-9_]*): it is left out`,
+        `variable ${show(name)} is not a valid variable name in the model ([-._a-zA-Z][-._a-zA-Z0-9]*): it is left out`,
       );
     } else if (isSecretName(name)) {
       toSecret(name, 'looks like a credential');

@@ -136,7 +136,7 @@ export function resolveEnv(
 ): ResolvedEnvVar[] {
   const out: ResolvedEnvVar[] = [];
   for (const [name, v] of Object.entries(env ?? {})) {
-    if (!isEnvName(name)) report(`'${where}' variable name must match [A-Za-z_][A-Za-z0-9_]*, got ${show(name)}`);
+    if (!isEnvName(name)) report(`'${where}' variable name must match [-._a-zA-Z][-._a-zA-Z0-9]*, got ${show(name)}`);
     if (!(v instanceof EnvValue)) {
       report(`'${where}.${name}' must be an EnvValue (EnvValue.fromValue/fromSecret/fromConfig), got ${show(v)}`);
       continue;

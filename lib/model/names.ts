@@ -3,11 +3,14 @@
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
-/** An environment variable name every target and shell accepts: `[A-Za-z_][A-Za-z0-9_]*`. */
+/**
+ * An environment variable name as Kubernetes accepts it (`[-._a-zA-Z][-._a-zA-Z0-9]*`), and so Docker and compose:
+ * real applications read names a shell cannot (Elasticsearch's `discovery.type`); they reach the process all the same.
+ */
 export function isEnvName(name: string): boolean {
   return ENV_NAME.test(name);
 }

@@ -109,6 +109,7 @@ describe('process', () => {
   test('environment: values literal, config inlined, discovery variables, secrets as variables', () => {
     expect(svc(sink, 'api-1').environment).toEqual({
       GREETING: 'costs $$5',
+      'discovery.type': 'single-node',
       LOG_LEVEL: 'debug',
       API_TOKEN: '${API_TOKEN}',
       DB_HOST: 'db',

@@ -45,6 +45,8 @@ export function kitchenSink(): Application {
     args: ['exec server --home $HOME'],
     env: {
       GREETING: EnvValue.fromValue('costs $5'),
+      // A name a shell cannot read, as Elasticsearch's: every target passes it on.
+      'discovery.type': EnvValue.fromValue('single-node'),
       LOG_LEVEL: EnvValue.fromConfig('LOG_LEVEL'),
       API_TOKEN: EnvValue.fromSecret('api', 'token'),
     },

@@ -224,12 +224,14 @@ test('issue 9, Pulumi: servicePort/fromEndpoint = container port, probe headers 
         readinessProbe: Probe.http('/ready', { headers: { Cookie: 'probe=1' } }),
       });
       const rpc = new Microservice(a, 'rpc', { image, ports: [{ port: 50051 }], readinessProbe: Probe.grpc(), healthcheck: Probe.none() });
-      web(a, { env: { API_ADDR: EnvValue.fromEndpoint(api), RPC_ADDR: EnvValue.fromEndpoint(rpc) } });
+      web(a, {
+        env: { API_ADDR: EnvValue.fromEndpoint(api), RPC_ADDR: EnvValue.fromEndpoint(rpc), 'LOG-LEVEL': EnvValue.fromValue('info') },
+      });
     }),
   );
   const name = (s: string) => `${r.app.plan.app}-${s}-1`;
   expect(reveal(r.containers.get(name('web'))!.inputs.envs)).toEqual(
-    expect.arrayContaining(['API_ADDR=api:8079', 'API_PORT=8079', 'API_URL=http://api:8079', 'RPC_ADDR=rpc:50051']),
+    expect.arrayContaining(['API_ADDR=api:8079', 'API_PORT=8079', 'API_URL=http://api:8079', 'RPC_ADDR=rpc:50051', 'LOG-LEVEL=info']),
   );
   expect(r.containers.get(name('api'))!.inputs.healthcheck.tests).toEqual([
     'CMD',

@@ -272,3 +272,11 @@ describe.each(CORPUS)('%s with the files it refers to', (file) => {
 it('covers all twelve files of the corpus', () => {
   expect(CORPUS).toHaveLength(12);
 });
+
+it('keeps the dotted variables of the Elastic stack, which Elasticsearch needs to start as one node', () => {
+  const result = importCompose(corpusText('elasticsearch-logstash-kibana.compose.yaml'), { name: 'elk' });
+  const env = (name: string) => result.application.resolve().services.find((s) => s.name === name)!.env;
+  expect(env('elasticsearch')).toContainEqual(expect.objectContaining({ name: 'discovery.type', value: 'single-node' }));
+  expect(env('logstash')).toContainEqual(expect.objectContaining({ name: 'discovery.seed_hosts', value: 'logstash' }));
+  expect(diagnosticsOf(result, 'elasticsearch', 'environment')).toEqual([]);
+});

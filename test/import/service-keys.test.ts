@@ -224,10 +224,19 @@ describe('environment', () => {
     ]);
   });
 
+  it('keeps the names Kubernetes accepts and a shell does not (Elasticsearch reads discovery.type)', () => {
+    const { props, diags } = importService({ image: PINNED, environment: { 'discovery.type': 'single-node', 'LOG-LEVEL': 'info' } });
+    expect(props.env).toEqual({ 'discovery.type': EnvValue.fromValue('single-node'), 'LOG-LEVEL': EnvValue.fromValue('info') });
+    expect(diags('environment')).toEqual([]);
+  });
+
   it('fails on variable names the model rejects, reported and left out', () => {
-    const { props, diags } = importService({ image: PINNED, environment: { 'discovery.type': 'single-node', OK: '1' } });
+    const { props, diags } = importService({ image: PINNED, environment: { '1ST_RUN': 'yes', 'my var': 'x', OK: '1' } });
     expect(props.env).toEqual({ OK: EnvValue.fromValue('1') });
-    expect(diags('environment')[0].message).toContain('"discovery.type" is not a valid variable name');
+    expect(diags('environment').map((d) => d.message)).toEqual([
+      expect.stringContaining('"1ST_RUN" is not a valid variable name in the model ([-._a-zA-Z][-._a-zA-Z0-9]*)'),
+      expect.stringContaining('"my var" is not a valid variable name'),
+    ]);
   });
 });
 

@@ -61,7 +61,8 @@ function zeroProne(): Application {
     serviceType: ServiceType.NODE_PORT,
     ports: [{ port: 8080, name: 'http', publish: 30080 }],
     configFiles: [{ mountPath: '/etc/web/a.conf', content: 'a' }],
-    env: { TOKEN: EnvValue.fromSecret('s', 'k') },
+    // 'discovery.type': a name Kubernetes accepts and a shell cannot read (Elasticsearch's).
+    env: { TOKEN: EnvValue.fromSecret('s', 'k'), 'discovery.type': EnvValue.fromValue('single-node') },
     stopGracePeriodSeconds: 0,
     readinessProbe: Probe.http('/healthz'),
     autoscaling: { minReplicas: 1, maxReplicas: 3 },

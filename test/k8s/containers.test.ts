@@ -37,6 +37,7 @@ describe('main container', () => {
       dependsOn: [redis],
       env: {
         Z_FIRST: EnvValue.fromValue('1'),
+        'discovery.type': EnvValue.fromValue('single-node'),
         DB_PASSWORD: EnvValue.fromSecret('db-creds', 'password'),
         LOG_LEVEL: EnvValue.fromConfig('LOG_LEVEL'),
         A_LAST: EnvValue.fromValue(''),
@@ -45,6 +46,7 @@ describe('main container', () => {
     const { objects } = synth(app);
     expect(container(find(objects, 'Deployment', 'web')).env).toEqual([
       { name: 'Z_FIRST', value: '1' },
+      { name: 'discovery.type', value: 'single-node' },
       { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-creds', key: 'password' } } },
       { name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'LOG_LEVEL' } } },
       { name: 'A_LAST', value: '' },

@@ -577,12 +577,15 @@ const CASES: InvalidCase[] = [
   {
     title: 'an env var name starting with a digit',
     define: (app) => httpService(app, 'web', { env: { '1ST_RUN': EnvValue.fromValue('yes') } }),
-    errors: [`service 'web': 'env' variable name must match [A-Za-z_][A-Za-z0-9_]*, got "1ST_RUN"`],
+    errors: [`service 'web': 'env' variable name must match [-._a-zA-Z][-._a-zA-Z0-9]*, got "1ST_RUN"`],
   },
   {
-    title: 'an env var name with a dash',
-    define: (app) => httpService(app, 'web', { env: { 'LOG-LEVEL': EnvValue.fromValue('info') } }),
-    errors: [`service 'web': 'env' variable name must match [A-Za-z_][A-Za-z0-9_]*, got "LOG-LEVEL"`],
+    title: 'an env var name with a space or an equals sign',
+    define: (app) => httpService(app, 'web', { env: { 'LOG LEVEL': EnvValue.fromValue('info'), 'A=B': EnvValue.fromValue('c') } }),
+    errors: [
+      `service 'web': 'env' variable name must match [-._a-zA-Z][-._a-zA-Z0-9]*, got "LOG LEVEL"`,
+      `service 'web': 'env' variable name must match [-._a-zA-Z][-._a-zA-Z0-9]*, got "A=B"`,
+    ],
   },
   {
     title: 'an env var clashing with the injected <DEP>_HOST',
