@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { writeCompose, WrittenCompose } from '../../lib/compose';
-import { Application, DependencyCondition, Gateway, Image, Microservice, Probe, RestartPolicy } from '../../lib/model';
+import { Application, DependencyCondition, EnvValue, Gateway, Image, Microservice, Probe, RestartPolicy } from '../../lib/model';
 import { ComposeProject, IMAGE_OVERRIDES, run, uniqueProjectName } from './engine';
 
 /** A rendered application and the compose project that runs it. */
@@ -140,6 +140,8 @@ export function behaviourApp(name: string, gatewayPort: number): Application {
     image: BUSYBOX(),
     command: thenIdle('true'),
     restartPolicy: RestartPolicy.ALWAYS,
+    // A name no shell can read (Elasticsearch's): it must still reach the process.
+    env: { 'discovery.type': EnvValue.fromValue('single-node') },
   });
   const a = new Microservice(app, 'a', {
     image: BUSYBOX(),

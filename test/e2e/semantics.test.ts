@@ -201,4 +201,15 @@ describeWithDocker('Docker semantics on running containers (busybox test applica
     },
     E2E_TIMEOUT,
   );
+
+  test(
+    '9. a variable a shell cannot name (discovery.type) reaches the process',
+    async () => {
+      const loner = await container('loner');
+      // The environment Docker gave the container's process (a shell may drop names it cannot hold).
+      const r = await execIn(loner.name, "tr '\\0' '\\n' < /proc/1/environ");
+      expect(r.stdout.split('\n')).toContain('discovery.type=single-node');
+    },
+    E2E_TIMEOUT,
+  );
 });
