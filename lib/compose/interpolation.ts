@@ -13,6 +13,19 @@ export function variable(name: string): string {
   return `\${${name}}`;
 }
 
+/**
+ * `fields` without its undefined entries and with every string inside the others made literal, except in field
+ * `spelled` (already written for compose); one copy, in the same key order.
+ */
+export function literalFields<T extends object>(fields: T, spelled: keyof T): T {
+  const out: Record<string, unknown> = {};
+  for (const k in fields) {
+    const v = fields[k];
+    if (v !== undefined) out[k] = k === spelled ? v : literalDeep(v);
+  }
+  return out as T;
+}
+
 /** `value` with every string inside it made literal (object keys are not substituted, so they stay). */
 export function literalDeep<T>(value: T): T {
   if (typeof value === 'string') return literal(value) as T;

@@ -7,7 +7,7 @@ import { DependencyCondition, EnvSource, ResolvedEnvVar, ResolvedImage } from '.
 import { DockerContainerPlan, DockerHealthcheck, DockerPortPlan, hostAddress } from '../docker-plan';
 import { AssetLayout, composePath, secretKey } from './assets';
 import { ComposeBuild, ComposeHealthcheck, ComposeService } from './compose-file';
-import { literal, literalDeep, variable } from './interpolation';
+import { literal, literalFields, variable } from './interpolation';
 import { compact, nonEmpty, nonEmptyRecord } from './objects';
 
 /** What a service translation needs besides its container plan. */
@@ -29,7 +29,8 @@ export function composeService(c: DockerContainerPlan, ctx: ServiceContext): Com
     container_name: c.containerName,
     entrypoint: c.command,
     command: c.args,
-    environment: undefined as Record<string, string> | undefined, // filled below: it holds the only variables
+    // Already spelled for compose (literal values, secrets as variables): the one field literalFields leaves alone.
+    environment: environment(c.env),
     expose: nonEmpty(c.ports.map((p) => `${p.port}/${protocol(p)}`)),
     // Always with the plan's host address (compose, like `docker run -p`, would otherwise listen on 0.0.0.0).
     ports: nonEmpty(
@@ -74,10 +75,7 @@ export function composeService(c: DockerContainerPlan, ctx: ServiceContext): Com
     ),
     logging: compact({ driver: c.logging.driver, options: nonEmptyRecord(c.logging.options) }),
   };
-  // Setting `environment` on the (new) literal copy keeps its place in the key order.
-  const literalService = literalDeep(service);
-  literalService.environment = environment(c.env);
-  return compact(literalService);
+  return literalFields(service, 'environment');
 }
 
 /** Environment values: literal, except secrets, which compose interpolates so no plaintext is in the file. */
