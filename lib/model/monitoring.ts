@@ -43,6 +43,13 @@ export interface MonitoringProps {
    * @default 15
    */
   readonly scrapeIntervalSeconds?: number;
+  /**
+   * The server's health check in Docker targets, run inside its container: `Probe.http('/-/ready')` with an image
+   * that has wget (prom/prometheus has busybox's), so dependents can wait for it to be healthy. Kubernetes always
+   * probes `/-/ready` from the kubelet.
+   * @default Probe.none() - a Prometheus image need not have wget (Debian's has none)
+   */
+  readonly healthcheck?: Probe;
   /** @default - the application's resources */
   readonly resources?: ResourcesProps;
   /**
@@ -90,6 +97,7 @@ const MONITORING_OPTIONS: OptionNames<MonitoringProps> = {
   port: true,
   publish: true,
   scrapeIntervalSeconds: true,
+  healthcheck: true,
   resources: true,
   security: true,
 };
@@ -166,7 +174,7 @@ function serverProps(m: Monitoring, p: MonitoringProps) {
     configFiles: [{ mountPath: MONITORING_CONFIG_PATH, content: '' }],
     readinessProbe: Probe.http('/-/ready', { port }),
     // Docker runs its health checks inside the container, and a Prometheus image need not have wget (Debian's has none).
-    healthcheck: Probe.none(),
+    healthcheck: p.healthcheck ?? Probe.none(),
     resources: p.resources,
     security,
   };

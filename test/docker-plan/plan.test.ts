@@ -693,6 +693,18 @@ describe('monitoring (Prometheus in both Docker targets)', () => {
     expect(c.ports).toEqual([{ port: 9090, protocol: Protocol.TCP }]);
   });
 
+  test('healthcheck: an image with wget (prom/prometheus) gets its /-/ready check, and dependents can wait for it', () => {
+    const p = monitored({ healthcheck: Probe.http('/-/ready', { periodSeconds: 5 }) }, {});
+    expect(container(p, 'monitoring').healthcheck).toMatchObject({
+      test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9090/-/ready'],
+      intervalSeconds: 5,
+    });
+    const app = newApp();
+    const mon = new Monitoring(app, 'monitoring', { healthcheck: Probe.http('/-/ready') });
+    httpService(app, 'grafana', { dependsOn: [mon.server] });
+    expect(container(plan(app), 'grafana').dependsOn).toEqual([{ key: 'monitoring', condition: DependencyCondition.HEALTHY }]);
+  });
+
   test("publish binds the UI to the application's publish address and puts Prometheus on the edge network", () => {
     const p = monitored({ publish: 19090 }, { publishAddress: '0.0.0.0' });
     const c = container(p, 'monitoring');
