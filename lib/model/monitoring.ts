@@ -149,12 +149,15 @@ export function monitoringOfServer(construct: Microservice): Monitoring | undefi
 
 const validPort = (n: unknown): number | undefined => (inRange(n, 1, 65535) ? (n as number) : undefined);
 
+/** The server's port: the one home of its default (an invalid port is reported where the monitoring resolves). */
+const serverPort = (p: MonitoringProps): number => validPort(p.port) ?? DEFAULT_MONITORING_PORT;
+
 /**
  * The server's service props. Values of the wrong kind are left out here (the server gets the default) and reported,
  * with the names the user wrote, where the monitoring resolves; resources and security keep their own field names.
  */
 function serverProps(m: Monitoring, p: MonitoringProps) {
-  const port = validPort(p.port) ?? DEFAULT_MONITORING_PORT;
+  const port = serverPort(p);
   const publish = validPort(p.publish);
   const name = p.name === undefined ? serviceNameFromPath(pathBelowRoot(m)) : p.name;
   const security =
@@ -217,7 +220,7 @@ export function resolveMonitoring(
   const service = m.serviceName;
   return {
     service,
-    port: validPort(m.props.port) ?? DEFAULT_MONITORING_PORT,
+    port: serverPort(m.props),
     scrapeIntervalSeconds: inRange(m.props.scrapeIntervalSeconds, 1, MAX_SCRAPE_INTERVAL_SECONDS)
       ? m.props.scrapeIntervalSeconds!
       : DEFAULT_SCRAPE_INTERVAL_SECONDS,
