@@ -17,6 +17,8 @@ options:
   --security <mode>            secure (default: the model's hardening) | compose (root, writable, Docker's caps)
   --function <name>            name of the generated function (default: the application name in camelCase)
   --import-from <module>       module the code imports from (default: microservice-constructs)
+  --not-secret <VAR>           a variable named like a credential that is not one (TOKEN_TTL): kept as a plain
+                               value, not made a secret reference (repeatable)
   --quiet                      print warnings and errors only, no info diagnostics
 `;
 
@@ -43,6 +45,7 @@ function parseArgs(argv) {
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--quiet') flags.quiet = true;
+    else if (arg === '--not-secret' && i + 1 < rest.length) (flags.notSecret ??= []).push(rest[++i]);
     else if (valued[arg] && i + 1 < rest.length) flags[valued[arg]] = rest[++i];
     else throw new Error(`unknown or incomplete option ${JSON.stringify(arg)}`);
   }
@@ -91,6 +94,7 @@ function main(argv) {
       baseDir: path.dirname(file),
       hostBindMounts: flags.hostBindMounts,
       security: flags.security,
+      notSecret: flags.notSecret,
     });
   } catch (e) {
     process.stderr.write(`error: ${e.message}\n`);

@@ -37,6 +37,8 @@ export interface ImportContext {
   readonly security: ImportSecurity;
   /** Interpolation and pass-through variables. */
   readonly environment: Record<string, string>;
+  /** Variables the user says are not credentials although their names look like it (the `notSecret` option). */
+  readonly notSecret: ReadonlySet<string>;
   /** Top-level definitions, by compose key. */
   readonly volumes: YamlMap;
   readonly secrets: YamlMap;

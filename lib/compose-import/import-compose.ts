@@ -132,7 +132,8 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
   const report = new ImportReport();
   const files = new ProjectFiles(options.baseDir);
   const environment = options.environment ?? dotenv(files);
-  const doc = interpolateDocument(parseCompose(yamlText), environment, report);
+  const notSecret = notSecretNames(options.notSecret);
+  const doc = interpolateDocument(parseCompose(yamlText), environment, notSecret, report);
   const services = doc.services as YamlMap;
   const serviceCount = Object.keys(services).length;
   if (serviceCount > MAX_SERVICES)
@@ -162,6 +163,7 @@ function importComposeText(yamlText: string, options: ComposeImportOptions): Com
     hostBindMounts: options.hostBindMounts ?? HostBindMounts.CONFIG,
     security: options.security ?? ImportSecurity.SECURE,
     environment,
+    notSecret,
     volumes: mapOf(doc.volumes),
     secrets: mapOf(doc.secrets),
     configs: mapOf(doc.configs),
@@ -325,17 +327,25 @@ function duplicateKey(root: unknown): { key: string; offset: number } | undefine
 }
 
 /** A variable whose interpolated value must never reach an output: a credential by name, or a URL with a password. */
-function credentialVariable(env: Record<string, string>): (name: string) => boolean {
-  return (name) => isSecretName(name) || hasUrlPassword(Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined);
+function credentialVariable(env: Record<string, string>, notSecret: ReadonlySet<string>): (name: string) => boolean {
+  return (name) => isSecretName(name, notSecret) || hasUrlPassword(Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined);
+}
+
+/** The `notSecret` option as a set; anything but a list of strings is refused. */
+function notSecretNames(names: unknown): ReadonlySet<string> {
+  if (names === undefined) return new Set();
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))
+    throw new ComposeImportError(`compose import: 'notSecret' must be a list of variable names, got ${show(names)}`);
+  return new Set(names);
 }
 
 /** Values of every credential the import sees: `.env`, env files and `environment` of every service. */
 function collectSecretValues(drafts: ReturnType<typeof importService>[], ctx: ImportContext): void {
   const values = new Set<string>();
-  for (const [name, value] of Object.entries(ctx.environment)) if (isSecretName(name)) values.add(value);
+  for (const [name, value] of Object.entries(ctx.environment)) if (isSecretName(name, ctx.notSecret)) values.add(value);
   for (const d of drafts) {
     for (const [name, value] of [...d.envFileVars, ...d.environmentVars]) {
-      if (value !== undefined && isSecretName(name)) values.add(value);
+      if (value !== undefined && isSecretName(name, ctx.notSecret)) values.add(value);
     }
   }
   // Short or common values ("true", "1234") and service names (`POSTGRES_PASSWORD=postgres` next to a service
@@ -355,8 +365,8 @@ function collectSecretValues(drafts: ReturnType<typeof importService>[], ctx: Im
 }
 
 /** Compose interpolation of every value outside `x-*` extensions; unset variables are reported by key. */
-function interpolateDocument(doc: YamlMap, env: Record<string, string>, report: ImportReport): YamlMap {
-  const isCredential = credentialVariable(env);
+function interpolateDocument(doc: YamlMap, env: Record<string, string>, notSecret: ReadonlySet<string>, report: ImportReport): YamlMap {
+  const isCredential = credentialVariable(env, notSecret);
   const walk = (value: unknown, where: string[]): unknown => {
     if (typeof value === 'string') {
       const [service, field] = where[0] === 'services' ? [where[1], where[2]] : [COMPOSE_IMPORT_TOP_LEVEL, where[0]];

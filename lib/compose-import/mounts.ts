@@ -291,7 +291,7 @@ function configContent(definition: YamlMap, ctx: ImportContext): { content: stri
   if (typeof definition.file === 'string') return ctx.files.readText(definition.file);
   if (typeof definition.environment === 'string') {
     const value = own(ctx.environment, definition.environment);
-    if (value !== undefined && (isSecretName(definition.environment) || hasUrlPassword(value))) {
+    if (value !== undefined && (isSecretName(definition.environment, ctx.notSecret) || hasUrlPassword(value))) {
       return {
         reason: `variable ${definition.environment} holds a credential, which a config file would show in plaintext; make it a secret`,
       };

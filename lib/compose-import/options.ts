@@ -63,6 +63,13 @@ export interface ComposeImportOptions {
    * @default - inferred from `host:port` references in other services' environment, else from well-known images
    */
   readonly ports?: Record<string, number[]>;
+  /**
+   * Variables whose names look like credentials but whose values are not (`TOKEN_TTL`, `PASSWORD_MIN_LENGTH`): kept
+   * as plain values (`EnvValue.fromValue(value, { notSecret: true })`) instead of becoming secret references. A value
+   * that holds a credential (an interpolated password, a URL with one) is a secret all the same.
+   * @default []
+   */
+  readonly notSecret?: string[];
   /** Properties of the application (namespace, labels, resources, ...). @default {} */
   readonly props?: ApplicationProps;
 }

@@ -11,10 +11,12 @@ import { isLabelKey, isLabelValue, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF }
  */
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIALS?)(?!.*_(FILE|PATH|NAME|USER|HOST|URL)$)/i;
 
-/** Whether variable `name` looks like it holds a credential. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+/** Whether variable `name` looks like it holds a credential (unless the user listed it in `notSecret`). */
+export function isSecretName(name: string, notSecret: ReadonlySet<string> = NONE): boolean {
+  return SECRET_NAME.test(name) && !notSecret.has(name);
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** File names whose content is a credential: mounted from a secret reference, never read into the outputs. */
 const SECRET_FILE = /(password|passwd|secret|token|credential|\.key$|\.pem$|\.p12$|\.pfx$|id_rsa|id_ed25519)/i;

@@ -244,7 +244,7 @@ function importBuild(v: unknown, d: ServiceDraft, ctx: ImportContext): void {
     const resolved = value ?? fromEnvironment;
     const credential =
       credentialsIn(name + (value ?? '')).length > 0 ||
-      (fromEnvironment !== undefined && (isSecretName(name) || hasUrlPassword(fromEnvironment)));
+      (fromEnvironment !== undefined && (isSecretName(name, ctx.notSecret) || hasUrlPassword(fromEnvironment)));
     if (credential)
       ctx.report.error(
         d.composeName,
@@ -435,14 +435,15 @@ export function finishEnvironment(d: ServiceDraft, ctx: ImportContext): void {
         field,
         `variable ${show(name)} is not a valid variable name in the model ([-._a-zA-Z][-._a-zA-Z0-9]*): it is left out`,
       );
-    } else if (isSecretName(name)) {
+    } else if (isSecretName(name, ctx.notSecret)) {
       toSecret(name, 'looks like a credential');
     } else if (resolved === undefined) {
       ctx.report.warn(d.composeName, field, `variable ${name} has no value and is not set in the import environment: it is left out`);
     } else {
       const why = secretReason(resolved, ctx);
       if (why === undefined) {
-        d.env.set(name, EnvValue.fromValue(resolved));
+        // Listed in `notSecret`: the model would refuse a credential-like name in plain text unless told so.
+        d.env.set(name, ctx.notSecret.has(name) ? EnvValue.fromValue(resolved, { notSecret: true }) : EnvValue.fromValue(resolved));
         continue;
       }
       toSecret(name, why);

@@ -165,7 +165,7 @@ class Printer {
       case EnvSource.CONFIG:
         return this.call('EnvValue', 'fromConfig', [quote(v.configKey!)]);
       default:
-        return this.call('EnvValue', 'fromValue', [quote(v.value ?? '')]);
+        return this.call('EnvValue', 'fromValue', [quote(v.value ?? ''), ...(v.valueOptions?.notSecret ? ['{ notSecret: true }'] : [])]);
     }
   }
 

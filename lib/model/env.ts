@@ -1,7 +1,7 @@
 /* Environment: plain values, secret references and application config keys, and the rules that keep credentials out of the outputs. */
 import type { Microservice } from './microservice';
 import { isDnsSubdomain, isEnvName, secretConfigKey, secretVariable } from './names';
-import { OptionNames, Report, show, unknownOptionRules } from './validation';
+import { objectRule, OptionNames, Report, show, unknownOptionRules } from './validation';
 
 /** A reference to one key of a secret that lives outside the definition (never a plaintext value). */
 export interface SecretKeyRef {
@@ -46,6 +46,18 @@ export interface EndpointOptions {
 /** @internal */
 export const ENDPOINT_OPTIONS: OptionNames<EndpointOptions> = { port: true, form: true };
 
+/** Options of {@link EnvValue.fromValue}. */
+export interface ValueOptions {
+  /**
+   * The value is not a credential although the variable's name looks like one (`TOKEN_TTL`, `PASSWORD_MIN_LENGTH`):
+   * write it in plain text.
+   * @default false - a variable whose name looks like a secret needs `EnvValue.fromSecret`
+   */
+  readonly notSecret?: boolean;
+}
+
+export const VALUE_OPTIONS: OptionNames<ValueOptions> = { notSecret: true };
+
 /** An address of another service, as given to {@link EnvValue.fromEndpoint}. */
 export interface EndpointRef {
   readonly service: Microservice;
@@ -54,9 +66,12 @@ export interface EndpointRef {
 
 /** The value of an environment variable: a plain value, a secret reference or an application config key. */
 export class EnvValue {
-  /** A plain, non-secret value. */
-  public static fromValue(value: string): EnvValue {
-    return new EnvValue(EnvSource.VALUE, value, undefined, undefined);
+  /**
+   * A plain, non-secret value. A variable whose name looks like a credential (`DB_PASSWORD`, `API_TOKEN`) is refused
+   * unless `notSecret` says it is not one.
+   */
+  public static fromValue(value: string, options: ValueOptions = {}): EnvValue {
+    return new EnvValue(EnvSource.VALUE, value, undefined, undefined, undefined, options);
   }
 
   /**
@@ -87,6 +102,8 @@ export class EnvValue {
     public readonly secret: SecretKeyRef | undefined,
     public readonly configKey: string | undefined,
     public readonly endpoint?: EndpointRef,
+    /** The options of a plain value. */
+    public readonly valueOptions?: ValueOptions,
   ) {}
 }
 
@@ -162,18 +179,25 @@ export function resolveEnv(
           report(`'${where}.${name}' refers to config key ${show(v.configKey)} that the application's 'config' does not define`);
         out.push({ name, source: v.source, configKey: v.configKey, value: config[v.configKey!] });
         break;
-      default:
+      default: {
         if (v.value !== undefined && typeof v.value !== 'string') {
           report(`'${where}.${name}' value must be a string, got ${typeof v.value === 'object' ? typeof v.value : show(v.value)}`);
         }
+        if (objectRule(v.valueOptions, `${where}.${name}`, report))
+          unknownOptionRules(v.valueOptions, VALUE_OPTIONS, `${where}.${name}`, report);
+        const notSecret = v.valueOptions?.notSecret;
+        if (notSecret !== undefined && typeof notSecret !== 'boolean') {
+          report(`'${where}.${name}' option 'notSecret' must be a boolean, got ${show(notSecret)}`);
+        }
         // The value itself is not shown: it is a credential and error messages end up in CI logs.
-        if (v.value && SECRET_LIKE.test(name)) {
+        if (v.value && SECRET_LIKE.test(name) && notSecret !== true) {
           report(
             `'${where}.${name}' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, got a ` +
-              `plaintext value`,
+              `plaintext value (not a credential? EnvValue.fromValue(value, { notSecret: true }))`,
           );
         }
         out.push({ name, source: EnvSource.VALUE, value: v.value ?? '' });
+      }
     }
   }
   return out;

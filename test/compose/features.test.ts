@@ -110,6 +110,7 @@ describe('process', () => {
     expect(svc(sink, 'api-1').environment).toEqual({
       GREETING: 'costs $$5',
       'discovery.type': 'single-node',
+      TOKEN_TTL: '3600',
       LOG_LEVEL: 'debug',
       API_TOKEN: '${API_TOKEN}',
       DB_HOST: 'db',

@@ -47,6 +47,8 @@ export function kitchenSink(): Application {
       GREETING: EnvValue.fromValue('costs $5'),
       // A name a shell cannot read, as Elasticsearch's: every target passes it on.
       'discovery.type': EnvValue.fromValue('single-node'),
+      // Named like a credential, said not to be one: written as it is.
+      TOKEN_TTL: EnvValue.fromValue('3600', { notSecret: true }),
       LOG_LEVEL: EnvValue.fromConfig('LOG_LEVEL'),
       API_TOKEN: EnvValue.fromSecret('api', 'token'),
     },

@@ -225,13 +225,25 @@ test('issue 9, Pulumi: servicePort/fromEndpoint = container port, probe headers 
       });
       const rpc = new Microservice(a, 'rpc', { image, ports: [{ port: 50051 }], readinessProbe: Probe.grpc(), healthcheck: Probe.none() });
       web(a, {
-        env: { API_ADDR: EnvValue.fromEndpoint(api), RPC_ADDR: EnvValue.fromEndpoint(rpc), 'LOG-LEVEL': EnvValue.fromValue('info') },
+        env: {
+          API_ADDR: EnvValue.fromEndpoint(api),
+          RPC_ADDR: EnvValue.fromEndpoint(rpc),
+          'LOG-LEVEL': EnvValue.fromValue('info'),
+          TOKEN_TTL: EnvValue.fromValue('3600', { notSecret: true }),
+        },
       });
     }),
   );
   const name = (s: string) => `${r.app.plan.app}-${s}-1`;
   expect(reveal(r.containers.get(name('web'))!.inputs.envs)).toEqual(
-    expect.arrayContaining(['API_ADDR=api:8079', 'API_PORT=8079', 'API_URL=http://api:8079', 'RPC_ADDR=rpc:50051', 'LOG-LEVEL=info']),
+    expect.arrayContaining([
+      'API_ADDR=api:8079',
+      'API_PORT=8079',
+      'API_URL=http://api:8079',
+      'RPC_ADDR=rpc:50051',
+      'LOG-LEVEL=info',
+      'TOKEN_TTL=3600',
+    ]),
   );
   expect(r.containers.get(name('api'))!.inputs.healthcheck.tests).toEqual([
     'CMD',

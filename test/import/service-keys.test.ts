@@ -230,6 +230,27 @@ describe('environment', () => {
     expect(diags('environment')).toEqual([]);
   });
 
+  it('notSecret keeps a credential-like name as a plain value, unless its value holds a credential', () => {
+    const { props, result, diags } = importService(
+      { image: PINNED, environment: { TOKEN_TTL: '3600', SECRET_ROTATION_URL: 'http://admin:pw@vault:8200', API_KEY: 'k3y-value' } },
+      {},
+      { notSecret: ['TOKEN_TTL', 'SECRET_ROTATION_URL'] },
+    );
+    expect(props.env).toEqual({
+      TOKEN_TTL: EnvValue.fromValue('3600', { notSecret: true }),
+      SECRET_ROTATION_URL: EnvValue.fromSecret('svc-env', 'secret_rotation_url'),
+      API_KEY: EnvValue.fromSecret('svc-env', 'api_key'),
+    });
+    expect(diags('environment')[0].message).toMatch(/^SECRET_ROTATION_URL holds a URL with a password; API_KEY looks like a credential/);
+    expect(result.application.resolve().services[0].env[0]).toEqual({ name: 'TOKEN_TTL', source: 'value', value: '3600' });
+  });
+
+  it('fails on a notSecret option that is not a list of names', () => {
+    expect(() => importService({ image: PINNED }, {}, { notSecret: 'TOKEN_TTL' as never })).toThrow(
+      `compose import: 'notSecret' must be a list of variable names, got "TOKEN_TTL"`,
+    );
+  });
+
   it('fails on variable names the model rejects, reported and left out', () => {
     const { props, diags } = importService({ image: PINNED, environment: { '1ST_RUN': 'yes', 'my var': 'x', OK: '1' } });
     expect(props.env).toEqual({ OK: EnvValue.fromValue('1') });

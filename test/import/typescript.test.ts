@@ -91,6 +91,22 @@ describe('microservice-constructs import', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('keeps the variables --not-secret names as plain values (the printed code is type-checked below)', () => {
+    const dir = tempProject({
+      'compose.yml': 'services:\n  api:\n    image: nginx:1.27\n    environment:\n      TOKEN_TTL: "3600"\n      API_TOKEN: abc12345\n',
+    });
+    const args = ['import', path.join(dir, 'compose.yml'), '--function', 'build', '--import-from', IMPORT_FROM];
+    const { status, stdout } = cli(...args, '--not-secret', 'TOKEN_TTL');
+    expect(status).toBe(0);
+    expect(stdout).toContain("TOKEN_TTL: EnvValue.fromValue('3600', { notSecret: true }),");
+    expect(stdout).toContain("API_TOKEN: EnvValue.fromSecret('api-env', 'api_token'),");
+    fs.writeFileSync(path.join(OUT, 'not-secret.ts'), stdout);
+    const built = runGenerated({ app: path.join(OUT, 'not-secret.ts') }) as { app: { services: Array<{ env: unknown[] }> } };
+    expect(built.app.services[0].env).toContainEqual({ name: 'TOKEN_TTL', source: 'value', value: '3600' });
+    // Without the flag the name decides: a secret reference.
+    expect(cli(...args).stdout).toContain("TOKEN_TTL: EnvValue.fromSecret('api-env', 'token_ttl'),");
+  });
+
   it('prints help', () => {
     expect(cli('--help')).toMatchObject({ status: 0, stdout: expect.stringContaining('--host-bind-mounts') });
   });

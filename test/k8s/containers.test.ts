@@ -38,6 +38,7 @@ describe('main container', () => {
       env: {
         Z_FIRST: EnvValue.fromValue('1'),
         'discovery.type': EnvValue.fromValue('single-node'),
+        TOKEN_TTL: EnvValue.fromValue('3600', { notSecret: true }),
         DB_PASSWORD: EnvValue.fromSecret('db-creds', 'password'),
         LOG_LEVEL: EnvValue.fromConfig('LOG_LEVEL'),
         A_LAST: EnvValue.fromValue(''),
@@ -47,6 +48,7 @@ describe('main container', () => {
     expect(container(find(objects, 'Deployment', 'web')).env).toEqual([
       { name: 'Z_FIRST', value: '1' },
       { name: 'discovery.type', value: 'single-node' },
+      { name: 'TOKEN_TTL', value: '3600' },
       { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-creds', key: 'password' } } },
       { name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'LOG_LEVEL' } } },
       { name: 'A_LAST', value: '' },

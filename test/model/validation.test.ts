@@ -526,7 +526,25 @@ const CASES: InvalidCase[] = [
     define: (app) => httpService(app, 'web', { env: { DB_PASSWORD: EnvValue.fromValue('hunter2') } }),
     errors: [
       `service 'web': 'env.DB_PASSWORD' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a ` +
-        `secret, got a plaintext value`,
+        `secret, got a plaintext value (not a credential? EnvValue.fromValue(value, { notSecret: true }))`,
+    ],
+  },
+  {
+    title: 'notSecret that is not a boolean, an unknown option of fromValue, and options that are not an object',
+    define: (app) =>
+      httpService(app, 'web', {
+        env: {
+          TOKEN_TTL: EnvValue.fromValue('3600', { notSecret: 'yes' as unknown as boolean }),
+          MODE: EnvValue.fromValue('x', { secret: false } as never),
+          LEVEL: EnvValue.fromValue('x', null as never),
+        },
+      }),
+    errors: [
+      `service 'web': 'env.TOKEN_TTL' option 'notSecret' must be a boolean, got "yes"`,
+      `service 'web': 'env.TOKEN_TTL' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a ` +
+        `secret, got a plaintext value (not a credential? EnvValue.fromValue(value, { notSecret: true }))`,
+      `service 'web': unknown option 'secret' in 'env.MODE' (known: notSecret)`,
+      `service 'web': 'env.LEVEL' must be an object, got null`,
     ],
   },
   {
@@ -535,7 +553,7 @@ const CASES: InvalidCase[] = [
       httpService(app, 'web', { sidecars: [{ name: 'proxy', image: IMAGE, env: { UPSTREAM_API_KEY: EnvValue.fromValue('abc123') } }] }),
     errors: [
       `service 'web': 'sidecars[proxy].env.UPSTREAM_API_KEY' must be a secret reference (EnvValue.fromSecret(name, key)) as its ` +
-        `name looks like a secret, got a plaintext value`,
+        `name looks like a secret, got a plaintext value (not a credential? EnvValue.fromValue(value, { notSecret: true }))`,
     ],
   },
   {
@@ -1077,7 +1095,7 @@ describe('validation', () => {
       `service 'db': 'ports[0].port' must be an integer in 1..65535, got 0`,
       `service 'web': 'image' must pin a tag (e.g. redis:7.2), got "web"`,
       `service 'web': 'env.API_TOKEN' must be a secret reference (EnvValue.fromSecret(name, key)) as its name looks like a secret, ` +
-        `got a plaintext value`,
+        `got a plaintext value (not a credential? EnvValue.fromValue(value, { notSecret: true }))`,
       `service 'web': 'replicas' must be >= 0, got -2`,
     ]);
     expect(err.message).toBe(err.errors.join('\n'));
