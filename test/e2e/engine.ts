@@ -12,6 +12,7 @@
  *   mc-e2e/busybox:1.35   FROM scratch + the host's busybox-static
  *   mc-e2e/prometheus:2   FROM the base + the files of Debian's `prometheus` package (2.42), laid out like the
  *                         official prom/prometheus image: ENTRYPOINT /usr/bin/prometheus, USER 65534 (nobody),
+ *                         busybox's wget (for a Docker health check on /-/ready),
  *                         /prometheus owned by 65534 (so a fresh named volume there is writable), config in
  *                         /etc/prometheus. The package is fetched with `apt-get download` and only its binary,
  *                         /etc/prometheus and /usr/share/prometheus are copied: `apt-get install` pulls in the
@@ -281,9 +282,11 @@ function derivedRecipes(): ImageRecipe[] {
     {
       tag: PROMETHEUS_IMAGE,
       dockerfile: fromBase([
-        'RUN set -e; apt-get update; cd /tmp; apt-get download prometheus; dpkg-deb -x prometheus_*.deb pkg; ' +
+        'RUN set -e; apt-get update; cd /tmp; apt-get download prometheus busybox; dpkg-deb -x prometheus_*.deb pkg; ' +
           'cp -a pkg/usr/bin/prometheus /usr/bin/; cp -a pkg/etc/prometheus /etc/; cp -a pkg/usr/share/prometheus /usr/share/; ' +
-          `rm -rf pkg prometheus_*.deb /var/lib/apt/lists/* /var/cache/apt/*.bin; mkdir -p ${PROMETHEUS_DATA_DIR}; ` +
+          // busybox's wget, as prom/prometheus has it: a Docker health check can ask /-/ready.
+          'dpkg-deb -x busybox_*.deb bb; cp bb/bin/busybox /usr/local/bin/; ln -s busybox /usr/local/bin/wget; ' +
+          `rm -rf pkg bb prometheus_*.deb busybox_*.deb /var/lib/apt/lists/* /var/cache/apt/*.bin; mkdir -p ${PROMETHEUS_DATA_DIR}; ` +
           `chown 65534:65534 ${PROMETHEUS_DATA_DIR}`,
         'USER 65534:65534',
         `WORKDIR ${PROMETHEUS_DATA_DIR}`,

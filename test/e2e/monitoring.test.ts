@@ -9,7 +9,7 @@
  * through the seed, and web's target is up.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { Image, Monitoring } from '../../lib/model';
+import { Image, Monitoring, Probe } from '../../lib/model';
 import { flaskRedis } from '../../stacks/flask-redis';
 import { installMocks, renderApplication } from '../docker/harness';
 import { deploy, Deployment } from './apps';
@@ -128,6 +128,8 @@ describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-
       image: Image.fromRegistry(PROMETHEUS_IMAGE),
       publish: promPort,
       scrapeIntervalSeconds: SCRAPE_SECONDS,
+      // The image has busybox's wget, as prom/prometheus does.
+      healthcheck: Probe.http('/-/ready', { periodSeconds: 2 }),
     });
     d = await deploy(app, 'mce2emon');
     const upAt = Date.now();
@@ -236,6 +238,18 @@ describeWithDocker('monitoring on the real engine: Prometheus scrapes the flask-
       ]);
       // The published API listens on 127.0.0.1 only.
       expect((await docker(['port', prometheus.name, '9090/tcp'])).stdout.trim().split('\n')).toEqual([`127.0.0.1:${promPort}`]);
+      // The `healthcheck` option: Docker asks /-/ready with the image's wget, and Prometheus is healthy.
+      expect(prometheus.raw.Config.Healthcheck.Test).toEqual(['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9090/-/ready']);
+      const health = await waitFor(
+        'Prometheus healthy',
+        async () => {
+          const status = (await d!.project.container('monitoring')).raw.State.Health?.Status;
+          if (status !== 'healthy') throw new Error(`health ${status}`);
+          return status;
+        },
+        60_000,
+      );
+      expect(health).toBe('healthy');
     },
     E2E_TIMEOUT,
   );
