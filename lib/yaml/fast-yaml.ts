@@ -150,12 +150,15 @@ const SAFE_PLAIN = /^(?![eE]-?[0-9]+$)[A-Za-z][A-Za-z0-9_./-]*$/;
 const PRINTABLE = /^[\x20-\x7e]+$/;
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const OTHER_TYPE = /^[-+.~<0-9]|^[eE][-+]?[0-9]+$/;
+const DIGITS = /^[0-9]+$/;
 
 const scalarCache = new Map<unknown, string>();
 const keyCache = new Map<string, string>();
 
 function scalarText(v: unknown): string {
   if (typeof v === 'string' && PRINTABLE.test(v) && !NOT_PLAIN.test(v) && !OTHER_TYPE.test(v) && !SPECIAL_WORDS.has(v)) return v;
+  // Ports and counts as strings ("8080"): an integer to YAML, so `yaml` double-quotes them; the commonest miss.
+  if (typeof v === 'string' && DIGITS.test(v)) return `"${v}"`;
   if (typeof v === 'boolean' || v === null) return String(v);
   if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return String(v);
   if (typeof v !== 'string' && typeof v !== 'number') throw FALLBACK; // undefined, bigint, functions...

@@ -126,3 +126,13 @@ test('every short string of name and indicator characters, as key and as value',
     expect(fastYaml(doc)).toBe(stringify(doc, { version: '1.1', lineWidth: 0 }));
   }
 });
+
+test('strings of digits (ports and counts as strings), any length, leading zeros too', () => {
+  fc.assert(
+    fc.property(fc.stringMatching(/^[0-9]{1,40}$/), (digits) => {
+      const doc = { value: digits, list: [digits] };
+      expect(fastYaml(doc)).toBe(stringify(doc, { version: '1.1', lineWidth: 0 }));
+    }),
+    { numRuns: 500 },
+  );
+});
