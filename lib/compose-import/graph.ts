@@ -471,23 +471,29 @@ function resolveInjectedClashes(
   }
 }
 
-/** A host port is published by one service only, and never by a replicated one (replicas cannot share it). */
+/**
+ * A host port is published by one service only (once per protocol: TCP and UDP may share it, as DNS's 53 does), and
+ * never by a replicated one (replicas cannot share it).
+ */
 function claimPublishedPorts(drafts: ServiceDraft[], ports: Map<ServiceDraft, PortProps[]>, ctx: ImportContext): void {
-  const owners = new Map<number, string>();
+  const owners = new Map<number, { service: string; protocols: Set<string> }>();
   for (const d of drafts) {
     ports.set(
       d,
       ports.get(d)!.map((p) => {
         if (p.publish === undefined) return p;
         const owner = owners.get(p.publish);
+        const protocol = p.protocol ?? 'TCP';
         const problem =
           (d.replicas ?? 1) > 1
             ? `runs ${d.replicas} replicas, which cannot share one host port`
-            : owner !== undefined
-              ? `host port ${p.publish} is already published by '${owner}' (the model publishes a host port once, whatever the protocol)`
+            : owner !== undefined && (owner.service !== d.composeName || owner.protocols.has(protocol))
+              ? `host port ${p.publish} is already published by '${owner.service}' (the model publishes a host port once per ` +
+                `protocol, by one service)`
               : undefined;
         if (!problem) {
-          owners.set(p.publish, d.composeName);
+          if (owner) owner.protocols.add(protocol);
+          else owners.set(p.publish, { service: d.composeName, protocols: new Set([protocol]) });
           return p;
         }
         const field = d.ports.find((x) => x.port === p.port)?.field ?? 'ports';

@@ -257,12 +257,30 @@ export function publishAddressRule(address: unknown, where: string, report: Repo
   }
 }
 
-/** A host port is published once per application: `claims` lists [port, owner] in definition order. @internal */
-export function publishedPortRules(claims: Array<[number, string]>, report: Report): void {
-  const owners = new Map<number, string>();
-  for (const [port, owner] of claims) {
-    const prior = owners.get(port);
-    if (prior) report(`${owner}: published host port ${port} is already published by ${prior}`);
-    else owners.set(port, owner);
+/** One published host port: who publishes it (`service 'web'`), from which container, for which protocol. */
+export interface PortClaim {
+  readonly publish: number;
+  readonly owner: string;
+  /** The container within the owner (a sidecar's name), '' for the main one. */
+  readonly container: string;
+  readonly protocol: Protocol;
+  /** The Kubernetes Service port (a NodePort is allocated once per Service port number). */
+  readonly servicePort?: number;
+}
+
+/**
+ * A host port is published once per application (`claims` in definition order), except that one container may
+ * publish it for TCP and for UDP (DNS's 53, a syslog's 514): Docker binds each protocol apart, and Kubernetes
+ * validates a nodePort per protocol and allocates it once for the Service ports of the same number. @internal
+ */
+export function publishedPortRules(claims: readonly PortClaim[], report: Report): void {
+  const byPort = new Map<number, PortClaim[]>();
+  for (const c of claims) {
+    const prior = byPort.get(c.publish) ?? [];
+    const other = prior.find(
+      (p) => p.owner !== c.owner || p.container !== c.container || p.protocol === c.protocol || p.servicePort !== c.servicePort,
+    );
+    if (other) report(`${c.owner}: published host port ${c.publish} is already published by ${other.owner}`);
+    else byPort.set(c.publish, [...prior, c]);
   }
 }

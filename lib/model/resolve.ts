@@ -12,7 +12,7 @@ import { resolveLifecycle } from './lifecycle';
 import { findMicroservices, MICROSERVICE_OPTIONS } from './microservice';
 import { resolveMetrics } from './metrics';
 import { monitoringOfServer, monitoringsOf, resolveMonitoring, withPrometheusConfig } from './monitoring';
-import { publishedPortRules, resolveExposure } from './ports';
+import { PortClaim, Protocol, publishedPortRules, resolveExposure } from './ports';
 import { resolvePod } from './pod';
 import { resolveEgress } from './egress';
 import { ResolvedApplication, ResolvedService } from './resolved';
@@ -78,12 +78,19 @@ export function resolveApplication(app: Application): ResolvedApplication {
   publishedPortRules(
     [
       ...[...resolved.values()].flatMap((s) =>
-        [...s.ports, ...s.sidecars.flatMap((sc) => sc.ports)]
-          .filter((p) => p.publish !== undefined)
-          .map((p): [number, string] => [p.publish!, `service '${s.name}'`]),
+        [{ name: '', ports: s.ports }, ...s.sidecars].flatMap((c) =>
+          c.ports
+            .filter((p) => p.publish !== undefined)
+            .map((p): PortClaim => {
+              const claim = { publish: p.publish!, owner: `service '${s.name}'`, container: c.name, protocol: p.protocol };
+              return c.name === '' ? { ...claim, servicePort: p.servicePort } : claim;
+            }),
+        ),
       ),
-      ...gateways.flatMap((g, i): Array<[number, string]> =>
-        g.routes.length > 0 ? [[resolvedGateways[i].publish, `gateway '${g.node.id}'`]] : [],
+      ...gateways.flatMap((g, i): PortClaim[] =>
+        g.routes.length > 0
+          ? [{ publish: resolvedGateways[i].publish, owner: `gateway '${g.node.id}'`, container: '', protocol: Protocol.TCP }]
+          : [],
       ),
     ],
     into(appErrors),

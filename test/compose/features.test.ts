@@ -1,10 +1,10 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { toCompose, toComposeYaml } from '../../lib/compose';
-import { Gateway, Image, Memory, Microservice, Probe } from '../../lib/model';
+import { Gateway, Image, Memory, Microservice, Probe, Protocol } from '../../lib/model';
 import { gatewayNginxConfig } from '../../lib/docker-plan';
 import { kitchenSink, minimal } from './fixtures';
-import { BUILD_CONTEXT, httpService, IMAGE, networksOf, newApp, render, svc, worker } from './helpers';
+import { BUILD_CONTEXT, dockerComposeConfig, httpService, IMAGE, itWithCompose, networksOf, newApp, render, svc, worker } from './helpers';
 
 const sink = render(kitchenSink());
 
@@ -139,6 +139,18 @@ describe('ports', () => {
   test('published ports are host:container/protocol', () => {
     expect(svc(sink, 'edge').expose).toEqual(['443/tcp']);
     expect(svc(sink, 'edge').ports).toEqual(['127.0.0.1:8443:443/tcp']);
+  });
+
+  itWithCompose('one host port for TCP and UDP (DNS on 53): two bindings, and docker-compose takes them', async () => {
+    const app = newApp();
+    httpService(app, 'dns', {
+      ports: [
+        { port: 53, publish: 1053 },
+        { port: 53, protocol: Protocol.UDP, publish: 1053 },
+      ],
+    });
+    expect(svc(render(app), 'dns').ports).toEqual(['127.0.0.1:1053:53/tcp', '127.0.0.1:1053:53/udp']);
+    expect((await dockerComposeConfig(app)).stderr).toBe('');
   });
 
   test('a published sidecar port is published by the service container', () => {

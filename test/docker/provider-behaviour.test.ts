@@ -45,6 +45,23 @@ describe('1. ports: ContainerPort.external "If not given a free random port >= 3
     expect(only(r.containers).inputs.ports).toEqual([{ internal: 8080, external: 18080, ip: '127.0.0.1', protocol: 'tcp' }]);
   });
 
+  test('one host port for TCP and for UDP (DNS on 53) is two bindings, one per protocol', async () => {
+    const r = await renderApplication(
+      app((a) =>
+        web(a, {
+          ports: [
+            { port: 53, publish: 1053 },
+            { port: 53, protocol: Protocol.UDP, publish: 1053 },
+          ],
+        }),
+      ),
+    );
+    expect(only(r.containers).inputs.ports).toEqual([
+      { internal: 53, external: 1053, ip: '127.0.0.1', protocol: 'tcp' },
+      { internal: 53, external: 1053, ip: '127.0.0.1', protocol: 'udp' },
+    ]);
+  });
+
   test("the publishAddress prop overrides the application's address; a port's own address wins", async () => {
     const r = await renderApplication(
       app((a) =>

@@ -147,13 +147,13 @@ describe('ports and expose', () => {
     ]);
   });
 
-  it('names a UDP port apart from the TCP port of the same number and publishes the host port once', () => {
+  it('names a UDP port apart from the TCP port of the same number and publishes the host port for both', () => {
     const { props, diags, result } = importService({ image: PINNED, ports: ['5000:5000/tcp', '5000:5000/udp'] });
     expect(props.ports).toEqual([
       { port: 5000, publish: 5000 },
-      { port: 5000, protocol: Protocol.UDP },
+      { port: 5000, protocol: Protocol.UDP, publish: 5000 },
     ]);
-    expect(diags('ports')[0].message).toContain('host port 5000 is already published');
+    expect(diags('ports')).toEqual([]);
     expect(result.application.resolve().services[0].ports.map((p) => p.name)).toEqual(['port-5000', 'port-5000-udp']);
   });
 
@@ -175,6 +175,22 @@ describe('ports and expose', () => {
     expect(propsOf(result, 'c').ports).toEqual([{ port: 90 }]);
     expect(result.diagnostics.find((d) => d.service === 'b' && d.field === 'ports')!.message).toContain("already published by 'a'");
     expect(result.diagnostics.find((d) => d.service === 'c' && d.field === 'ports')!.message).toContain('runs 2 replicas');
+    expect(() => result.application.resolve()).not.toThrow();
+  });
+
+  it('publishes one host port for TCP and UDP of one service, not for two services', () => {
+    const result = importObject({
+      services: {
+        logstash: { image: PINNED, ports: ['5000:5000/tcp', '5000:5000/udp'] },
+        other: { image: PINNED, ports: ['5000:5001/udp'] },
+      },
+    });
+    expect(propsOf(result, 'logstash').ports).toEqual([
+      { port: 5000, publish: 5000 },
+      { port: 5000, protocol: 'UDP', publish: 5000 },
+    ]);
+    expect(propsOf(result, 'other').ports).toEqual([{ port: 5001, protocol: 'UDP' }]);
+    expect(result.diagnostics.filter((d) => d.field === 'ports').map((d) => d.service)).toEqual(['other']);
     expect(() => result.application.resolve()).not.toThrow();
   });
 });

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { ApplicationChart } from '../../lib/k8s';
-import { Application, Cpu, EnvValue, Image, Memory, Microservice, Probe, RestartPolicy, ServiceType } from '../../lib/model';
+import { Application, Cpu, EnvValue, Image, Memory, Microservice, Probe, Protocol, RestartPolicy, ServiceType } from '../../lib/model';
 import {
   appliedObjects,
   cluster,
@@ -66,6 +66,16 @@ function zeroProne(): Application {
     stopGracePeriodSeconds: 0,
     readinessProbe: Probe.http('/healthz'),
     autoscaling: { minReplicas: 1, maxReplicas: 3 },
+  });
+  // One nodePort for TCP and UDP of one port number, as a DNS server publishes it.
+  new Microservice(app, 'dns', {
+    image,
+    serviceType: ServiceType.NODE_PORT,
+    ports: [
+      { port: 5353, publish: 30053 },
+      { port: 5353, protocol: Protocol.UDP, publish: 30053 },
+    ],
+    readinessProbe: Probe.tcp({ port: 5353 }),
   });
   new Microservice(app, 'idle', { image, replicas: 0 });
   new Microservice(app, 'migrate', { image, restartPolicy: RestartPolicy.NEVER });

@@ -1,4 +1,4 @@
-import { Gateway, ServiceType } from '../../lib/model';
+import { Gateway, Protocol, ServiceType } from '../../lib/model';
 import { all, find, httpService, newApp, synth, worker } from './helpers';
 
 describe('Service', () => {
@@ -27,6 +27,21 @@ describe('Service', () => {
     expect(svc.spec.type).toBe('NodePort');
     expect(svc.spec.ports[0]).toEqual({ name: 'http', port: 8080, targetPort: 8080, nodePort: 30080, protocol: 'TCP' });
     expect(svc.spec.ports[1]).not.toHaveProperty('nodePort');
+  });
+
+  test('NodePort: one nodePort for TCP and UDP of one port number (DNS), as Kubernetes allocates it', () => {
+    const app = newApp();
+    httpService(app, 'dns', {
+      serviceType: ServiceType.NODE_PORT,
+      ports: [
+        { port: 53, publish: 30053 },
+        { port: 53, protocol: Protocol.UDP, publish: 30053 },
+      ],
+    });
+    expect(find(synth(app).objects, 'Service', 'dns').spec.ports).toEqual([
+      { name: 'port-53', port: 53, targetPort: 53, nodePort: 30053, protocol: 'TCP' },
+      { name: 'port-53-udp', port: 53, targetPort: 53, nodePort: 30053, protocol: 'UDP' },
+    ]);
   });
 
   test('LoadBalancer keeps the container port as the Service port', () => {

@@ -174,6 +174,36 @@ const CASES: InvalidCase[] = [
     errors: [`service 'admin': published host port 80 is already published by service 'web'`],
   },
   {
+    title: 'the same host port for TCP by one service and for UDP by another',
+    define: (app) => {
+      httpService(app, 'dns', { ports: [{ port: 53, publish: 53 }] });
+      httpService(app, 'resolver', { ports: [{ port: 53, protocol: Protocol.UDP, publish: 53 }] });
+    },
+    errors: [`service 'resolver': published host port 53 is already published by service 'dns'`],
+  },
+  {
+    title: 'the same host port twice for one protocol by one service',
+    define: (app) =>
+      httpService(app, 'dns', {
+        ports: [
+          { port: 53, publish: 53 },
+          { port: 54, publish: 53 },
+        ],
+      }),
+    errors: [`service 'dns': published host port 53 is already published by service 'dns'`],
+  },
+  {
+    title: 'the same host port for TCP and UDP by one service, to different Service ports',
+    define: (app) =>
+      httpService(app, 'dns', {
+        ports: [
+          { port: 53, publish: 53 },
+          { port: 53, protocol: Protocol.UDP, servicePort: 5353, publish: 53 },
+        ],
+      }),
+    errors: [`service 'dns': published host port 53 is already published by service 'dns'`],
+  },
+  {
     title: 'a host port published by a service and the gateway',
     define: (app) => {
       const web = httpService(app, 'web', { ports: [{ port: 8080, name: 'http', publish: 8080 }] });
@@ -1203,6 +1233,16 @@ describe('valid definitions the rules must accept', () => {
             TOKEN_NAME: EnvValue.fromValue('session'),
             DB_PASSWORD: EnvValue.fromSecret('db', 'password'),
           },
+        }),
+    },
+    {
+      title: 'one host port for TCP and for UDP by one service (DNS on 53)',
+      define: (app: Application) =>
+        httpService(app, 'dns', {
+          ports: [
+            { port: 53, publish: 53 },
+            { port: 53, protocol: Protocol.UDP, publish: 53 },
+          ],
         }),
     },
     {
