@@ -45,6 +45,18 @@ const SERVICE_RULES: ServiceRule[] = [
       }
       return [];
     }),
+  (svc) =>
+    svc.serviceType === ServiceType.LOAD_BALANCER && new Set(svc.ports.map((p) => p.protocol)).size > 1
+      ? [
+          {
+            field: 'serviceType',
+            message:
+              'LoadBalancer with TCP and UDP ports needs mixed-protocol load balancers (MixedProtocolLBService: on by default ' +
+              'from Kubernetes 1.24, and a cloud that supports it); older clusters refuse the Service: split the protocols ' +
+              'into two services, or use NodePort',
+          },
+        ]
+      : [],
   (svc) => {
     if (svc.ingressFrom.length === 0) return [];
     const ports = svc.ports.map((p) => p.port).join(', ');

@@ -1,4 +1,4 @@
-import { Diagnostic, DiagnosticLevel, formatDiagnostic, Image, Probe, ServiceType } from '../../lib/model';
+import { Diagnostic, DiagnosticLevel, formatDiagnostic, Image, Probe, Protocol, ServiceType } from '../../lib/model';
 import { kubernetesDiagnostics } from '../../lib/k8s/diagnostics';
 import { STACKS } from '../../stacks';
 import { httpService, newApp, synth } from './helpers';
@@ -36,6 +36,17 @@ describe('diagnostics', () => {
     const ds = synth(app).chart.diagnostics;
     expect(fields(ds)).toEqual(['a.ports']);
     expect(ds[0].message).toContain('listens on port 5000');
+  });
+
+  test('a LoadBalancer with TCP and UDP ports needs mixed-protocol load balancers (Kubernetes 1.24+)', () => {
+    const app = newApp();
+    const ports = [{ port: 53 }, { port: 53, protocol: Protocol.UDP }];
+    httpService(app, 'dns', { serviceType: ServiceType.LOAD_BALANCER, ports, ingressFrom: [] });
+    httpService(app, 'tcp-only', { serviceType: ServiceType.LOAD_BALANCER, ports: [{ port: 80 }, { port: 443 }], ingressFrom: [] });
+    httpService(app, 'node', { serviceType: ServiceType.NODE_PORT, ports, ingressFrom: [] });
+    const ds = synth(app).chart.diagnostics;
+    expect(fields(ds)).toEqual(['dns.serviceType']);
+    expect(ds[0].message).toMatch(/^LoadBalancer with TCP and UDP ports needs mixed-protocol load balancers .*1\.24/);
   });
 
   test('a published sidecar port is local-only too', () => {
