@@ -280,7 +280,6 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
         Object.assign(containerBase(app, s, s), {
           key,
           containerName: `${app.name}-${s.name}-${index}`,
-          service: s.name,
           role: DockerRole.SERVICE,
           index,
           ports,
@@ -292,12 +291,8 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
           ],
           volumeMounts: persistent,
           tmpfs: [...writable(s), ...s.volumes.filter((v) => v.scratch).map((v) => v.mountPath)],
-          configMounts: s.configFiles.map((file) => ({ file, target: file.mountPath })),
-          secretMounts: s.secretFiles.map((f) => ({ secret: f.secret, target: f.mountPath })),
           healthcheck,
-          restart: restartOf(s.restartPolicy),
           stopSignal: s.stopSignal,
-          stopGracePeriodSeconds: s.stopGracePeriodSeconds,
           labels: { ...s.labels, ...metricsLabels(s), ...confinementLabels(s.security) },
           dependsOn,
         }),
@@ -307,7 +302,6 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
           Object.assign(containerBase(app, sc, s), {
             key: sidecarKey(key, sc.name),
             containerName: `${app.name}-${s.name}-${index}-${sc.name}`,
-            service: s.name,
             role: DockerRole.SIDECAR,
             index,
             ports: [],
@@ -315,12 +309,8 @@ export function planDocker(app: ResolvedApplication, target: string, options: Do
             networkModeOf: key,
             volumeMounts: [],
             tmpfs: writable(sc),
-            configMounts: sc.configFiles.map((file) => ({ file, target: file.mountPath })),
-            secretMounts: sc.secretFiles.map((f) => ({ secret: f.secret, target: f.mountPath })),
             healthcheck: sidecarHealthchecks[i],
-            restart: restartOf(s.restartPolicy),
-            // The stop signal is the main image's matter; the grace period is the service's, like a pod's.
-            stopGracePeriodSeconds: s.stopGracePeriodSeconds,
+            // The stop signal is the main image's matter (the grace period is the service's, in containerBase).
             labels: { ...s.labels, 'app.kubernetes.io/component': 'sidecar', ...confinementLabels(sc.security) },
             dependsOn: [{ key, condition: DependencyCondition.STARTED }],
           }),
@@ -498,8 +488,14 @@ function containerBase(app: ResolvedApplication, c: ResolvedContainer, s: Resolv
     memoryReservationMiB: c.resources.memoryRequestMiB,
     cpus: c.resources.cpuLimitMillis / 1000,
     logging: app.logging,
+    // Each container mounts its own files (a sidecar's are its own, from the service's seed).
+    configMounts: c.configFiles.map((file) => ({ file, target: file.mountPath })),
+    secretMounts: c.secretFiles.map((f) => ({ secret: f.secret, target: f.mountPath })),
     healthcheck: undefined as DockerHealthcheck | undefined,
     service: s.name,
+    // Restart and grace period are the service's, like a pod's, for its sidecars too.
+    restart: restartOf(s.restartPolicy),
+    stopGracePeriodSeconds: s.stopGracePeriodSeconds,
   };
 }
 
