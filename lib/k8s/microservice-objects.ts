@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ResolvedApplication, ResolvedService } from '../model';
+import { ResolvedApplication, ResolvedContainer, ResolvedService } from '../model';
 import { createAutoscaler } from './autoscaler';
 import { filesConfigMap } from './config-maps';
 import { containerProps } from './container';
@@ -43,12 +43,13 @@ export function renderMicroservice(
   const service = createService(scope, svc, app);
   const governingService = kind === WorkloadKind.STATEFUL_SET ? createGoverningService(scope, svc, app) : undefined;
   const workload = createWorkload(scope, svc, app, { governingService });
-  workload.addContainer(containerProps(svc, refs, { ...containerProbes(svc), volumeMounts: storage.main }));
-  addContainerProbes(workload, 0, patchedProbes(svc));
-  svc.sidecars.forEach((sc, i) => {
-    workload.addContainer(containerProps(sc, refs, { ...containerProbes(sc), volumeMounts: storage.sidecars.get(sc.name) }));
-    addContainerProbes(workload, i + 1, patchedProbes(sc));
-  });
+  // Container `index` of the pod (0 the main one, then the sidecars), with its probes and mounts.
+  const addContainer = (c: ResolvedContainer, index: number, volumeMounts: kplus.VolumeMount[] | undefined) => {
+    workload.addContainer(containerProps(c, refs, { ...containerProbes(c), volumeMounts }));
+    addContainerProbes(workload, index, patchedProbes(c));
+  };
+  addContainer(svc, 0, storage.main);
+  svc.sidecars.forEach((sc, i) => addContainer(sc, i + 1, storage.sidecars.get(sc.name)));
   addWaitContainers(workload, svc, app, refs);
   applyPodSecurity(workload, svc);
   if (workload instanceof kplus.StatefulSet) addClaimTemplates(workload, storage.claimTemplates);

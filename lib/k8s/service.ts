@@ -15,21 +15,15 @@ import { PlainApiObject } from './plain-api-object';
 export function createService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): ApiObject | undefined {
   if (svc.ports.length === 0) return undefined;
   const nodePorts = svc.serviceType === ServiceType.NODE_PORT;
-  return new PlainApiObject(scope, 'Service', {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: objectMetadata(svc.name, svc.labels, app.namespace),
-    spec: {
-      ports: svc.ports.map((p) => ({
-        name: p.name,
-        nodePort: nodePorts ? p.publish : undefined,
-        port: p.servicePort,
-        protocol: p.protocol,
-        targetPort: p.port,
-      })),
-      selector: { ...svc.selectorLabels },
-      type: svc.serviceType,
-    },
+  return plainService(scope, 'Service', svc.name, svc, app, {
+    ports: svc.ports.map((p) => ({
+      name: p.name,
+      nodePort: nodePorts ? p.publish : undefined,
+      port: p.servicePort,
+      protocol: p.protocol,
+      targetPort: p.port,
+    })),
+    type: svc.serviceType,
   });
 }
 
@@ -52,16 +46,27 @@ export function createGoverningService(scope: Construct, svc: ResolvedService, a
  */
 export function createMetricsService(scope: Construct, svc: ResolvedService, app: ResolvedApplication): ApiObject {
   const port = svc.ports.find((p) => p.port === svc.metrics!.port)!;
-  return new PlainApiObject(scope, `MetricsService:${svc.name}`, {
+  return plainService(scope, `MetricsService:${svc.name}`, metricsServiceName(svc.name), svc, app, {
+    clusterIP: 'None',
+    ports: [{ name: port.name, port: port.port, protocol: port.protocol, targetPort: port.port }],
+    type: ServiceType.CLUSTER_IP,
+  });
+}
+
+/** A Service `name` selecting `svc`'s pods by its selector labels, carrying its labels; `spec` gives the rest. */
+function plainService(
+  scope: Construct,
+  id: string,
+  name: string,
+  svc: ResolvedService,
+  app: ResolvedApplication,
+  spec: Record<string, unknown>,
+): ApiObject {
+  return new PlainApiObject(scope, id, {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: objectMetadata(metricsServiceName(svc.name), svc.labels, app.namespace),
-    spec: {
-      clusterIP: 'None',
-      ports: [{ name: port.name, port: port.port, protocol: port.protocol, targetPort: port.port }],
-      selector: { ...svc.selectorLabels },
-      type: ServiceType.CLUSTER_IP,
-    },
+    metadata: objectMetadata(name, svc.labels, app.namespace),
+    spec: { ...spec, selector: { ...svc.selectorLabels } },
   });
 }
 
@@ -69,7 +74,7 @@ function servicePorts(svc: ResolvedService): kplus.ServicePort[] {
   return svc.ports.map((p) => ({ port: p.servicePort, targetPort: p.port, name: p.name, protocol: kplus.Protocol[p.protocol] }));
 }
 
-/** A headless Service that selects its pods by the service's selector labels (a StatefulSet's, a metrics one). */
+/** A StatefulSet's headless Service, selecting its pods by the service's selector labels. */
 class GoverningService extends kplus.Service {
   constructor(
     scope: Construct,
