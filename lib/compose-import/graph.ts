@@ -3,7 +3,7 @@
  * model lets a service reach only what it depends on), ports of dependencies the file leaves undeclared, variables
  * the model injects for dependencies, and host ports published twice.
  */
-import { DependencyCondition, EnvValue, envPrefix, PortProps } from '../model';
+import { DependencyCondition, EnvValue, envPrefix, HostPortClaims, PortProps, Protocol } from '../model';
 import { ImportContext, PortDraft, ServiceDraft } from './context';
 import { COMPOSE_IMPORT_TOP_LEVEL } from './options';
 import { wellKnownPort } from './rules';
@@ -476,31 +476,29 @@ function resolveInjectedClashes(
  * never by a replicated one (replicas cannot share it).
  */
 function claimPublishedPorts(drafts: ServiceDraft[], ports: Map<ServiceDraft, PortProps[]>, ctx: ImportContext): void {
-  const owners = new Map<number, { service: string; protocols: Set<string> }>();
+  const claims = new HostPortClaims();
   for (const d of drafts) {
     ports.set(
       d,
       ports.get(d)!.map((p) => {
         if (p.publish === undefined) return p;
-        const owner = owners.get(p.publish);
-        const protocol = p.protocol ?? 'TCP';
-        const problem =
-          (d.replicas ?? 1) > 1
-            ? `runs ${d.replicas} replicas, which cannot share one host port`
-            : owner !== undefined && (owner.service !== d.composeName || owner.protocols.has(protocol))
-              ? `host port ${p.publish} is already published by '${owner.service}' (the model publishes a host port once per ` +
-                `protocol, by one service)`
-              : undefined;
-        if (!problem) {
-          if (owner) owner.protocols.add(protocol);
-          else owners.set(p.publish, { service: d.composeName, protocols: new Set([protocol]) });
-          return p;
-        }
+        const replicated = (d.replicas ?? 1) > 1;
+        const protocol = p.protocol ?? Protocol.TCP;
+        // Claimed as the model claims it, the Service port included (the container port: the import sets none).
+        const claim = { publish: p.publish, owner: d.composeName, container: '', protocol, servicePort: p.servicePort ?? p.port };
+        const other = replicated ? undefined : claims.claim(claim);
+        const problem = replicated
+          ? `runs ${d.replicas} replicas, which cannot share one host port`
+          : other
+            ? `host port ${p.publish} is already published by '${other.owner}' (the model publishes a host port once per ` +
+              `protocol, by one service)`
+            : undefined;
+        if (!problem) return p;
         const field = d.ports.find((x) => x.port === p.port)?.field ?? 'ports';
         ctx.report.warn(
           d.composeName,
           field,
-          `${problem}: container port ${p.port}/${(p.protocol ?? 'TCP').toLowerCase()} is declared but not published`,
+          `${problem}: container port ${p.port}/${protocol.toLowerCase()} is declared but not published`,
         );
         const { publish: _publish, ...unpublished } = p;
         return unpublished;

@@ -269,18 +269,30 @@ export interface PortClaim {
 }
 
 /**
- * A host port is published once per application (`claims` in definition order), except that one container may
- * publish it for TCP and for UDP (DNS's 53, a syslog's 514): Docker binds each protocol apart, and Kubernetes
- * validates a nodePort per protocol and allocates it once for the Service ports of the same number. @internal
+ * The host ports of an application: each is published once, except that one container may publish it for TCP and
+ * for UDP (DNS's 53, a syslog's 514): Docker binds each protocol apart, and Kubernetes validates a nodePort per
+ * protocol and allocates it once for the Service ports of the same number. The model checks it; compose import
+ * claims ports with it so that it never publishes what the model would refuse. @internal
  */
-export function publishedPortRules(claims: readonly PortClaim[], report: Report): void {
-  const byPort = new Map<number, PortClaim[]>();
-  for (const c of claims) {
-    const prior = byPort.get(c.publish) ?? [];
+export class HostPortClaims {
+  private readonly byPort = new Map<number, PortClaim[]>();
+
+  /** Takes `c`, or returns the earlier claim it conflicts with (and does not take it). */
+  public claim(c: PortClaim): PortClaim | undefined {
+    const prior = this.byPort.get(c.publish) ?? [];
     const other = prior.find(
       (p) => p.owner !== c.owner || p.container !== c.container || p.protocol === c.protocol || p.servicePort !== c.servicePort,
     );
+    if (!other) this.byPort.set(c.publish, [...prior, c]);
+    return other;
+  }
+}
+
+/** Every host port is published once, as {@link HostPortClaims} says; `claims` in definition order. @internal */
+export function publishedPortRules(claims: readonly PortClaim[], report: Report): void {
+  const taken = new HostPortClaims();
+  for (const c of claims) {
+    const other = taken.claim(c);
     if (other) report(`${c.owner}: published host port ${c.publish} is already published by ${other.owner}`);
-    else byPort.set(c.publish, [...prior, c]);
   }
 }

@@ -193,6 +193,16 @@ describe('ports and expose', () => {
     expect(result.diagnostics.filter((d) => d.field === 'ports').map((d) => d.service)).toEqual(['other']);
     expect(() => result.application.resolve()).not.toThrow();
   });
+
+  it('does not share a host port between TCP and UDP of different container ports (the model would refuse it)', () => {
+    const { props, diags, result } = importService({ image: PINNED, ports: ['5000:5000/tcp', '5000:5001/udp'] });
+    expect(props.ports).toEqual([
+      { port: 5000, publish: 5000 },
+      { port: 5001, protocol: Protocol.UDP },
+    ]);
+    expect(diags('ports')[0].message).toContain('host port 5000 is already published');
+    expect(() => result.application.resolve()).not.toThrow();
+  });
 });
 
 describe('environment', () => {
