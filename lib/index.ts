@@ -60,6 +60,7 @@ export type {
   ServiceIdentityProps,
   SidecarProps,
   StorageProps,
+  ValueOptions,
   VolumeProps,
 } from './model';
 // The resolved model, for custom backends

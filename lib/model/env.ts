@@ -56,6 +56,7 @@ export interface ValueOptions {
   readonly notSecret?: boolean;
 }
 
+/** @internal */
 export const VALUE_OPTIONS: OptionNames<ValueOptions> = { notSecret: true };
 
 /** An address of another service, as given to {@link EnvValue.fromEndpoint}. */
